@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+// Filled in by the eval area.
+export function registerEvalCommands(_program: Command): void {}

@@ -1,0 +1,31 @@
+// genegym command line. Each area registers its own commands (one module per command group),
+// so adding a command never touches another area's code.
+
+import { Command, CommanderError } from 'commander';
+import { registerServeCommands } from './serve.js';
+import { registerAssemblyCommands } from './assembly.js';
+import { registerEvalCommands } from './eval.js';
+
+export function buildProgram(): Command {
+  const program = new Command('genegym')
+    .description('Genomics benchmarks and RL environments for AI agents, served over the Open Reward Standard')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str) });
+  registerServeCommands(program);
+  registerAssemblyCommands(program);
+  registerEvalCommands(program);
+  return program;
+}
+
+const isMain = process.argv[1] !== undefined && /(?:main\.(?:ts|js)|genegym(?:\.js)?)$/.test(process.argv[1]);
+if (isMain) {
+  buildProgram()
+    .exitOverride()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      if (err instanceof CommanderError) process.exit(err.exitCode);
+      console.error(`genegym: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,11 @@
+// The environments `genegym serve` knows, loaded lazily (loading may build data).
+// The first entry is the default environment of a server that serves them all.
+
+import type { EnvironmentEntry } from './registry-types.js';
+
+export const environments: EnvironmentEntry[] = [];
+
+export function findEnvironment(name: string): EnvironmentEntry | undefined {
+  const wanted = name.toLowerCase();
+  return environments.find((e) => e.name === wanted);
+}
