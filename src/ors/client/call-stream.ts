@@ -1,0 +1,126 @@
+// One ORS tool call over SSE: POST /{env}/call, collect `chunk`…`end`, and survive dropped
+// connections. If no byte arrives for `silenceTimeoutMs` (the server pings every ≤10 s), or
+// the stream closes without `end`/`error`, the same POST is re-sent with the `task_id` the
+// server announced and the server replays the whole result. Reconnects are bounded, unlike
+// the reference client which loops forever on streams that close early.
+
+import type { JsonObject, RunToolOutput } from '../types.js';
+import { backoffDelay, sleep, type BackoffOptions } from './backoff.js';
+import { OrsConnectionError, OrsError, OrsHttpError, OrsProtocolError, OrsResumeError, OrsToolFault } from './errors.js';
+import { parseRunToolOutput } from './run-tool-output.js';
+import { readSse } from './sse.js';
+import type { HttpTransport } from './transport.js';
+
+export interface CallOptions {
+  path: string;
+  sid: string;
+  name: string;
+  input: JsonObject;
+  silenceTimeoutMs: number;
+  /** Re-POSTs allowed after silence, a cut stream or a connection failure. */
+  maxReconnects: number;
+  backoff: BackoffOptions;
+  signal?: AbortSignal;
+}
+
+class Silence extends Error {}
+
+/** After `end`, how long the rest of the response may take before the connection is dropped. */
+const DRAIN_MS = 1000;
+
+export async function callTool(transport: HttpTransport, opts: CallOptions): Promise<RunToolOutput> {
+  let taskId: string | null = null;
+  let lastProblem = '';
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) {
+      if (attempt > opts.maxReconnects) {
+        throw new OrsConnectionError(
+          `call ${opts.name}${taskId ? ` (task ${taskId})` : ''} gave up after ${attempt} attempts: ${lastProblem}`,
+        );
+      }
+      // A silent connection is dead already; only a stream that closed early waits first.
+      if (!lastProblem.startsWith('no data')) await sleep(backoffDelay(attempt, opts.backoff), opts.signal);
+    }
+    const outcome = await oneAttempt(transport, opts, taskId);
+    if (outcome.kind === 'done') return outcome.result;
+    taskId = outcome.taskId ?? taskId;
+    lastProblem = outcome.problem;
+  }
+}
+
+type Outcome = { kind: 'done'; result: RunToolOutput } | { kind: 'retry'; taskId: string | null; problem: string };
+
+async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId: string | null): Promise<Outcome> {
+  const controller = new AbortController();
+  const silence = new Silence();
+  const timer = setTimeout(() => controller.abort(silence), opts.silenceTimeoutMs);
+  const onUserAbort = () => controller.abort(opts.signal!.reason);
+  opts.signal?.addEventListener('abort', onUserAbort, { once: true });
+  if (opts.signal?.aborted) onUserAbort();
+  let taskId: string | null = null;
+  let result: RunToolOutput | null = null;
+  let drainTimer: NodeJS.Timeout | undefined;
+  try {
+    const body: JsonObject = resumeId === null ? { name: opts.name, input: opts.input } : { name: opts.name, input: opts.input, task_id: resumeId };
+    const response = await transport.send('POST', opts.path, {
+      body,
+      headers: { 'x-session-id': opts.sid },
+      eventStream: true,
+      signal: controller.signal,
+      timeoutMs: 0,
+    });
+    timer.refresh();
+    if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      // Tolerated: a server that answers the call with the RunToolOutput as plain JSON.
+      return { kind: 'done', result: parseRunToolOutput(await response.text()) };
+    }
+    if (!response.body) throw new OrsProtocolError('call answered without a body');
+    let pieces: string[] = [];
+    for await (const ev of readSse(response.body, () => timer.refresh())) {
+      switch (ev.event) {
+        case 'task_id':
+          taskId = ev.data;
+          pieces = []; // a resumed stream replays the result from its start
+          break;
+        case 'chunk':
+          pieces.push(ev.data);
+          break;
+        case 'end':
+          if (result) break;
+          pieces.push(ev.data);
+          result = parseRunToolOutput(pieces.join(''));
+          // Read the response to its end, so the keep-alive connection is reused rather than
+          // destroyed; a server that holds the stream open is cut off after DRAIN_MS.
+          clearTimeout(timer);
+          drainTimer = setTimeout(() => controller.abort(), DRAIN_MS);
+          break;
+        case 'error':
+          if (result) break;
+          if (resumeId !== null && taskId === null) throw new OrsResumeError(resumeId, ev.data);
+          throw new OrsToolFault(opts.name, taskId, ev.data);
+        default:
+          break; // unknown events are ignored, as SSE intends
+      }
+    }
+    if (result) return { kind: 'done', result };
+    return { kind: 'retry', taskId, problem: 'stream closed before an end or error event' };
+  } catch (err) {
+    if (result) return { kind: 'done', result };
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    if (controller.signal.reason === silence) {
+      return { kind: 'retry', taskId, problem: `no data for ${opts.silenceTimeoutMs} ms` };
+    }
+    if (err instanceof OrsHttpError || err instanceof OrsToolFault || err instanceof OrsResumeError || err instanceof OrsProtocolError) {
+      throw err;
+    }
+    // The transport already spent its retries on connection failures before any answer.
+    if (err instanceof OrsConnectionError) throw err;
+    if (err instanceof OrsError) throw err;
+    return { kind: 'retry', taskId, problem: `connection failed: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(drainTimer);
+    opts.signal?.removeEventListener('abort', onUserAbort);
+    controller.abort(); // releases the connection if the stream is still open
+  }
+}
