@@ -11,7 +11,7 @@ export interface Seen {
   body: string;
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, body: string, n: number) => void | Promise<void>;
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: string, n: number) => unknown;
 
 export interface FakeServer {
   baseUrl: string;
