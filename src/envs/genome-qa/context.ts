@@ -1,0 +1,126 @@
+// What the domain generators need from an assembly, computed once and cached: which
+// chromosomes have readable sequence, unambiguous genes, band lists. Generators code only
+// against AssemblyApi, so the demo assembly, hg38 and the test fakes all work.
+
+import type { AssemblyApi, CytoBand, Gene, Transcript } from '../../genome/types.js';
+
+const NUCLEAR = [...Array.from({ length: 22 }, (_, i) => `chr${i + 1}`), 'chrX', 'chrY'];
+
+export interface SeqChrom {
+  chrom: string;
+  /** readable length (a fixture may hold only the first part of a chromosome) */
+  length: number;
+  /** the whole chromosome is readable */
+  complete: boolean;
+}
+
+export class GenContext {
+  readonly asm: AssemblyApi;
+  private cache = new Map<string, unknown>();
+  constructor(asm: AssemblyApi) {
+    this.asm = asm;
+  }
+
+  memo<T>(key: string, f: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, f());
+    return this.cache.get(key) as T;
+  }
+
+  /** genome name as the mirror's UCSC API knows it (genome=...) */
+  get genome(): string {
+    return this.asm.name;
+  }
+
+  /** How questions name the assembly. */
+  get label(): string {
+    return this.asm.manifest.synthetic ? `the synthetic assembly "${this.asm.name}"` : `the ${this.asm.name} assembly`;
+  }
+
+  /** Primary nuclear chromosomes present in chrom.sizes (chr1-22, X, Y; no chrM). */
+  nuclear(): { chrom: string; size: number }[] {
+    return this.memo('nuclear', () => {
+      const sizes = this.asm.chromSizes();
+      return this.asm
+        .primaryChromosomes()
+        .filter((c) => NUCLEAR.includes(c) && sizes.has(c))
+        .map((c) => ({ chrom: c, size: sizes.get(c)! }));
+    });
+  }
+
+  /** Primary chromosomes with readable sequence. */
+  seqChroms(): SeqChrom[] {
+    return this.memo('seqChroms', () => {
+      const sizes = this.asm.chromSizes();
+      const out: SeqChrom[] = [];
+      for (const chrom of this.asm.primaryChromosomes()) {
+        const seqSize = this.asm.sequence.size(chrom);
+        const size = sizes.get(chrom);
+        if (!seqSize || !size) continue;
+        out.push({ chrom, length: Math.min(seqSize, size), complete: seqSize === size });
+      }
+      return out;
+    });
+  }
+
+  readable(chrom: string, start: number, end: number): boolean {
+    const c = this.seqChroms().find((s) => s.chrom === chrom);
+    return !!c && start >= 0 && end <= c.length && start < end;
+  }
+
+  async readUpper(chrom: string, start: number, end: number): Promise<string> {
+    return (await this.asm.read(chrom, start, end, { softMask: false })).toUpperCase();
+  }
+
+  /**
+   * Genes a question can name without ambiguity: single-locus (AssemblyApi.genes() already is),
+   * a symbol no other gene shares case-insensitively, and a Select/MANE transcript.
+   */
+  selectGenes(): (Gene & { select: Transcript })[] {
+    return this.memo('selectGenes', () => {
+      const genes = this.asm.genes();
+      const counts = new Map<string, number>();
+      for (const g of genes) counts.set(g.symbol.toLowerCase(), (counts.get(g.symbol.toLowerCase()) ?? 0) + 1);
+      // transcripts of a symbol that sit elsewhere (other chromosome, second cluster) make it ambiguous
+      const txChroms = new Map<string, Set<string>>();
+      for (const t of this.asm.transcripts()) {
+        if (!t.gene) continue;
+        const k = t.gene.toLowerCase();
+        if (!txChroms.has(k)) txChroms.set(k, new Set());
+        txChroms.get(k)!.add(t.chrom);
+      }
+      return genes.filter(
+        (g): g is Gene & { select: Transcript } =>
+          g.select !== null &&
+          /^[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]$/.test(g.symbol) &&
+          counts.get(g.symbol.toLowerCase()) === 1 &&
+          (txChroms.get(g.symbol.toLowerCase())?.size ?? 0) <= 1 &&
+          g.transcripts.every((t) => t.txStart >= g.start && t.txEnd <= g.end),
+      );
+    });
+  }
+
+  /** All transcripts of a chromosome sorted by txStart (for "nothing in between" checks). */
+  transcriptsOn(chrom: string): Transcript[] {
+    return this.memo(`tx:${chrom}`, () =>
+      this.asm
+        .transcripts()
+        .filter((t) => t.chrom === chrom)
+        .sort((a, b) => a.txStart - b.txStart),
+    );
+  }
+
+  /** Named bands of a chromosome, sorted. */
+  bandsOf(chrom: string): CytoBand[] {
+    return this.memo(`bands:${chrom}`, () =>
+      this.asm
+        .bands(chrom)
+        .filter((b) => b.name !== '')
+        .sort((a, b) => a.start - b.start),
+    );
+  }
+
+  /** Chromosomes with named bands that cover them (chrM's unnamed row excluded). */
+  bandedChroms(): string[] {
+    return this.memo('bandedChroms', () => this.nuclear().map((c) => c.chrom).filter((c) => this.bandsOf(c).length > 0));
+  }
+}

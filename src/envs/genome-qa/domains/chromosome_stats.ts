@@ -1,0 +1,92 @@
+// chromosome_stats: lengths, differences, ranks, comparisons and sums over the primary nuclear
+// chromosomes (chr1-22, X, Y). The set is named in every question; ties are never asked.
+
+import type { GenContext } from '../context.js';
+import type { Domain, DomainKind } from '../types.js';
+import { answerFormat, PRIMARY_ONLY, template } from './common.js';
+
+function setName(ctx: GenContext): string {
+  const names = ctx.nuclear().map((c) => c.chrom);
+  if (names.length === 24) return 'the 24 primary nuclear chromosomes chr1-chr22, chrX and chrY (chrM excluded)';
+  return `the primary nuclear chromosomes of this assembly (${names.join(', ')}; chrM excluded)`;
+}
+
+const SIZE_SRC = 'Lengths are the full sequence lengths as in the assembly\'s chrom.sizes, N gaps included.';
+
+const length: DomainKind = {
+  name: 'length',
+  supports: (ctx) => ctx.nuclear().length > 0,
+  async generate(ctx, rng) {
+    const c = rng.pick(ctx.nuclear());
+    const q = template(rng, [
+      () => `What is the length in bp of ${c.chrom} in ${ctx.label}? ${SIZE_SRC} ${PRIMARY_ONLY} ${answerFormat({ length_bp: '<integer>' })}`,
+      () => `How many base pairs long is chromosome ${c.chrom} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ length_bp: '<integer>' })}`,
+    ]);
+    return { kind: this.name, question: q, answer: { length_bp: String(c.size) }, fields: [{ key: 'length_bp', type: 'exact' }], source: { chrom: c.chrom }, key: `${this.name}|${c.chrom}` };
+  },
+};
+
+const difference: DomainKind = {
+  name: 'difference',
+  supports: (ctx) => ctx.nuclear().length > 1,
+  async generate(ctx, rng) {
+    const a = rng.pick(ctx.nuclear());
+    const b = rng.pick(ctx.nuclear());
+    if (a.size <= b.size) return null;
+    const q = template(rng, [
+      () => `How many bp longer is ${a.chrom} than ${b.chrom} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ difference_bp: '<integer>' })}`,
+      () => `In ${ctx.label}, by how many base pairs does the length of ${a.chrom} exceed that of ${b.chrom}? ${SIZE_SRC} ${answerFormat({ difference_bp: '<integer>' })}`,
+    ]);
+    return { kind: this.name, question: q, answer: { difference_bp: String(a.size - b.size) }, fields: [{ key: 'difference_bp', type: 'exact' }], source: { chroms: [a.chrom, b.chrom] }, key: `${this.name}|${a.chrom}|${b.chrom}` };
+  },
+};
+
+const rank: DomainKind = {
+  name: 'rank',
+  supports: (ctx) => ctx.nuclear().length > 2,
+  async generate(ctx, rng) {
+    const all = ctx.nuclear();
+    const c = rng.pick(all);
+    if (all.some((o) => o.chrom !== c.chrom && o.size === c.size)) return null;
+    const r = 1 + all.filter((o) => o.size > c.size).length;
+    const q = template(rng, [
+      () => `Among ${setName(ctx)} of ${ctx.label}, what rank does ${c.chrom} have when ordered by length from longest (rank 1) to shortest? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
+      () => `Sort ${setName(ctx)} in ${ctx.label} by sequence length, longest first (rank 1). At which rank is ${c.chrom}? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
+    ]);
+    return { kind: this.name, question: q, answer: { rank: String(r) }, fields: [{ key: 'rank', type: 'exact' }], source: { chrom: c.chrom }, key: `${this.name}|${c.chrom}` };
+  },
+};
+
+const comparison: DomainKind = {
+  name: 'comparison',
+  supports: (ctx) => ctx.nuclear().length > 1,
+  async generate(ctx, rng) {
+    const a = rng.pick(ctx.nuclear());
+    const b = rng.pick(ctx.nuclear());
+    if (a.chrom === b.chrom || a.size === b.size) return null;
+    const longer = a.size > b.size ? a : b;
+    const q = template(rng, [
+      () => `Which is longer in ${ctx.label}, ${a.chrom} or ${b.chrom}? ${SIZE_SRC} ${answerFormat({ longer_chromosome: '<chromosome name>' })}`,
+      () => `In ${ctx.label}, compare the lengths of ${a.chrom} and ${b.chrom}: which one is longer? ${SIZE_SRC} ${answerFormat({ longer_chromosome: '<chromosome name>' })}`,
+    ]);
+    return { kind: this.name, question: q, answer: { longer_chromosome: longer.chrom }, fields: [{ key: 'longer_chromosome', type: 'exact' }], source: { chroms: [a.chrom, b.chrom] }, key: `${this.name}|${[a.chrom, b.chrom].sort().join('|')}` };
+  },
+};
+
+const total: DomainKind = {
+  name: 'total',
+  supports: (ctx) => ctx.nuclear().length > 2,
+  async generate(ctx, rng) {
+    const all = ctx.nuclear();
+    const n = rng.int(2, Math.min(4, all.length));
+    const chosen = new Set<string>();
+    while (chosen.size < n) chosen.add(rng.pick(all).chrom);
+    const list = all.filter((c) => chosen.has(c.chrom));
+    const names = list.map((c) => c.chrom);
+    const sum = list.reduce((a, c) => a + c.size, 0);
+    const q = `What is the combined length in bp of ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ total_bp: '<integer>' })}`;
+    return { kind: this.name, question: q, answer: { total_bp: String(sum) }, fields: [{ key: 'total_bp', type: 'exact' }], source: { chroms: names }, key: `${this.name}|${names.join('|')}` };
+  },
+};
+
+export const chromosomeStats: Domain = { name: 'chromosome_stats', kinds: [length, difference, rank, comparison, total] };

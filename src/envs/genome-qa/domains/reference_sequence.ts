@@ -1,0 +1,83 @@
+// reference_sequence: bases of a window (forward or reverse strand) or the start of an exon on
+// the gene's strand. Windows containing N are rejected; lengths stay 20-120 bp.
+
+import { exonsTxOrder, ordinal, region1, reverseComplement } from '../seq.js';
+import type { Domain, DomainKind } from '../types.js';
+import { answerFormat, COORDS_1BASED, SELECT_TX, template } from './common.js';
+
+const FMT = answerFormat({ reference_sequence: '<bases, 5\'->3\'>' });
+
+function windowKind(reverse: boolean): DomainKind {
+  return {
+    name: reverse ? 'window_reverse' : 'window_forward',
+    supports: (ctx) => ctx.seqChroms().some((c) => c.length >= 1000),
+    async generate(ctx, rng) {
+      const c = rng.pick(ctx.seqChroms().filter((s) => s.length >= 1000));
+      const len = rng.int(20, 120);
+      const start = rng.int(0, c.length - len);
+      const end = start + len;
+      const fwd = await ctx.readUpper(c.chrom, start, end);
+      if (!/^[ACGT]+$/.test(fwd)) return null;
+      const seq = reverse ? reverseComplement(fwd) : fwd;
+      const r = region1(c.chrom, start, end);
+      const strand = reverse
+        ? "on the minus (reverse) strand, i.e. the reverse complement of the forward-strand bases, written 5'->3'"
+        : "on the plus (forward) strand of the reference, read 5'->3' from left to right";
+      const question = template(rng, [
+        () => `What is the reference sequence of ${r} (${len} bp) in ${ctx.label}, ${strand}? ${COORDS_1BASED} ${FMT}`,
+        () => `Retrieve the ${len}-bp DNA sequence at ${r} from ${ctx.label} ${strand}. ${COORDS_1BASED} ${FMT}`,
+        () => `In ${ctx.label}, which ${len} bases occupy ${r}, ${strand}? ${COORDS_1BASED} ${FMT}`,
+      ]);
+      return {
+        kind: this.name,
+        question,
+        answer: { reference_sequence: seq },
+        fields: [{ key: 'reference_sequence', type: 'sequence' }],
+        source: { chrom: c.chrom, start: start + 1, end, strand: reverse ? '-' : '+' },
+        key: `${this.name}|${c.chrom}:${start}-${end}`,
+      };
+    },
+  };
+}
+
+const exonStart: DomainKind = {
+  name: 'exon_start_gene_strand',
+  supports: (ctx) => ctx.selectGenes().some((g) => ctx.readable(g.chrom, g.select.txStart, g.select.txEnd)),
+  async generate(ctx, rng) {
+    const genes = ctx.selectGenes().filter((g) => ctx.readable(g.chrom, g.select.txStart, g.select.txEnd));
+    const g = rng.pick(genes);
+    const tx = g.select;
+    const exons = exonsTxOrder(tx);
+    const k = rng.int(1, exons.length);
+    const [s, e] = exons[k - 1];
+    if (e - s < 20) return null;
+    const len = rng.int(20, Math.min(60, e - s));
+    const [start, end] = tx.strand === '+' ? [s, s + len] : [e - len, e];
+    const fwd = await ctx.readUpper(tx.chrom, start, end);
+    if (!/^[ACGT]+$/.test(fwd)) return null;
+    const seq = tx.strand === '+' ? fwd : reverseComplement(fwd);
+    const question = template(rng, [
+      () =>
+        `Give the first ${len} bases of exon ${k} of gene ${g.symbol} in ${ctx.label}, using ${SELECT_TX} (${tx.name}). ` +
+        `Exons are numbered from the transcript's 5' end, and the bases must be read on the gene's transcribed strand ` +
+        `(the reverse complement of the reference for a minus-strand gene), 5'->3'. ${FMT}`,
+      () =>
+        `Using ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} (${ctx.label}): what are the ${len} bases that start the ${ordinal(k)} exon, ` +
+        `counting exons 5'->3' along the transcript and reading the sequence on the gene's own strand ` +
+        `(reverse-complemented if the gene is on the minus strand)? ${FMT}`,
+    ]);
+    return {
+      kind: this.name,
+      question,
+      answer: { reference_sequence: seq },
+      fields: [{ key: 'reference_sequence', type: 'sequence' }],
+      source: { gene: g.symbol, transcript: tx.name, exon: k, chrom: tx.chrom, start: start + 1, end, strand: tx.strand },
+      key: `${this.name}|${tx.name}|${k}|${len}`,
+    };
+  },
+};
+
+export const referenceSequence: Domain = {
+  name: 'reference_sequence',
+  kinds: [windowKind(false), windowKind(true), exonStart],
+};
