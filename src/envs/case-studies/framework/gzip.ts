@@ -1,0 +1,27 @@
+// gzip with reproducible bytes: fixed mtime (0), no file name, fixed level, so the same input
+// always gives the same .gz file (instances are pinned to the byte in tests).
+
+import { gunzipSync, gzipSync, strFromU8, strToU8 } from 'fflate';
+
+export function gzip(data: Uint8Array | string, level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6): Uint8Array {
+  const bytes = typeof data === 'string' ? strToU8(data) : data;
+  return gzipSync(bytes, { level, mtime: 0 });
+}
+
+export function isGzip(data: Uint8Array): boolean {
+  return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
+}
+
+export function gunzip(data: Uint8Array): Uint8Array {
+  if (!isGzip(data)) throw new Error('not gzip data (missing 1f 8b magic)');
+  return gunzipSync(data);
+}
+
+/** Bytes as text, gunzipping first when the bytes are gzip. */
+export function readText(data: Uint8Array): string {
+  return strFromU8(isGzip(data) ? gunzipSync(data) : data);
+}
+
+export function utf8(text: string): Uint8Array {
+  return strToU8(text);
+}
