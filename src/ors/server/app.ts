@@ -1,0 +1,102 @@
+// Builds the fastify app of an ORS server: body handling, auth, the default-environment
+// redirect, FastAPI-shaped errors and the routes.
+
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { apiKeyCheck } from './auth.js';
+import type { ServerContext } from './context.js';
+import { HttpError, internalErrorDetail, RequestValidationError, validationBody } from './errors.js';
+import { discoveryRoutes } from './routes/discovery.js';
+import { sessionRoutes } from './routes/sessions.js';
+
+/** First path segments that are server-wide endpoints, never environment names. */
+const ROOT_SEGMENTS = new Set([
+  'health',
+  'ping',
+  'list_environments',
+  'create',
+  'delete',
+  'create_session',
+  'delete_session',
+  'docs',
+  'redoc',
+  'openapi.json',
+]);
+
+export interface AppOptions {
+  apiKey?: string;
+  bodyLimit: number;
+  logger: boolean | object;
+  isClosing(): boolean;
+}
+
+export function createApp(ctx: ServerContext, opts: AppOptions): FastifyInstance {
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit,
+    logger: loggerOptions(opts.logger),
+    // Clients keep connections alive between calls (uvicorn's default here is 60 s).
+    keepAliveTimeout: 65_000,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+
+  // Bodies stay raw strings: only routes that take a body parse it (FastAPI ignores bodies
+  // sent to routes without one), and a parse error becomes a FastAPI-style 422.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const authorised = opts.apiKey !== undefined ? apiKeyCheck(opts.apiKey) : undefined;
+
+  app.addHook('onRequest', (req, reply, done) => {
+    if (opts.isClosing()) {
+      reply.code(503).header('connection', 'close').send({ detail: 'Server is shutting down' });
+      return;
+    }
+    const url = req.raw.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (authorised && path !== '/health' && !authorised(req.headers)) {
+      reply.code(401).header('www-authenticate', 'Bearer').send({ detail: 'Invalid or missing API key' });
+      return;
+    }
+    // Env-less paths go to the default environment, query kept (308 keeps method and body).
+    let start = 0;
+    while (path.charCodeAt(start) === 47 /* / */) start++;
+    const slash = path.indexOf('/', start);
+    const first = (slash === -1 ? path.slice(start) : path.slice(start, slash)).toLowerCase();
+    if (!ROOT_SEGMENTS.has(first) && !ctx.envs.has(first)) {
+      reply.redirect(`/${ctx.defaultEnv.name}${path}${q === -1 ? '' : url.slice(q)}`, 308);
+      return;
+    }
+    done();
+  });
+
+  app.setErrorHandler((err: FastifyError | Error, req, reply) => {
+    if (err instanceof HttpError) return reply.code(err.statusCode).send({ detail: err.detail });
+    if (err instanceof RequestValidationError) return reply.code(422).send(validationBody(err.items));
+    const status = (err as FastifyError).statusCode;
+    if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ detail: `Request body too large (limit ${opts.bodyLimit} bytes)` });
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) return reply.code(status).send({ detail: err.message });
+    req.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ detail: internalErrorDetail(err) });
+  });
+
+  app.setNotFoundHandler((_req, reply) => {
+    reply.code(404).send({ detail: 'Not Found' });
+  });
+
+  discoveryRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  return app;
+}
+
+function loggerOptions(logger: boolean | object): FastifyServerOptions['logger'] {
+  if (logger === false) return false;
+  // Secrets and keys travel in headers; never let a log line carry them.
+  const redact = {
+    paths: ['req.headers["x-secrets"]', 'req.headers["x-api-key"]', 'req.headers.authorization', 'req.body.secrets'],
+    censor: '[redacted]',
+  };
+  return logger === true ? { level: 'info', redact } : { redact, ...(logger as object) };
+}

@@ -1,0 +1,147 @@
+// POST /{env}/call: runs a tool and streams its result as SSE (see ors.md §3).
+//   task_id → `: ping` comments while the tool runs → chunk… → end   (or → error)
+// The tool runs to completion even if the client goes away; its outcome is kept in the
+// session's CallResultStore so a re-POST with the task_id replays it.
+
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { ToolError, type Episode } from '../environment.js';
+import { normaliseBlock, type JsonObject, type ToolOutput } from '../types.js';
+import { chunkPayload } from './chunking.js';
+import type { CallOutcome } from './call-results.js';
+import type { Session } from './sessions.js';
+import { pingComment, sseEvent, SseStream } from './sse.js';
+import { checkToolInput } from './tool-input.js';
+
+export interface CallContext {
+  keepAliveMs: number;
+  /** in-flight tool runs, drained on shutdown */
+  inflight: Set<Promise<unknown>>;
+  onToolFault(message: string, err: unknown): void;
+}
+
+export const newTaskId = (): string => randomUUID().replace(/-/g, '');
+
+/** A first call: mint a task_id, run the tool, stream the outcome. */
+export function startCall(
+  ctx: CallContext,
+  res: ServerResponse,
+  session: Session,
+  episode: Episode,
+  name: string,
+  input: JsonObject,
+): void {
+  const taskId = newTaskId();
+  session.results.start(taskId);
+  session.running++;
+  const run = runTool(ctx, session, episode, name, input).then((outcome) => {
+    session.running--;
+    session.touch();
+    session.results.finish(taskId, outcome);
+    return outcome;
+  });
+  ctx.inflight.add(run);
+  void run.finally(() => ctx.inflight.delete(run));
+  streamOutcome(ctx, res, sseEvent('task_id', taskId), run);
+}
+
+/** A re-POST with a task_id: replay the stored outcome or wait for the running call. */
+export function resumeCall(ctx: CallContext, res: ServerResponse, session: Session, taskId: string): void {
+  const outcome = session.results.wait(taskId);
+  if (!outcome) {
+    const stream = new SseStream(res);
+    stream.open(sseEvent('error', 'unknown task_id'));
+    stream.end();
+    return;
+  }
+  streamOutcome(ctx, res, sseEvent('task_id', taskId), outcome);
+}
+
+function streamOutcome(ctx: CallContext, res: ServerResponse, first: string, outcome: Promise<CallOutcome>): void {
+  const stream = new SseStream(res);
+  // Hold the socket until the next turn of the event loop so that a fast tool's whole
+  // answer (headers, task_id, result) leaves in one write.
+  const socket = res.socket;
+  socket?.cork();
+  let corked = socket !== null;
+  const uncork = () => {
+    if (corked) {
+      corked = false;
+      socket?.uncork();
+    }
+  };
+  setImmediate(uncork);
+  stream.open(first);
+  const timer = setInterval(() => {
+    stream.write(pingComment());
+  }, ctx.keepAliveMs);
+  const stop = () => clearInterval(timer);
+  res.once('close', stop);
+  void outcome.then((o) => {
+    stop();
+    stream.end(o.events);
+    uncork();
+  });
+}
+
+/** Runs the tool; never rejects. */
+async function runTool(ctx: CallContext, session: Session, episode: Episode, name: string, input: JsonObject): Promise<CallOutcome> {
+  const tool = session.tools!.get(name);
+  if (!tool) return failure(`'${name}' is not a valid tool`);
+  const invalid = checkToolInput(tool, input);
+  if (invalid !== null) return failure(invalid);
+  let output: ToolOutput;
+  try {
+    output = await tool.run(tool.input === null ? {} : input, episode.state, {
+      signal: session.abort.signal,
+      sessionId: session.id,
+    });
+  } catch (err) {
+    if (err instanceof ToolError) return failure(err.message);
+    ctx.onToolFault(`tool ${name} failed in session ${session.id}`, err);
+    return { events: errorEvent(err instanceof Error ? err.message : String(err)) };
+  }
+  let wire: ToolOutput;
+  try {
+    wire = completeOutput(output);
+  } catch (err) {
+    ctx.onToolFault(`tool ${name} returned an invalid ToolOutput`, err);
+    return { events: errorEvent(`tool '${name}' returned an invalid ToolOutput: ${(err as Error).message}`) };
+  }
+  return encode({ ok: true, output: wire });
+}
+
+/** Every key present, in the reference order, whatever the tool returned. */
+function completeOutput(out: ToolOutput): ToolOutput {
+  if (out === null || typeof out !== 'object' || !Array.isArray(out.blocks)) throw new Error('blocks must be an array');
+  return {
+    blocks: out.blocks.map(normaliseBlock),
+    metadata: out.metadata ?? null,
+    reward: out.reward ?? null,
+    finished: out.finished ?? false,
+  };
+}
+
+const failure = (error: string): CallOutcome => encode({ ok: false, error });
+
+// Line separators a line-splitting client (Python's str.splitlines) would break on.
+const LINE_SEPARATORS = /[\u0085\u2028\u2029]/g;
+
+function encode(value: object): CallOutcome {
+  let payload = JSON.stringify(value);
+  if (LINE_SEPARATORS.test(payload)) {
+    LINE_SEPARATORS.lastIndex = 0;
+    payload = payload.replace(LINE_SEPARATORS, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  }
+  const pieces = chunkPayload(payload);
+  let events = '';
+  for (let i = 0; i < pieces.length - 1; i++) events += sseEvent('chunk', pieces[i]);
+  events += sseEvent('end', pieces[pieces.length - 1]);
+  return { events };
+}
+
+/** An `error` event; multi-line text becomes several data lines (joined by \n on the client). */
+function errorEvent(message: string): string {
+  const lines = message.split(/\r\n|\r|\n/);
+  return `event: error\r\n${lines.map((l) => `data: ${l}\r\n`).join('')}\r\n`;
+}

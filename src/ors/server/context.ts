@@ -1,0 +1,28 @@
+// What the route modules share: the environments by lowercase name and the session registry.
+
+import type { FastifyRequest } from 'fastify';
+import type { Environment } from '../environment.js';
+import type { CallContext } from './call.js';
+import { HttpError } from './errors.js';
+import type { SessionRegistry } from './sessions.js';
+
+export interface ServerContext {
+  envs: Map<string, Environment>;
+  defaultEnv: Environment;
+  sessions: SessionRegistry;
+  call: CallContext;
+}
+
+export function envByName(ctx: ServerContext, name: string): Environment {
+  const env = ctx.envs.get(name.toLowerCase());
+  if (!env) throw new HttpError(404, `unknown environment '${name}'`);
+  return env;
+}
+
+/** The trimmed X-Session-ID header, 400 when absent. */
+export function sessionId(req: FastifyRequest): string {
+  const raw = req.headers['x-session-id'];
+  const sid = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (!sid) throw new HttpError(400, 'X-Session-ID header is required');
+  return sid;
+}

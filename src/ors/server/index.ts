@@ -1,0 +1,107 @@
+// The genegym ORS server. `buildServer` returns a fastify app serving the given
+// environments over the Open Reward Standard (wire details: /work/shared/research/ors.md).
+
+import type { FastifyInstance } from 'fastify';
+import type { Environment } from '../environment.js';
+import { createApp } from './app.js';
+import type { ServerContext } from './context.js';
+import { SessionRegistry } from './sessions.js';
+import { precompile } from './tool-input.js';
+
+export interface ServerOptions {
+  environments: Environment[];
+  /** Require `X-API-Key` or `Authorization: Bearer` on every endpoint but /health. */
+  apiKey?: string;
+  /** Tear a session down after this long without activity (default 900000 = 15 min). */
+  idleTimeoutMs?: number;
+  /** How often the idle reaper runs (default min(5000, idleTimeoutMs / 4)). */
+  reapIntervalMs?: number;
+  /** Live sessions allowed at once; /create answers 429 above (default 1000). */
+  maxSessions?: number;
+  /** Largest request body in bytes; 413 above (default 1 MiB). */
+  bodyLimit?: number;
+  /** Keep-alive comment interval on /call streams (default 10000; clients give up after 30 s of silence). */
+  keepAliveMs?: number;
+  /** How long a finished call's result stays replayable by task_id (default and minimum 60000). */
+  resultTtlMs?: number;
+  logger?: boolean | object;
+}
+
+export interface OrsServer {
+  app: FastifyInstance;
+  /** Starts listening (default 127.0.0.1:8080); resolves to the base URL. */
+  listen(opts?: { port?: number; host?: string }): Promise<string>;
+  /** Stops accepting requests, waits for running tool calls, tears all sessions down. */
+  close(): Promise<void>;
+}
+
+export async function buildServer(options: ServerOptions): Promise<OrsServer> {
+  const { environments } = options;
+  if (environments.length === 0) throw new Error('an ORS server needs at least one environment');
+  const envs = new Map<string, Environment>();
+  for (const env of environments) {
+    const key = env.name.toLowerCase();
+    if (envs.has(key)) throw new Error(`duplicate environment ${key}`);
+    if (env.tools.length === 0) throw new Error(`environment ${key} has no tools`);
+    if (env.splits.length === 0) throw new Error(`environment ${key} has no splits`);
+    for (const tool of env.tools) precompile(tool);
+    envs.set(key, env);
+  }
+
+  const idleTimeoutMs = positive('idleTimeoutMs', options.idleTimeoutMs ?? 900_000);
+  const keepAliveMs = positive('keepAliveMs', options.keepAliveMs ?? 10_000);
+  const resultTtlMs = Math.max(60_000, options.resultTtlMs ?? 60_000);
+  const maxSessions = positive('maxSessions', options.maxSessions ?? 1000);
+  const bodyLimit = positive('bodyLimit', options.bodyLimit ?? 1024 * 1024);
+  const reapIntervalMs = positive('reapIntervalMs', options.reapIntervalMs ?? Math.max(10, Math.min(5000, idleTimeoutMs / 4)));
+
+  let app: FastifyInstance | undefined;
+  const logError = (message: string, err: unknown) => app?.log.error({ err }, message);
+  const sessions = new SessionRegistry({ idleTimeoutMs, reapIntervalMs, resultTtlMs, maxSessions, onError: logError });
+  const inflight = new Set<Promise<unknown>>();
+  const ctx: ServerContext = {
+    envs,
+    defaultEnv: environments[0],
+    sessions,
+    call: { keepAliveMs, inflight, onToolFault: logError },
+  };
+
+  let closing: Promise<void> | undefined;
+  app = createApp(ctx, {
+    apiKey: options.apiKey,
+    bodyLimit,
+    logger: options.logger ?? false,
+    isClosing: () => closing !== undefined,
+  });
+  await app.ready();
+  sessions.startReaper();
+
+  const fastify = app;
+  return {
+    app: fastify,
+    async listen(opts = {}) {
+      await fastify.listen({ port: opts.port ?? 8080, host: opts.host ?? '127.0.0.1' });
+      const addr = fastify.server.address();
+      if (addr === null || typeof addr === 'string') throw new Error('server has no TCP address');
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+      return `http://${host}:${addr.port}`;
+    },
+    close() {
+      closing ??= (async () => {
+        const stopped = fastify.close();
+        // Running tools finish and their streams end; then idle connections can close.
+        while (inflight.size > 0) await Promise.allSettled([...inflight]);
+        fastify.server.closeIdleConnections?.();
+        await stopped;
+        await sessions.closeAll();
+        await Promise.allSettled(environments.map((e) => e.dispose?.()));
+      })();
+      return closing;
+    },
+  };
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got ${value})`);
+  return value;
+}

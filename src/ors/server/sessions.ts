@@ -1,0 +1,151 @@
+// Live sessions: one Episode per X-Session-ID, built in the background after /create.
+// Requests for a session wait for its setup; an idle reaper tears down sessions nobody
+// has touched for `idleTimeoutMs`. A session with a call still running is never reaped
+// (the reference would; tearing down under a running tool only hurts the client).
+
+import type { Environment, Episode, Tool } from '../environment.js';
+import type { JsonObject, Secrets } from '../types.js';
+import { CallResultStore } from './call-results.js';
+import { HttpError, internalErrorDetail } from './errors.js';
+
+export class Session {
+  lastActivity = Date.now();
+  /** calls currently running on this session */
+  running = 0;
+  episode?: Episode;
+  tools?: Map<string, Tool<any, any>>;
+  setupError?: unknown;
+  deleted = false;
+  readonly abort = new AbortController();
+  readonly results: CallResultStore;
+  /** settles (never rejects) when setup has finished one way or the other */
+  ready!: Promise<void>;
+  settled = false;
+
+  constructor(
+    readonly id: string,
+    readonly env: Environment,
+    resultTtlMs: number,
+  ) {
+    this.results = new CallResultStore(resultTtlMs);
+  }
+
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+}
+
+export interface RegistryOptions {
+  idleTimeoutMs: number;
+  reapIntervalMs: number;
+  resultTtlMs: number;
+  maxSessions: number;
+  onError(message: string, err: unknown): void;
+}
+
+export class SessionRegistry {
+  private readonly sessions = new Map<string, Session>();
+  /** teardowns still running (drained on close) */
+  private readonly teardowns = new Set<Promise<void>>();
+  private reaper?: NodeJS.Timeout;
+
+  constructor(private readonly opts: RegistryOptions) {}
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(sid: string): Session | undefined {
+    return this.sessions.get(sid);
+  }
+
+  /** Registers the session and starts its setup in the background. */
+  create(sid: string, env: Environment, task: JsonObject, secrets: Secrets): Session {
+    if (this.sessions.has(sid)) throw new HttpError(400, 'Session already exists');
+    if (this.sessions.size >= this.opts.maxSessions) {
+      throw new HttpError(429, `Server at maximum capacity (${this.opts.maxSessions} live sessions); retry later`);
+    }
+    const session = new Session(sid, env, this.opts.resultTtlMs);
+    this.sessions.set(sid, session);
+    session.ready = this.setup(session, task, secrets);
+    return session;
+  }
+
+  private async setup(session: Session, task: JsonObject, secrets: Secrets): Promise<void> {
+    try {
+      const episode = await session.env.open({ task, secrets, sessionId: session.id, signal: session.abort.signal });
+      const tools = new Map<string, Tool<any, any>>();
+      for (const t of [...session.env.tools, ...(episode.tools ?? [])]) {
+        if (tools.has(t.name)) throw new Error(`duplicate tool name ${t.name} in ${session.env.name}`);
+        tools.set(t.name, t);
+      }
+      session.episode = episode;
+      session.tools = tools;
+    } catch (err) {
+      session.setupError = err;
+      if (!session.deleted) this.opts.onError(`setup failed for session ${session.id}`, err);
+    } finally {
+      session.settled = true;
+    }
+  }
+
+  /**
+   * The ready episode of a session for prompt/task_tools/call: 404 unknown, 410 deleted
+   * while setting up, 500 with the setup error.
+   */
+  async episodeOf(sid: string): Promise<{ session: Session; episode: Episode }> {
+    const session = this.sessions.get(sid);
+    if (!session) throw new HttpError(404, 'Active environment not found');
+    session.touch();
+    if (!session.settled) await session.ready;
+    if (session.deleted) throw new HttpError(410, 'Session deleted');
+    if (session.setupError !== undefined) throw new HttpError(500, internalErrorDetail(session.setupError));
+    return { session, episode: session.episode! };
+  }
+
+  /** Idempotent: unknown sessions are fine. Waits for teardown when setup has finished. */
+  async delete(sid: string): Promise<void> {
+    const session = this.sessions.get(sid);
+    if (!session) return;
+    this.sessions.delete(sid);
+    session.deleted = true;
+    session.abort.abort(new Error('session deleted'));
+    const teardown = session.ready.then(() => this.teardown(session));
+    this.teardowns.add(teardown);
+    void teardown.finally(() => this.teardowns.delete(teardown));
+    // Do not hold the client while a slow setup finishes; its teardown still runs (and is drained on close).
+    if (session.settled) await teardown;
+  }
+
+  private async teardown(session: Session): Promise<void> {
+    try {
+      await session.episode?.close?.();
+    } catch (err) {
+      this.opts.onError(`teardown failed for session ${session.id}`, err);
+    }
+  }
+
+  startReaper(): void {
+    if (this.reaper) return;
+    this.reaper = setInterval(() => this.reap(), this.opts.reapIntervalMs);
+    this.reaper.unref();
+  }
+
+  /** Deletes idle sessions and drops expired call results. */
+  reap(now = Date.now()): void {
+    for (const session of this.sessions.values()) {
+      session.results.sweep(now);
+      if (session.running === 0 && now - session.lastActivity > this.opts.idleTimeoutMs) {
+        void this.delete(session.id);
+      }
+    }
+  }
+
+  /** Tears every session down (server shutdown). */
+  async closeAll(): Promise<void> {
+    if (this.reaper) clearInterval(this.reaper);
+    this.reaper = undefined;
+    await Promise.all([...this.sessions.keys()].map((sid) => this.delete(sid)));
+    await Promise.allSettled([...this.teardowns]);
+  }
+}
