@@ -9,6 +9,8 @@ export class CytoBandParseError extends Error {
   override name = 'CytoBandParseError';
 }
 
+const STAIN = /^(gneg|gpos\d*|acen|gvar|stalk)$/;
+
 export function parseCytoBands(text: string, source = 'cytoBand.txt'): CytoBand[] {
   const out: CytoBand[] = [];
   const lines = text.split('\n');
@@ -22,7 +24,12 @@ export function parseCytoBands(text: string, source = 'cytoBand.txt'): CytoBand[
     const start = Number(f[1]);
     const end = Number(f[2]);
     if (end < start) throw new CytoBandParseError(`${source}:${i + 1}: end before start`);
-    out.push({ chrom: f[0], start, end, name: f[3] ?? '', stain: f[4] ?? '' });
+    let name = f[3] ?? '';
+    let stain = f[4] ?? '';
+    // An unnamed band (chrM) written without its empty name column leaves the stain in the name
+    // slot; stains are a closed vocabulary, so put it back.
+    if (stain === '' && STAIN.test(name)) [name, stain] = ['', name];
+    out.push({ chrom: f[0], start, end, name, stain });
   }
   return out;
 }
