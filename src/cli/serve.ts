@@ -1,4 +1,181 @@
-import type { Command } from 'commander';
+// `genegym serve`, `genegym envs` and `genegym tasks`: serving environments over ORS and
+// looking at what they contain.
 
-// Filled in by the serve area.
-export function registerServeCommands(_program: Command): void {}
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Environment } from '../ors/environment.js';
+import { buildServer } from '../ors/server/index.js';
+import { countTasks, taskRange } from '../ors/server/tasks.js';
+import { HttpError } from '../ors/server/errors.js';
+import { environments, findEnvironment } from '../envs/registry.js';
+import type { EnvOptions } from '../envs/registry-types.js';
+
+function integer(name: string, min: number) {
+  return (raw: string): number => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new InvalidArgumentError(`${name} must be an integer (got ${JSON.stringify(raw)})`);
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be at least ${min} (got ${raw})`);
+    return n;
+  };
+}
+
+function positiveSeconds(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number of seconds (got ${JSON.stringify(raw)})`);
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+function keyValue(raw: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = raw.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected key=value (got ${JSON.stringify(raw)})`);
+  return { ...previous, [raw.slice(0, eq).trim()]: raw.slice(eq + 1) };
+}
+
+function sandboxMode(raw: string): 'bwrap' | 'none' {
+  if (raw !== 'bwrap' && raw !== 'none') throw new InvalidArgumentError(`--sandbox must be bwrap or none (got ${JSON.stringify(raw)})`);
+  return raw;
+}
+
+interface EnvLoadFlags {
+  assembly?: string;
+  sandbox?: 'bwrap' | 'none';
+  envOpt?: Record<string, string>;
+}
+
+const envOptions = (flags: EnvLoadFlags): EnvOptions => ({ assembly: flags.assembly, sandbox: flags.sandbox, settings: flags.envOpt ?? {} });
+
+function unknownEnv(name: string): Error {
+  return new Error(`unknown environment '${name}' (known: ${environments.map((e) => e.name).join(', ') || 'none'}); see genegym envs`);
+}
+
+/** Loads the named environments, or every default-served one when none is named. */
+async function loadEnvironments(names: string[] | undefined, opts: EnvOptions): Promise<Environment[]> {
+  const entries = names && names.length > 0 ? names.map((n) => findEnvironment(n) ?? fail(unknownEnv(n))) : environments.filter((e) => e.servedByDefault !== false);
+  if (entries.length === 0) throw new Error('no environments to serve');
+  const seen = new Set<string>();
+  const loaded: Environment[] = [];
+  for (const entry of entries) {
+    if (seen.has(entry.name)) continue;
+    seen.add(entry.name);
+    loaded.push(await entry.load(opts));
+  }
+  return loaded;
+}
+
+const fail = (err: Error): never => {
+  throw err;
+};
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve environments over the Open Reward Standard (HTTP + SSE)')
+    .option('--port <port>', 'TCP port (0 picks a free one)', integer('--port', 0), 8080)
+    .option('--host <host>', 'interface to bind; use 0.0.0.0 only together with --api-key', '127.0.0.1')
+    .option('--env <names...>', 'environments to serve (repeatable or comma-separated; the first is the default); default: all built-in', collect)
+    .option('--api-key <key>', 'require this key (X-API-Key or Authorization: Bearer) on every endpoint but /health; default $GENEGYM_API_KEY')
+    .option('--max-sessions <n>', 'live sessions allowed at once; /create answers 429 above', integer('--max-sessions', 1), 1000)
+    .option('--idle-timeout <seconds>', 'tear down sessions idle this long', positiveSeconds('--idle-timeout'), 900)
+    .option('--body-limit <bytes>', 'largest request body; 413 above', integer('--body-limit', 1), 1024 * 1024)
+    .option('--keep-alive <seconds>', 'keep-alive comment interval on /call streams (clients give up after 30 s of silence)', positiveSeconds('--keep-alive'), 10)
+    .option('--assembly <name>', 'genome assembly for genomics environments (demo, hg38 or a directory)')
+    .option('--sandbox <mode>', 'sandbox for environments that run agent code: bwrap or none', sandboxMode)
+    .option('--env-opt <key=value>', 'environment setting (repeatable), e.g. --env-opt seed=7', keyValue)
+    .option('--log', 'log requests as JSON lines on stderr (secrets and keys are redacted)')
+    .action(async (flags) => {
+      const apiKey: string | undefined = flags.apiKey ?? (process.env.GENEGYM_API_KEY || undefined);
+      const envs = await loadEnvironments(flags.env, envOptions(flags));
+      const server = await buildServer({
+        environments: envs,
+        apiKey,
+        maxSessions: flags.maxSessions,
+        idleTimeoutMs: flags.idleTimeout * 1000,
+        bodyLimit: flags.bodyLimit,
+        keepAliveMs: flags.keepAlive * 1000,
+        logger: flags.log ? true : false,
+      });
+      const url = await server.listen({ port: flags.port, host: flags.host });
+      if (!apiKey && !isLoopback(flags.host)) {
+        console.error(`genegym: warning: listening on ${flags.host} without an API key; anyone who can reach it can use it`);
+      }
+      console.log(`genegym: serving ${envs.map((e) => e.name).join(', ')} at ${url}${apiKey ? ' (API key required)' : ''}`);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) {
+          console.error(`genegym: ${signal} again, exiting without draining`);
+          process.exit(1);
+        }
+        stopping = true;
+        console.error(`genegym: ${signal}: finishing running tool calls and tearing sessions down`);
+        server.close().then(
+          () => {
+            console.error('genegym: stopped');
+            process.exit(0);
+          },
+          (err: unknown) => {
+            console.error(`genegym: shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+
+  program
+    .command('envs')
+    .description('List the environments genegym can serve')
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }) => {
+      if (flags.json) {
+        console.log(JSON.stringify(environments.map((e) => ({ name: e.name, description: e.description, servedByDefault: e.servedByDefault !== false }))));
+        return;
+      }
+      const width = Math.max(4, ...environments.map((e) => e.name.length));
+      for (const e of environments) console.log(`${e.name.padEnd(width)}  ${e.description}`);
+    });
+
+  program
+    .command('tasks <env>')
+    .description("List an environment's task specs (what clients see; answers stay on the server)")
+    .option('--split <name>', 'split to list (default: the first split)')
+    .option('--offset <n>', 'first index', integer('--offset', 0), 0)
+    .option('--limit <n>', 'how many tasks', integer('--limit', 1), 10)
+    .option('--json', 'print one JSON array')
+    .option('--assembly <name>', 'genome assembly for genomics environments')
+    .option('--sandbox <mode>', 'bwrap or none', sandboxMode)
+    .option('--env-opt <key=value>', 'environment setting (repeatable)', keyValue)
+    .action(async (name: string, flags: EnvLoadFlags & { split?: string; offset: number; limit: number; json?: boolean }) => {
+      const entry = findEnvironment(name);
+      if (!entry) throw unknownEnv(name);
+      const env = await entry.load(envOptions(flags));
+      try {
+        const split = flags.split ?? env.splits[0].name;
+        if (!env.splits.some((s) => s.name === split)) {
+          throw new Error(`unknown split '${split}' of ${env.name} (splits: ${env.splits.map((s) => s.name).join(', ')})`);
+        }
+        const total = await countTasks(env, split);
+        const tasks = await taskRange(env, split, flags.offset, flags.offset + flags.limit);
+        if (flags.json) {
+          console.log(JSON.stringify(tasks));
+          return;
+        }
+        console.log(`${env.name} ${split}: ${total} tasks; showing ${tasks.length} from index ${Math.min(flags.offset, total)}`);
+        tasks.forEach((t, i) => console.log(`${flags.offset + i}\t${JSON.stringify(t)}`));
+      } catch (err) {
+        if (err instanceof HttpError) throw new Error(err.detail);
+        throw err;
+      } finally {
+        await env.dispose?.();
+      }
+    });
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

@@ -17,4 +17,6 @@ export interface EnvironmentEntry {
   name: string;
   description: string;
   load(opts: EnvOptions): Promise<Environment>;
+  /** Served by a bare `genegym serve` (no --env); default true. */
+  servedByDefault?: boolean;
 }

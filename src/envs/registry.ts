@@ -2,8 +2,9 @@
 // The first entry is the default environment of a server that serves them all.
 
 import type { EnvironmentEntry } from './registry-types.js';
+import { arithmeticEntry } from './example/index.js';
 
-export const environments: EnvironmentEntry[] = [];
+export const environments: EnvironmentEntry[] = [arithmeticEntry];
 
 export function findEnvironment(name: string): EnvironmentEntry | undefined {
   const wanted = name.toLowerCase();

@@ -1,0 +1,31 @@
+// Registry entry of the built-in example environment.
+
+import type { EnvironmentEntry, EnvOptions } from '../registry-types.js';
+import { arithmeticEnvironment } from './arithmetic.js';
+
+/** `--env-opt seed=7 --env-opt train_size=500` and so on. */
+function sizesFrom(settings: Record<string, string>) {
+  const sizes: Record<string, number> = {};
+  for (const split of ['train', 'validation', 'test']) {
+    const raw = settings[`${split}_size`];
+    if (raw !== undefined) sizes[split] = integerSetting(`${split}_size`, raw);
+  }
+  return sizes;
+}
+
+function integerSetting(name: string, raw: string): number {
+  if (!/^\d+$/.test(raw)) throw new Error(`arithmetic: ${name} must be a non-negative integer (got ${JSON.stringify(raw)})`);
+  return Number(raw);
+}
+
+export const arithmeticEntry: EnvironmentEntry = {
+  name: 'arithmetic',
+  description: 'Built-in example: generated multi-step arithmetic word problems, calculator tool, reward 1/0 (settings: seed, train_size, validation_size, test_size)',
+  async load(opts: EnvOptions) {
+    const settings = opts.settings ?? {};
+    return arithmeticEnvironment({
+      seed: settings.seed === undefined ? undefined : integerSetting('seed', settings.seed),
+      sizes: sizesFrom(settings),
+    });
+  },
+};
