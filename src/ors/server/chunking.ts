@@ -42,6 +42,7 @@ function escapeUnit(code: number): string {
 export function chunkPayload(payload: string, max: number = MAX_PIECE): string[] {
   // A piece of `max` UTF-16 units has at most `max` code points.
   if (payload.length <= max) return [payload];
+  if (max < 16) throw new Error('chunk size must be at least 16 characters');
   const pieces: string[] = [];
   let pos = 0; // index of the next unit to place
   let prefix = ''; // an escape that replaces payload[pos] at the start of the next piece
