@@ -1,0 +1,92 @@
+// Paired comparison of two runs: episodes are matched by (task id, epoch); only pairs graded
+// in both runs count. Reports both accuracies on the paired set, the difference B − A with a
+// task-clustered paired bootstrap CI, and the exact McNemar test on discordant pairs.
+
+import { mcnemarExact, pairedBootstrap, wilson } from './stats.js';
+import type { EpisodeRecord } from './types.js';
+
+export interface Comparison {
+  pairs: number;
+  /** matched keys left out because one side was ungraded or an error */
+  excluded_not_graded: number;
+  only_in_a: number;
+  only_in_b: number;
+  a_correct: number;
+  b_correct: number;
+  a_accuracy: number | null;
+  b_accuracy: number | null;
+  a_ci: [number, number];
+  b_ci: [number, number];
+  /** B − A on the paired set */
+  diff: number | null;
+  diff_ci_low: number | null;
+  diff_ci_high: number | null;
+  /** A right, B wrong */
+  a_only_correct: number;
+  /** A wrong, B right */
+  b_only_correct: number;
+  mcnemar_p: number;
+  bootstrap: { seed: number; resamples: number };
+  by_domain: Record<string, { pairs: number; a_correct: number; b_correct: number }>;
+}
+
+const pairKey = (r: EpisodeRecord) => `${r.task_id}\u0000${r.epoch}`;
+
+export function compareRecords(a: EpisodeRecord[], b: EpisodeRecord[], opts: { seed?: number; resamples?: number } = {}): Comparison {
+  const seed = opts.seed ?? 12345;
+  const resamples = opts.resamples ?? 10_000;
+  const mapA = new Map(a.map((r) => [pairKey(r), r]));
+  const mapB = new Map(b.map((r) => [pairKey(r), r]));
+  const graded = (r: EpisodeRecord) => r.outcome === 'correct' || r.outcome === 'wrong';
+  const pairs: Array<{ cluster: string; a: number; b: number; domain: string }> = [];
+  let excluded = 0;
+  let onlyA = 0;
+  for (const [k, ra] of mapA) {
+    const rb = mapB.get(k);
+    if (!rb) {
+      onlyA++;
+      continue;
+    }
+    if (!graded(ra) || !graded(rb)) {
+      excluded++;
+      continue;
+    }
+    pairs.push({ cluster: ra.task_id, a: ra.outcome === 'correct' ? 1 : 0, b: rb.outcome === 'correct' ? 1 : 0, domain: ra.domain ?? '(none)' });
+  }
+  const onlyB = [...mapB.keys()].filter((k) => !mapA.has(k)).length;
+  const n = pairs.length;
+  const aC = pairs.reduce((s, p) => s + p.a, 0);
+  const bC = pairs.reduce((s, p) => s + p.b, 0);
+  const aOnly = pairs.filter((p) => p.a === 1 && p.b === 0).length;
+  const bOnly = pairs.filter((p) => p.a === 0 && p.b === 1).length;
+  const boot = n > 0 ? pairedBootstrap(pairs, { seed, resamples }) : null;
+  const ciA = wilson(aC, n);
+  const ciB = wilson(bC, n);
+  const by_domain: Comparison['by_domain'] = {};
+  for (const p of pairs) {
+    const d = (by_domain[p.domain] ??= { pairs: 0, a_correct: 0, b_correct: 0 });
+    d.pairs++;
+    d.a_correct += p.a;
+    d.b_correct += p.b;
+  }
+  return {
+    pairs: n,
+    excluded_not_graded: excluded,
+    only_in_a: onlyA,
+    only_in_b: onlyB,
+    a_correct: aC,
+    b_correct: bC,
+    a_accuracy: n ? aC / n : null,
+    b_accuracy: n ? bC / n : null,
+    a_ci: [ciA.low, ciA.high],
+    b_ci: [ciB.low, ciB.high],
+    diff: boot ? boot.diff : null,
+    diff_ci_low: boot ? boot.low : null,
+    diff_ci_high: boot ? boot.high : null,
+    a_only_correct: aOnly,
+    b_only_correct: bOnly,
+    mcnemar_p: mcnemarExact(aOnly, bOnly),
+    bootstrap: { seed, resamples },
+    by_domain,
+  };
+}

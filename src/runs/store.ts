@@ -1,0 +1,185 @@
+// A run on disk: run.json (the configuration, written once), episodes.jsonl (append-only:
+// a "started" line before each attempt, an episode record after it) and run.lock (the pid
+// of the process running it). A crash can at worst leave a torn last line, which readers
+// skip and the next writer seals off with a newline.
+
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EpisodeRecord, RunConfig, RunLine, StartedLine } from './types.js';
+
+export function runsDir(home: string): string {
+  return join(home, 'runs');
+}
+
+export function validRunId(id: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(id);
+}
+
+export interface ReadResult {
+  started: StartedLine[];
+  records: EpisodeRecord[];
+  /** lines that could not be parsed (a torn write from a crash) */
+  torn: number;
+}
+
+export class RunStore {
+  private fd: number | null = null;
+
+  private constructor(
+    readonly dir: string,
+    readonly config: RunConfig,
+  ) {}
+
+  get id(): string {
+    return this.config.run_id;
+  }
+  get episodesPath(): string {
+    return join(this.dir, 'episodes.jsonl');
+  }
+
+  static create(home: string, config: RunConfig): RunStore {
+    if (!validRunId(config.run_id)) throw new Error(`bad run id "${config.run_id}": use letters, digits, . _ -`);
+    const dir = join(runsDir(home), config.run_id);
+    mkdirSync(runsDir(home), { recursive: true });
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`run ${config.run_id} already exists (use \`genegym runs resume ${config.run_id}\`)`);
+      throw err;
+    }
+    const tmp = join(dir, 'run.json.tmp');
+    writeFileSync(tmp, JSON.stringify(config, null, 2) + '\n');
+    renameSync(tmp, join(dir, 'run.json'));
+    writeFileSync(join(dir, 'episodes.jsonl'), '');
+    return new RunStore(dir, config);
+  }
+
+  static open(home: string, runId: string): RunStore {
+    if (!validRunId(runId)) throw new Error(`bad run id "${runId}"`);
+    const dir = join(runsDir(home), runId);
+    let config: RunConfig;
+    try {
+      config = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunConfig;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no run named ${runId} in ${runsDir(home)}`);
+      throw new Error(`run ${runId}: unreadable run.json: ${(err as Error).message}`);
+    }
+    return new RunStore(dir, config);
+  }
+
+  static list(home: string): string[] {
+    const root = runsDir(home);
+    if (!existsSync(root)) return [];
+    return readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'run.json')))
+      .map((d) => d.name)
+      .sort();
+  }
+
+  /** Takes the run's lock; a lock held by a dead process (kill -9) is taken over. */
+  lock(): void {
+    const path = join(this.dir, 'run.lock');
+    for (let i = 0; i < 2; i++) {
+      try {
+        writeFileSync(path, String(process.pid), { flag: 'wx' });
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const pid = Number(readFileSync(path, 'utf8').trim());
+        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+          throw new Error(`run ${this.id} is being run by process ${pid}`);
+        }
+        rmSync(path, { force: true });
+      }
+    }
+    throw new Error(`could not lock run ${this.id}`);
+  }
+
+  unlock(): void {
+    const path = join(this.dir, 'run.lock');
+    try {
+      if (Number(readFileSync(path, 'utf8').trim()) === process.pid) rmSync(path, { force: true });
+    } catch {
+      /* already gone */
+    }
+  }
+
+  private openForAppend(): number {
+    if (this.fd !== null) return this.fd;
+    const fd = openSync(this.episodesPath, 'a+');
+    // Seal a torn last line so the next record starts on its own line.
+    const size = fstatSync(fd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) writeSync(fd, '\n');
+    }
+    this.fd = fd;
+    return fd;
+  }
+
+  /** One write(2) per line on an O_APPEND descriptor: a line is never interleaved. */
+  append(line: RunLine): void {
+    writeSync(this.openForAppend(), JSON.stringify(line) + '\n');
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  read(): ReadResult {
+    const out: ReadResult = { started: [], records: [], torn: 0 };
+    let text: string;
+    try {
+      text = readFileSync(this.episodesPath, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return out;
+      throw err;
+    }
+    for (const line of text.split('\n')) {
+      if (line.length === 0) continue;
+      let parsed: RunLine;
+      try {
+        parsed = JSON.parse(line) as RunLine;
+      } catch {
+        out.torn++;
+        continue;
+      }
+      if (parsed.type === 'started') out.started.push(parsed);
+      else if (parsed.type === 'episode') out.records.push(parsed);
+    }
+    return out;
+  }
+
+  episodesSize(): number {
+    try {
+      return statSync(this.episodesPath).size;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+/**
+ * The record that counts for each (task, epoch) key: the first one that did not end in
+ * error, else the latest error. So a completed episode is never replaced, and an errored one
+ * is superseded by its retry.
+ */
+export function finalRecords(records: EpisodeRecord[]): Map<string, EpisodeRecord> {
+  const out = new Map<string, EpisodeRecord>();
+  for (const r of records) {
+    const prev = out.get(r.key);
+    if (!prev || prev.outcome === 'error') out.set(r.key, r);
+  }
+  return out;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

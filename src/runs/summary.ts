@@ -1,0 +1,111 @@
+// Summaries of a run's final episode records: counts by outcome, accuracy with Wilson
+// intervals overall and per domain, mean reward, pass@k / pass^k, tokens and cost.
+
+import { emptyRoleUsage, type RoleUsage } from '../models/pricing.js';
+import { passAtK, passHatK, wilson } from './stats.js';
+import type { EpisodeRecord } from './types.js';
+
+export interface AccuracyStats {
+  episodes: number;
+  correct: number;
+  wrong: number;
+  ungraded: number;
+  errors: number;
+  /** correct / (correct + wrong): ungraded and errored episodes are left out */
+  accuracy: number | null;
+  ci_low: number;
+  ci_high: number;
+  mean_reward: number | null;
+}
+
+export interface PassK {
+  k: number;
+  pass_at_k: number | null;
+  pass_hat_k: number | null;
+  /** tasks with at least k graded epochs (the others cannot be scored at this k) */
+  tasks: number;
+}
+
+export interface RunSummary extends AccuracyStats {
+  by_domain: Record<string, AccuracyStats>;
+  pass_k: PassK[];
+  usage: { agent: RoleUsage; judge: RoleUsage };
+  duration_ms: number;
+}
+
+export function accuracyOf(records: EpisodeRecord[]): AccuracyStats {
+  let correct = 0;
+  let wrong = 0;
+  let ungraded = 0;
+  let errors = 0;
+  let rewardSum = 0;
+  let rewardN = 0;
+  for (const r of records) {
+    if (r.outcome === 'correct') correct++;
+    else if (r.outcome === 'wrong') wrong++;
+    else if (r.outcome === 'ungraded') ungraded++;
+    else errors++;
+    if ((r.outcome === 'correct' || r.outcome === 'wrong') && r.reward !== null) {
+      rewardSum += r.reward;
+      rewardN++;
+    }
+  }
+  const graded = correct + wrong;
+  const ci = wilson(correct, graded);
+  return {
+    episodes: records.length,
+    correct,
+    wrong,
+    ungraded,
+    errors,
+    accuracy: graded > 0 ? correct / graded : null,
+    ci_low: ci.low,
+    ci_high: ci.high,
+    mean_reward: rewardN > 0 ? rewardSum / rewardN : null,
+  };
+}
+
+export function passKOf(records: EpisodeRecord[], ks: number[]): PassK[] {
+  const perTask = new Map<number, { n: number; c: number }>();
+  for (const r of records) {
+    if (r.outcome !== 'correct' && r.outcome !== 'wrong') continue;
+    const t = perTask.get(r.task_index) ?? { n: 0, c: 0 };
+    t.n++;
+    if (r.outcome === 'correct') t.c++;
+    perTask.set(r.task_index, t);
+  }
+  return ks.map((k) => {
+    let at = 0;
+    let hat = 0;
+    let tasks = 0;
+    for (const { n, c } of perTask.values()) {
+      if (n < k) continue;
+      at += passAtK(n, c, k);
+      hat += passHatK(n, c, k);
+      tasks++;
+    }
+    return { k, pass_at_k: tasks ? at / tasks : null, pass_hat_k: tasks ? hat / tasks : null, tasks };
+  });
+}
+
+export function summarise(records: EpisodeRecord[], ks: number[]): RunSummary {
+  const byDomain = new Map<string, EpisodeRecord[]>();
+  const usage = { agent: emptyRoleUsage(), judge: emptyRoleUsage() };
+  let duration = 0;
+  for (const r of records) {
+    const d = r.domain ?? '(none)';
+    byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
+    for (const role of ['agent', 'judge'] as const) {
+      const u = usage[role];
+      const o = r.usage[role];
+      u.inputTokens += o.inputTokens;
+      u.outputTokens += o.outputTokens;
+      u.calls += o.calls;
+      u.cost = u.cost === null || o.cost === null ? null : u.cost + o.cost;
+    }
+    duration += r.duration_ms;
+  }
+  const by_domain: Record<string, AccuracyStats> = {};
+  for (const [d, rs] of [...byDomain.entries()].sort(([a], [b]) => a.localeCompare(b))) by_domain[d] = accuracyOf(rs);
+  return { ...accuracyOf(records), by_domain, pass_k: passKOf(records, ks), usage, duration_ms: duration };
+}
