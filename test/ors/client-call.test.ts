@@ -15,7 +15,7 @@ const result = (text: string): RunToolOutput => ({
 });
 
 /** A fake ORS server: session endpoints answer simply; /call is scripted by the test. */
-async function orsWithCall(call: Handler, opts: { silenceTimeoutMs?: number; maxReconnects?: number } = {}) {
+async function orsWithCall(call: Handler, opts: { silenceTimeoutMs?: number; maxReconnects?: number; requestTimeoutMs?: number } = {}) {
   let calls = 0;
   const s = await fakeServer((req, res, body, n) => {
     const url = req.url ?? '';
@@ -29,7 +29,7 @@ async function orsWithCall(call: Handler, opts: { silenceTimeoutMs?: number; max
     void n;
   });
   servers.push(s);
-  const client = new OrsClient({ baseUrl: s.baseUrl, pingIntervalMs: 0, silenceTimeoutMs: opts.silenceTimeoutMs ?? 5000, maxReconnects: opts.maxReconnects, ...FAST });
+  const client = new OrsClient({ baseUrl: s.baseUrl, pingIntervalMs: 0, silenceTimeoutMs: opts.silenceTimeoutMs ?? 5000, maxReconnects: opts.maxReconnects, requestTimeoutMs: opts.requestTimeoutMs, ...FAST });
   const session = await client.environment('demo').session({ split: 'train', index: 0 });
   const callBodies = () => s.seen.filter((x) => x.url === '/demo/call').map((x) => JSON.parse(x.body) as Record<string, unknown>);
   return { s, session, callBodies };
@@ -182,4 +182,25 @@ test('missing optional keys are filled in; a broken payload is a protocol error'
     output: { blocks: [{ type: 'text', text: 'hi', detail: null }], metadata: null, reward: null, finished: false },
   });
   await assert.rejects(session.call('broken', {}), /not JSON/);
+});
+
+test('a first call waiting for a slow setup is not re-sent by the silence timeout', async () => {
+  const { session, callBodies } = await orsWithCall(
+    async (_q, res) => {
+      await delay(400); // the server holds the headers until setup has finished
+      startSse(res);
+      res.end(sseEvent('task_id', TASK) + sseResult(result('after setup')));
+    },
+    { silenceTimeoutMs: 100 },
+  );
+  assert.deepEqual(await session.call('t', {}), result('after setup'));
+  assert.equal(callBodies().length, 1);
+});
+
+test('a first call that hits the request time limit before any answer fails without re-sending', async () => {
+  const { session, callBodies } = await orsWithCall(() => {
+    /* never answers */
+  }, { requestTimeoutMs: 150 });
+  await assert.rejects(session.call('t', {}), OrsConnectionError);
+  assert.equal(callBodies().length, 1);
 });

@@ -53,7 +53,17 @@ type Outcome = { kind: 'done'; result: RunToolOutput } | { kind: 'retry'; taskId
 async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId: string | null): Promise<Outcome> {
   const controller = new AbortController();
   const silence = new Silence();
-  const timer = setTimeout(() => controller.abort(silence), opts.silenceTimeoutMs);
+  // The server answers a first call only once the session's setup has finished, which may
+  // take long, and runs the tool even if the client has gone by then. So silence counts only
+  // from the response headers on; before them a first call waits up to the transport's
+  // request time limit and is not re-sent on timeout. A resume is safe to re-send, so its
+  // silence clock starts at once.
+  let timer: NodeJS.Timeout | undefined;
+  const heardFromServer = () => {
+    if (timer) timer.refresh();
+    else timer = setTimeout(() => controller.abort(silence), opts.silenceTimeoutMs);
+  };
+  if (resumeId !== null) heardFromServer();
   const onUserAbort = () => controller.abort(opts.signal!.reason);
   opts.signal?.addEventListener('abort', onUserAbort, { once: true });
   if (opts.signal?.aborted) onUserAbort();
@@ -67,16 +77,17 @@ async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId:
       headers: { 'x-session-id': opts.sid },
       eventStream: true,
       signal: controller.signal,
-      timeoutMs: 0,
+      timeoutMs: resumeId === null ? undefined : 0,
+      retryTimeouts: resumeId !== null,
     });
-    timer.refresh();
+    heardFromServer();
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       // Tolerated: a server that answers the call with the RunToolOutput as plain JSON.
       return { kind: 'done', result: parseRunToolOutput(await response.text()) };
     }
     if (!response.body) throw new OrsProtocolError('call answered without a body');
     let pieces: string[] = [];
-    for await (const ev of readSse(response.body, () => timer.refresh())) {
+    for await (const ev of readSse(response.body, heardFromServer)) {
       switch (ev.event) {
         case 'task_id':
           taskId = ev.data;
@@ -91,7 +102,6 @@ async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId:
           result = parseRunToolOutput(pieces.join(''));
           // Read the response to its end, so the keep-alive connection is reused rather than
           // destroyed; a server that holds the stream open is cut off after DRAIN_MS.
-          clearTimeout(timer);
           drainTimer = setTimeout(() => controller.abort(), DRAIN_MS);
           break;
         case 'error':

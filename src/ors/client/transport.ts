@@ -29,6 +29,11 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Overrides the transport's retry count. */
   retries?: number;
+  /**
+   * Re-send after the time limit expired (default true). False for requests the server may
+   * already be acting on, such as a first tool call.
+   */
+  retryTimeouts?: boolean;
 }
 
 export class HttpTransport {
@@ -80,7 +85,8 @@ export class HttpTransport {
         response = await this.fetchImpl(url, { method, headers, body, signal });
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
-        if (attempt >= retries) {
+        const timedOut = err instanceof Error && err.name === 'TimeoutError';
+        if (attempt >= retries || (timedOut && opts.retryTimeouts === false)) {
           throw new OrsConnectionError(`${method} ${path}: ${describeFetchError(err)} (after ${attempt + 1} attempts)`, {
             cause: err,
           });
