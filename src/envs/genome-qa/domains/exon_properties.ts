@@ -2,7 +2,7 @@
 // length and longest exon, always of the named Select transcript.
 
 import { exonLengthsTxOrder, ordinal } from '../seq.js';
-import type { Domain, DomainKind } from '../types.js';
+import type { Domain, DomainKind, Draft } from '../types.js';
 import { answerFormat, SELECT_TX, template } from './common.js';
 
 const ORDER = "Exons are numbered from the transcript's 5' end (for a minus-strand gene, exon 1 is the one with the highest genomic coordinates).";
@@ -11,7 +11,7 @@ const LEN = 'An exon of 1-based inclusive coordinates s..e has length e - s + 1 
 const count: DomainKind = {
   name: 'exon_count',
   supports: (ctx) => ctx.selectGenes().length > 0,
-  async generate(ctx, rng) {
+  async generate(ctx, rng): Promise<Draft | null> {
     const g = rng.pick(ctx.selectGenes());
     const tx = g.select;
     const q = template(rng, [
@@ -32,7 +32,7 @@ const count: DomainKind = {
 const length: DomainKind = {
   name: 'exon_length',
   supports: (ctx) => ctx.selectGenes().length > 0,
-  async generate(ctx, rng) {
+  async generate(ctx, rng): Promise<Draft | null> {
     const g = rng.pick(ctx.selectGenes());
     const tx = g.select;
     const lens = exonLengthsTxOrder(tx);
@@ -64,7 +64,7 @@ const length: DomainKind = {
 const total: DomainKind = {
   name: 'exonic_total',
   supports: (ctx) => ctx.selectGenes().length > 0,
-  async generate(ctx, rng) {
+  async generate(ctx, rng): Promise<Draft | null> {
     const g = rng.pick(ctx.selectGenes());
     const tx = g.select;
     const lens = exonLengthsTxOrder(tx);

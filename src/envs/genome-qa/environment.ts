@@ -1,0 +1,213 @@
+// The `genome-qa` ORS environment: generated questions over an assembly, three tools
+// (web_search, fetch_url, submit_answer) and an offline UCSC/NCBI mirror behind them.
+// Task specs carry no answer; `open` regenerates the task from (split, index) on the server.
+
+import { Type } from '@sinclair/typebox';
+import type { AssemblyApi } from '../../genome/types.js';
+import { defineEnvironment, defineTool, ToolError, UnknownSplitError, type Environment, type TaskSource } from '../../ors/environment.js';
+import { textBlock, toolOutput, type JsonObject, type Secrets } from '../../ors/types.js';
+import { gradeWithFallback, judgeConfigFrom, type JudgeConfig } from '../../grading/judge.js';
+import type { GradeResult } from '../../grading/match.js';
+import { Mirror } from '../../mirror/index.js';
+import { BlockedAddressError, liveFetch, tavilySearch, type Resolver } from '../../mirror/live.js';
+import { TaskGenerator, TRAIN_PER_DOMAIN } from './generator.js';
+import { taskSpec, type DomainName, type GeneratedTask } from './types.js';
+
+export const PAGE_CHARS = 32_000;
+
+export interface GenomeQaOptions {
+  assembly: AssemblyApi;
+  seed?: number;
+  /** tasks in `train` (default 100 per supported domain) */
+  trainSize?: number;
+  /** tasks in `test` (default: same as train) */
+  testSize?: number;
+  domains?: DomainName[];
+  /** allow fetch_url to reach the internet for non-mirrored hosts (never private addresses) */
+  liveFetch?: boolean;
+  /** DNS resolver for live fetches (tests inject a stub) */
+  resolver?: Resolver;
+  /** server-side judge config; secrets JUDGE_MODEL/JUDGE_API_KEY/JUDGE_BASE_URL override it */
+  judge?: JudgeConfig | null;
+  now?: () => Date;
+  pageChars?: number;
+}
+
+export interface GenomeQaState {
+  task: GeneratedTask;
+  secrets: Secrets;
+  finished: boolean;
+  /** the grade of the submitted answer (server side: it holds the expected values) */
+  grade: GradeResult | null;
+  calls: number;
+}
+
+export interface GenomeQaEnvironment extends Environment<GenomeQaState> {
+  generator: TaskGenerator;
+  mirror: Mirror;
+  /** the full task with its answer key (server side only: export, oracle agent, tests) */
+  answerKey(split: string, index: number): Promise<GeneratedTask>;
+}
+
+export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnvironment {
+  const generator = new TaskGenerator(opts.assembly, { seed: opts.seed, domains: opts.domains });
+  const mirror = new Mirror(opts.assembly, { now: opts.now });
+  const trainSize = opts.trainSize ?? TRAIN_PER_DOMAIN * generator.domains.length;
+  const sizes: Record<string, number> = { train: trainSize, test: opts.testSize ?? trainSize };
+  const pageChars = opts.pageChars ?? PAGE_CHARS;
+
+  const sizeOf = (split: string) => {
+    const n = sizes[split];
+    if (n === undefined) throw new UnknownSplitError(split);
+    return n;
+  };
+  const tasks: TaskSource = {
+    count: sizeOf,
+    get: async (split, index) => taskSpec(await generator.task(split, index)),
+    range: async (split, start, stop) => {
+      sizeOf(split);
+      const out: JsonObject[] = [];
+      for (let i = start; i < stop; i++) out.push(taskSpec(await generator.task(split, i)));
+      return out;
+    },
+  };
+
+  const webSearch = defineTool({
+    name: 'web_search',
+    description: 'Search the web. Returns up to 5 results (title, url, snippet). Offline, it searches the mirrored UCSC Genome Browser and NCBI pages for this assembly.',
+    input: Type.Object({ query: Type.String({ minLength: 1, maxLength: 400, description: 'search terms' }) }, { additionalProperties: false }),
+    async run({ query }, state: GenomeQaState) {
+      state.calls++;
+      const key = state.secrets.TAVILY_API_KEY;
+      const results = key ? await tavilySearch(query, key) : mirror.search(query, 5);
+      const text = results.length
+        ? results.map((r, i) => `${i + 1}. ${r.title}\n   ${r.url}\n   ${r.snippet}`).join('\n')
+        : 'No results.';
+      return toolOutput({ text, metadata: { results: results.map((r) => ({ ...r })), source: key ? 'tavily' : 'offline-index' }, reward: 0 });
+    },
+  });
+
+  const fetchUrl = defineTool({
+    name: 'fetch_url',
+    description:
+      `Fetch a URL and return its text, ${pageChars} characters per page. If the text continues, the reply ends with next_offset: call again with that offset. ` +
+      'Offline, https://api.genome.ucsc.edu and https://eutils.ncbi.nlm.nih.gov/entrez/eutils/ are answered by a local mirror of this assembly; other hosts are not available.',
+    input: Type.Object(
+      {
+        url: Type.String({ minLength: 1, maxLength: 4000 }),
+        offset: Type.Optional(Type.Integer({ minimum: 0, description: 'character offset of the page to return (default 0)' })),
+      },
+      { additionalProperties: false },
+    ),
+    async run({ url, offset }, state: GenomeQaState) {
+      state.calls++;
+      let status: number;
+      let contentType: string;
+      let body: string;
+      if (Mirror.handles(url) || !opts.liveFetch) {
+        ({ status, contentType, body } = await mirror.fetch(url));
+      } else {
+        try {
+          ({ status, contentType, body } = await liveFetch(url, { resolve: opts.resolver }));
+        } catch (err) {
+          if (err instanceof BlockedAddressError) throw new ToolError(err.message);
+          throw new ToolError(`fetch failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+      const from = offset ?? 0;
+      if (from > body.length) throw new ToolError(`offset ${from} is past the end of the page (${body.length} characters)`);
+      const to = Math.min(body.length, from + pageChars);
+      const next = to < body.length ? to : null;
+      const footer = `[HTTP ${status} ${contentType}; characters ${from}-${to} of ${body.length}${next === null ? '; end of page' : `; next_offset=${next}`}]`;
+      return toolOutput({
+        blocks: [textBlock(body.slice(from, to)), textBlock(footer)],
+        metadata: { url, status, content_type: contentType, offset: from, next_offset: next, total_chars: body.length },
+        reward: 0,
+      });
+    },
+  });
+
+  const submitAnswer = defineTool({
+    name: 'submit_answer',
+    description: 'Submit the final answer (a JSON object keyed as the question asks, or a bare value) with a short explanation. Ends the episode; reward 1 if correct, else 0.',
+    input: Type.Object(
+      {
+        answer: Type.Union([Type.String(), Type.Number(), Type.Record(Type.String(), Type.Unknown())], { description: 'e.g. {"gc_content": "0.44"}' }),
+        explanation: Type.String({ description: 'how the answer was obtained' }),
+      },
+      { additionalProperties: false },
+    ),
+    async run({ answer }, state: GenomeQaState) {
+      if (state.finished) throw new ToolError('an answer was already submitted; the episode is over');
+      const judge = judgeConfigFrom(state.secrets) ?? opts.judge ?? judgeConfigFrom(process.env);
+      const grade = await gradeWithFallback({ question: state.task.question, key: { answer: state.task.answer, fields: state.task.fields }, submitted: answer }, judge);
+      state.finished = true;
+      state.grade = grade;
+      return toolOutput({
+        text: `${grade.reward === 1 ? 'Correct' : 'Not correct'} (${grade.verdict}). ${publicReason(grade)}`,
+        metadata: { verdict: grade.verdict, reason: publicReason(grade) },
+        reward: grade.reward,
+        finished: true,
+      });
+    },
+  });
+
+  const env = defineEnvironment<GenomeQaState>({
+    name: 'genome-qa',
+    description: `Genome QA over ${opts.assembly.name}: ${generator.domains.length} domains of generated questions answered with web_search and fetch_url (offline UCSC/NCBI mirror).`,
+    splits: [
+      { name: 'train', type: 'train' },
+      { name: 'test', type: 'test' },
+    ],
+    tasks,
+    tools: [webSearch, fetchUrl, submitAnswer],
+    maxListedTasks: 10_000,
+    async open(ctx) {
+      const task = await resolveTask(ctx.task, generator, sizeOf);
+      const state: GenomeQaState = { task, secrets: ctx.secrets, finished: false, grade: null, calls: 0 };
+      return {
+        state,
+        prompt: () => [textBlock(promptText(task, opts.assembly))],
+      };
+    },
+    dispose: async () => {},
+  });
+  return Object.assign(env, { generator, mirror, answerKey: (split: string, index: number) => generator.task(split, index) });
+}
+
+/** The grade reason an agent may see: which fields failed, never the expected values. */
+function publicReason(g: GradeResult): string {
+  if (g.verdict === 'correct') return 'All fields match.';
+  if (g.verdict === 'incorrect') return `Wrong field(s): ${g.fields.filter((f) => !f.ok).map((f) => f.key).join(', ')}.`;
+  if (g.verdict === 'malformed') return g.reason;
+  if (g.verdict === 'judged') return 'Graded by the LLM judge.';
+  return 'The answer could not be graded (judge unavailable); reward 0.';
+}
+
+async function resolveTask(spec: JsonObject, generator: TaskGenerator, sizeOf: (s: string) => number): Promise<GeneratedTask> {
+  let split = typeof spec.split === 'string' ? spec.split : undefined;
+  let index = typeof spec.index === 'number' ? spec.index : undefined;
+  if ((split === undefined || index === undefined) && typeof spec.id === 'string') {
+    const m = spec.id.match(/\/([^/]+)\/(\d+)$/);
+    if (m) [split, index] = [m[1], Number(m[2])];
+  }
+  if (split === undefined || index === undefined || !Number.isInteger(index) || index < 0) {
+    throw new Error('genome-qa task spec needs split and index (or an id from /tasks)');
+  }
+  if (index >= sizeOf(split)) throw new Error(`Invalid index: ${split} has ${sizeOf(split)} tasks`);
+  const task = await generator.task(split, index);
+  if (typeof spec.id === 'string' && spec.id !== task.id) throw new Error(`task id ${spec.id} does not belong to this server (expected ${task.id})`);
+  if (typeof spec.question === 'string' && spec.question !== task.question) throw new Error('task question does not match the generated task');
+  return task;
+}
+
+export function promptText(task: GeneratedTask, asm: AssemblyApi): string {
+  return [
+    `You are answering a genomics question about ${asm.manifest.synthetic ? `the synthetic assembly "${asm.name}"` : `the ${asm.name} assembly`} (UCSC genome name: ${asm.name}).`,
+    'Tools: web_search (find pages), fetch_url (read a URL; long pages come in parts, continue with next_offset), and submit_answer (final answer; ends the episode).',
+    `This environment is offline: fetch_url serves https://api.genome.ucsc.edu (getData/sequence, getData/track, list/chromosomes, list/tracks, search) and https://eutils.ncbi.nlm.nih.gov/entrez/eutils/ (esearch, esummary, efetch) from a local mirror of genome=${asm.name}, with the real services' formats and coordinate conventions.`,
+    'Compute what the question asks from the data you fetch, then call submit_answer with a JSON object in exactly the format the question gives.',
+    '',
+    `Question (${task.domain}): ${task.question}`,
+  ].join('\n');
+}

@@ -1,0 +1,215 @@
+// Offline eutils.ncbi.nlm.nih.gov: esearch (db=gene, db=nuccore), esummary (db=gene, with
+// genomicinfo) and efetch (db=nuccore FASTA with seq_start/seq_stop/strand). Shapes follow
+// the real E-utilities: JSON counts as strings, 0-based genomicinfo chrstart/chrstop with
+// chrstart > chrstop on the minus strand, 1-based efetch ranges, 70-column uppercase FASTA.
+
+import type { AssemblyApi, Gene } from '../genome/types.js';
+import { Names } from './accessions.js';
+import { json, type MirrorReply, text } from './reply.js';
+import { reverseComplement } from '../envs/genome-qa/seq.js';
+
+const MAX_FETCH = 50_000_000;
+
+export class EutilsMirror {
+  readonly names: Names;
+  private asm: AssemblyApi;
+
+  constructor(asm: AssemblyApi, names?: Names) {
+    this.asm = asm;
+    this.names = names ?? new Names(asm);
+  }
+
+  async handle(url: URL): Promise<MirrorReply> {
+    const path = url.pathname.replace(/^\/entrez\/eutils\//, '').replace(/\/+$/, '');
+    const p = url.searchParams;
+    switch (path) {
+      case 'esearch.fcgi':
+        return this.esearch(p);
+      case 'esummary.fcgi':
+        return this.esummary(p);
+      case 'efetch.fcgi':
+        return this.efetch(p);
+      case 'einfo.fcgi':
+        return json(200, { header: { type: 'einfo', version: '0.3' }, einforesult: { dblist: ['gene', 'nuccore'] } });
+      default:
+        return text(404, `Not Found: ${url.pathname} (offline mirror serves esearch.fcgi, esummary.fcgi, efetch.fcgi, einfo.fcgi under /entrez/eutils/)`);
+    }
+  }
+
+  private esearch(p: URLSearchParams): MirrorReply {
+    const db = p.get('db') ?? 'pubmed';
+    const term = p.get('term') ?? '';
+    const asJson = p.get('retmode') === 'json';
+    const retmax = Math.max(0, Number(p.get('retmax') ?? '20') || 0);
+    const retstart = Math.max(0, Number(p.get('retstart') ?? '0') || 0);
+    let ids: string[];
+    let translation = term;
+    if (db === 'gene') ids = this.searchGenes(term);
+    else if (db === 'nuccore') ids = this.searchNuccore(term);
+    else return esearchError(asJson, `Invalid db name specified: ${db} (offline mirror: gene, nuccore)`);
+    if (!term.trim()) return esearchError(asJson, 'Empty term and query_key - nothing todo');
+    translation = translation.trim();
+    const page = ids.slice(retstart, retstart + retmax);
+    if (asJson) {
+      return json(200, {
+        header: { type: 'esearch', version: '0.3' },
+        esearchresult: { count: String(ids.length), retmax: String(page.length), retstart: String(retstart), idlist: page, translationset: [], querytranslation: translation },
+      });
+    }
+    const xml = `<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n<eSearchResult><Count>${ids.length}</Count><RetMax>${page.length}</RetMax><RetStart>${retstart}</RetStart><IdList>\n${page.map((i) => `<Id>${i}</Id>`).join('\n')}\n</IdList><TranslationSet/><QueryTranslation>${escapeXml(translation)}</QueryTranslation></eSearchResult>\n`;
+    return text(200, xml, 'text/xml');
+  }
+
+  /** AND-joined terms with optional [field] tags: sym/gene/preferred symbol, orgn, chr. */
+  private searchGenes(term: string): string[] {
+    const clauses = term.split(/\s+AND\s+/i).map((c) => c.trim()).filter(Boolean);
+    let genes = this.names.genes();
+    for (const clause of clauses) {
+      const m = clause.match(/^"?(.+?)"?\s*(?:\[([^\]]+)\])?$/);
+      if (!m) return [];
+      const value = m[1].trim().toLowerCase();
+      const field = (m[2] ?? 'all').trim().toLowerCase();
+      if (['orgn', 'organism', 'porgn'].includes(field)) {
+        const org = this.names.organism;
+        const ok = [org.scientificname, org.commonname, `txid${org.taxid}`].some((n) => n.toLowerCase() === value);
+        if (!ok) return [];
+        continue;
+      }
+      if (['chr', 'chromosome'].includes(field)) {
+        genes = genes.filter(([, g]) => g.chrom.replace(/^chr/, '').toLowerCase() === value.replace(/^chr/, ''));
+        continue;
+      }
+      if (['sym', 'gene', 'gene name', 'preferred symbol', 'pref', 'all', 'all fields'].includes(field)) {
+        genes = genes.filter(([, g]) => g.symbol.toLowerCase() === value || (field === 'all' && g.transcripts.some((t) => t.name.toLowerCase() === value || t.name.split('.')[0].toLowerCase() === value)));
+        continue;
+      }
+      return [];
+    }
+    return genes.map(([uid]) => uid).sort((a, b) => Number(a) - Number(b));
+  }
+
+  private searchNuccore(term: string): string[] {
+    const value = term.replace(/\[[^\]]*\]/g, '').trim();
+    const chrom = this.names.chromOf(value);
+    return chrom ? [this.names.accession(chrom)!] : [];
+  }
+
+  private esummary(p: URLSearchParams): MirrorReply {
+    const db = p.get('db');
+    const asJson = p.get('retmode') === 'json';
+    if (db !== 'gene') return json(200, { header: { type: 'esummary', version: '0.3' }, error: `Invalid db name specified: ${db} (offline mirror: gene)` });
+    const ids = (p.get('id') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (ids.length === 0) return json(200, { header: { type: 'esummary', version: '0.3' }, error: 'Empty id list - nothing todo' });
+    const result: Record<string, unknown> = { uids: ids };
+    for (const id of ids) {
+      const g = this.names.gene(id);
+      result[id] = g ? this.docsum(id, g) : { uid: id, error: 'cannot get document summary' };
+    }
+    if (asJson) return json(200, { header: { type: 'esummary', version: '0.3' }, result });
+    return text(200, summaryXml(ids, result), 'text/xml');
+  }
+
+  private docsum(uid: string, g: Gene): Record<string, unknown> {
+    const acc = this.names.accession(g.chrom) ?? '';
+    // 0-based; the 5' end first, so minus-strand genes have chrstart > chrstop
+    const [chrstart, chrstop] = g.strand === '+' ? [g.start, g.end - 1] : [g.end - 1, g.start];
+    const exoncount = mergedExonCount(g);
+    const first = this.asm.bandAt(g.chrom, g.start);
+    const last = this.asm.bandAt(g.chrom, g.end - 1);
+    const chr = g.chrom.replace(/^chr/, '');
+    const maplocation = !first?.name ? '' : !last?.name || last.name === first.name ? `${chr}${first.name}` : `${chr}${first.name}-${last.name}`;
+    const release = String((this.asm.manifest.source as Record<string, unknown> | undefined)?.annotationRelease ?? `genegym mirror of ${this.asm.name}`);
+    const assemblyAcc = this.names.grch38 ? 'GCF_000001405.40' : `${this.asm.name} (synthetic)`;
+    return {
+      uid,
+      name: g.symbol,
+      description: this.names.grch38 ? '' : `synthetic gene ${g.symbol}`,
+      status: '',
+      currentid: '',
+      chromosome: chr,
+      geneticsource: 'genomic',
+      maplocation,
+      otheraliases: '',
+      otherdesignations: '',
+      nomenclaturesymbol: g.symbol,
+      nomenclaturename: '',
+      nomenclaturestatus: this.names.grch38 ? 'Official' : '',
+      mim: [],
+      genomicinfo: [{ chrloc: chr, chraccver: acc, chrstart, chrstop, exoncount }],
+      geneweight: 0,
+      summary: '',
+      chrsort: chr.padStart(2, '0'),
+      chrstart,
+      organism: this.names.organism,
+      locationhist: [{ annotationrelease: release, assemblyaccver: assemblyAcc, chraccver: acc, chrstart, chrstop }],
+    };
+  }
+
+  private async efetch(p: URLSearchParams): Promise<MirrorReply> {
+    const db = p.get('db');
+    if (db !== 'nuccore' && db !== 'nucleotide') return text(400, `Error: offline mirror serves efetch only for db=nuccore (got db=${db})`);
+    const rettype = p.get('rettype') ?? 'fasta';
+    if (rettype !== 'fasta') return text(400, `Error: offline mirror serves only rettype=fasta for db=nuccore (got rettype=${rettype})`);
+    const id = (p.get('id') ?? '').trim();
+    if (!id) return text(400, 'Error: Empty id list - nothing todo');
+    if (id.includes(',')) return text(400, 'Error: offline mirror fetches one id per request');
+    const chrom = this.names.chromOf(id);
+    if (!chrom) return text(400, `Error: F a i l e d  t o  u n d e r s t a n d  i d :  ${id}`);
+    const acc = this.names.accession(chrom)!;
+    const size = this.asm.chromSizes().get(chrom)!;
+    const readable = this.asm.sequence.size(chrom) ?? 0;
+    const s1 = p.has('seq_start') ? Number(p.get('seq_start')) : 1;
+    let e1 = p.has('seq_stop') ? Number(p.get('seq_stop')) : size;
+    if (!Number.isInteger(s1) || !Number.isInteger(e1) || s1 < 1) return text(400, `Error: seq_start/seq_stop must be positive integers (1-based)`);
+    if (e1 > size) e1 = size; // NCBI clamps a stop past the end
+    if (s1 > e1) return text(400, `Error: seq_start ${s1} is after seq_stop ${e1}`);
+    if (e1 - s1 + 1 > MAX_FETCH) return text(400, `Error: offline mirror returns at most ${MAX_FETCH} bases per request; use seq_start/seq_stop`);
+    if (e1 > readable) return text(400, `Error: offline mirror holds only ${acc}:1-${readable}`);
+    const minus = p.get('strand') === '2';
+    let seq = (await this.asm.read(chrom, s1 - 1, e1, { softMask: false })).toUpperCase();
+    if (minus) seq = reverseComplement(seq);
+    const whole = !p.has('seq_start') && !p.has('seq_stop') && !minus;
+    const range = whole ? '' : minus ? `:c${e1}-${s1}` : `:${s1}-${e1}`;
+    const lines = [`>${acc}${range} ${this.names.title(chrom)}`];
+    for (let i = 0; i < seq.length; i += 70) lines.push(seq.slice(i, i + 70));
+    return text(200, `${lines.join('\n')}\n\n`, 'text/plain');
+  }
+}
+
+function mergedExonCount(g: Gene): number {
+  const ivs = g.transcripts.flatMap((t) => t.exonStarts.map((s, i) => [s, t.exonEnds[i]] as [number, number])).sort((a, b) => a[0] - b[0]);
+  let n = 0;
+  let end = -1;
+  for (const [s, e] of ivs) {
+    if (s >= end) n++;
+    end = Math.max(end, e);
+  }
+  return n;
+}
+
+function esearchError(asJson: boolean, message: string): MirrorReply {
+  if (asJson) return json(200, { header: { type: 'esearch', version: '0.3' }, esearchresult: { ERROR: message } });
+  return text(200, `<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><ERROR>${escapeXml(message)}</ERROR></eSearchResult>\n`, 'text/xml');
+}
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function summaryXml(ids: string[], result: Record<string, unknown>): string {
+  const items: string[] = [];
+  for (const id of ids) {
+    const d = result[id] as Record<string, unknown>;
+    if ('error' in d) {
+      items.push(`<DocumentSummary uid="${id}"><error>${escapeXml(String(d.error))}</error></DocumentSummary>`);
+      continue;
+    }
+    const gi = (d.genomicinfo as Record<string, unknown>[])[0];
+    items.push(
+      `<DocumentSummary uid="${id}"><Name>${escapeXml(String(d.name))}</Name><Description>${escapeXml(String(d.description))}</Description>` +
+        `<Chromosome>${d.chromosome}</Chromosome><MapLocation>${d.maplocation}</MapLocation>` +
+        `<GenomicInfo><GenomicInfoType><ChrLoc>${gi.chrloc}</ChrLoc><ChrAccVer>${gi.chraccver}</ChrAccVer><ChrStart>${gi.chrstart}</ChrStart><ChrStop>${gi.chrstop}</ChrStop><ExonCount>${gi.exoncount}</ExonCount></GenomicInfoType></GenomicInfo></DocumentSummary>`,
+    );
+  }
+  return `<?xml version="1.0" ?>\n<eSummaryResult><DocumentSummarySet status="OK">\n${items.join('\n')}\n</DocumentSummarySet></eSummaryResult>\n`;
+}
