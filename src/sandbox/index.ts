@@ -1,0 +1,56 @@
+// Sandbox factory. `bwrap` is the default and refuses to start when the probe fails;
+// `none` must be asked for explicitly and is announced loudly.
+
+import { BwrapSandbox } from './bwrap.js';
+import { DEFAULT_LIMITS, resolveLimits } from './limits.js';
+import { LocalSandbox } from './local.js';
+import { probeBwrap } from './probe.js';
+import { type Limits, type Sandbox, SandboxError, type SandboxMode } from './types.js';
+import { createWorkspace, materialise } from './workspace.js';
+
+export { BwrapSandbox, bwrapArgs, SANDBOX_ENV, WORKDIR } from './bwrap.js';
+export { DEFAULT_LIMITS, resolveLimits } from './limits.js';
+export { LocalSandbox } from './local.js';
+export { probeBwrap, type ProbeResult } from './probe.js';
+export * from './types.js';
+export { checkRelativePath, createWorkspace, listFiles, materialise, resolveInside } from './workspace.js';
+
+let warnedNone = false;
+
+/** Throws SandboxError when bwrap is requested but cannot run here. */
+export async function assertSandboxUsable(mode: SandboxMode): Promise<void> {
+  if (mode === 'none') {
+    if (!warnedNone) {
+      warnedNone = true;
+      console.warn('WARNING: --sandbox=none: agent code runs as an ordinary subprocess with NO filesystem or network isolation (rlimits and timeouts only).');
+    }
+    return;
+  }
+  const p = await probeBwrap();
+  if (!p.ok) {
+    throw new SandboxError(`bubblewrap sandbox unavailable: ${p.reason}. Refusing to run untrusted code; install bubblewrap and allow user namespaces, or start with --sandbox=none to run without isolation.`);
+  }
+}
+
+export interface OpenSandboxOptions {
+  mode: SandboxMode;
+  files: { path: string; data: Uint8Array }[];
+  limits?: Partial<Limits>;
+  /** parent directory of workspaces (default os.tmpdir()) */
+  parent?: string;
+}
+
+/** A fresh workspace with the files in it, behind the requested sandbox. */
+export async function openSandbox(opts: OpenSandboxOptions): Promise<Sandbox> {
+  await assertSandboxUsable(opts.mode);
+  const limits = resolveLimits(DEFAULT_LIMITS, opts.limits);
+  const ws = await createWorkspace(opts.parent);
+  try {
+    await materialise(ws, opts.files);
+  } catch (err) {
+    const { rm } = await import('node:fs/promises');
+    await rm(ws, { recursive: true, force: true });
+    throw err;
+  }
+  return opts.mode === 'bwrap' ? new BwrapSandbox({ workspace: ws, limits }) : new LocalSandbox(ws, limits);
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { checkRelativePath, listFiles, LocalSandbox, DEFAULT_LIMITS, materialise, resolveInside, resolveLimits } from '../../src/sandbox/index.js';
+
+test('checkRelativePath normalises and rejects escapes', () => {
+  assert.equal(checkRelativePath('data/x.tsv'), 'data/x.tsv');
+  assert.equal(checkRelativePath('./data//x.tsv'), 'data/x.tsv');
+  assert.equal(checkRelativePath('/workspace/data/x.tsv'), 'data/x.tsv');
+  assert.throws(() => checkRelativePath('../x'), /'\.\.'/);
+  assert.throws(() => checkRelativePath('data/../../x'), /'\.\.'/);
+  assert.throws(() => checkRelativePath('/etc/passwd'), /relative/);
+  assert.throws(() => checkRelativePath(''), /empty/);
+  assert.throws(() => checkRelativePath('a\0b'), /NUL/);
+});
+
+test('materialise writes read-only files; resolveInside refuses symlinks that leave the workspace', async () => {
+  const outside = await mkdtemp(join(tmpdir(), 'genegym-out-'));
+  const ws = await mkdtemp(join(tmpdir(), 'genegym-ws-test-'));
+  try {
+    await writeFile(join(outside, 'truth.json'), '{"secret":1}');
+    await materialise(ws, [{ path: 'data/a.tsv', data: new TextEncoder().encode('x\n') }, { path: 'b.txt', data: new Uint8Array([1]) }]);
+    assert.deepEqual(await listFiles(ws), [{ path: 'b.txt', bytes: 1 }, { path: 'data/a.tsv', bytes: 2 }]);
+    await symlink(join(outside, 'truth.json'), join(ws, 'link.json'));
+    await assert.rejects(resolveInside(ws, 'link.json'), /leaves the workspace/);
+    assert.equal(await resolveInside(ws, 'data/a.tsv'), join(await import('node:fs/promises').then((f) => f.realpath(ws)), 'data/a.tsv'));
+    await assert.rejects(resolveInside(ws, 'missing.txt'), /ENOENT/);
+    await assert.rejects(materialise(ws, [{ path: '../evil', data: new Uint8Array() }]), /'\.\.'/);
+    // listFiles does not follow the escaping symlink
+    assert.ok(!(await listFiles(ws)).some((f) => f.path === 'link.json'));
+  } finally {
+    await rm(ws, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
+  }
+});
+
+test('limits are validated; the unisolated local runner still enforces the timeout', async () => {
+  assert.throws(() => resolveLimits(DEFAULT_LIMITS, { timeoutMs: 0 }), /positive integer/);
+  assert.throws(() => resolveLimits(DEFAULT_LIMITS, { memoryBytes: 1.5 }), /positive integer/);
+  const ws = await mkdtemp(join(tmpdir(), 'genegym-local-'));
+  try {
+    const sb = new LocalSandbox(ws, resolveLimits(DEFAULT_LIMITS, { timeoutMs: 1000 }));
+    const ok = await sb.exec({ argv: ['sh', '-c', 'echo $HOME; echo hi > f.txt'] });
+    assert.equal(ok.status, 'ok');
+    assert.equal(ok.stdout.trim(), ws);
+    const slow = await sb.exec({ argv: ['sh', '-c', 'sleep 30'] });
+    assert.equal(slow.status, 'timeout');
+  } finally {
+    await rm(ws, { recursive: true, force: true });
+  }
+});
