@@ -21,6 +21,9 @@ export class Session {
   /** settles (never rejects) when setup has finished one way or the other */
   ready!: Promise<void>;
   settled = false;
+  /** resolves when the session is deleted, waking requests still waiting for setup */
+  readonly whenDeleted: Promise<void>;
+  private markDeleted!: () => void;
 
   constructor(
     readonly id: string,
@@ -28,6 +31,13 @@ export class Session {
     resultTtlMs: number,
   ) {
     this.results = new CallResultStore(resultTtlMs);
+    this.whenDeleted = new Promise((resolve) => (this.markDeleted = resolve));
+  }
+
+  delete(): void {
+    this.deleted = true;
+    this.markDeleted();
+    this.abort.abort(new Error('session deleted'));
   }
 
   touch(): void {
@@ -97,7 +107,7 @@ export class SessionRegistry {
     const session = this.sessions.get(sid);
     if (!session) throw new HttpError(404, 'Active environment not found');
     session.touch();
-    if (!session.settled) await session.ready;
+    if (!session.settled) await Promise.race([session.ready, session.whenDeleted]);
     if (session.deleted) throw new HttpError(410, 'Session deleted');
     if (session.setupError !== undefined) throw new HttpError(500, internalErrorDetail(session.setupError));
     return { session, episode: session.episode! };
@@ -108,8 +118,7 @@ export class SessionRegistry {
     const session = this.sessions.get(sid);
     if (!session) return;
     this.sessions.delete(sid);
-    session.deleted = true;
-    session.abort.abort(new Error('session deleted'));
+    session.delete();
     const teardown = session.ready.then(() => this.teardown(session));
     this.teardowns.add(teardown);
     void teardown.finally(() => this.teardowns.delete(teardown));
