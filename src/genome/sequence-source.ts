@@ -40,6 +40,10 @@ export interface BaseCounts {
 
 /** Counts bases of [start, end) through the streaming scan (never holds the whole region). */
 export async function countBases(source: SequenceSource, chrom: string, opts: { start?: number; end?: number; chunkSize?: number } = {}): Promise<BaseCounts> {
+  if (source instanceof TwoBitReader) {
+    // counted from the packed bytes: same answer, no strings
+    return { ...(await source.composition(chrom, opts)), other: 0 };
+  }
   const counts = new Float64Array(128);
   for await (const { seq } of source.scan(chrom, { ...opts, softMask: false })) {
     for (let i = 0; i < seq.length; i++) counts[seq.charCodeAt(i) & 127]++;

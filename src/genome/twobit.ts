@@ -41,6 +41,46 @@ for (let b = 0; b < 256; b++) {
 // The same table seen as one 32-bit word per byte, to write four bases at a time.
 const DECODE32 = new Uint32Array(DECODE.buffer);
 
+// COUNTS[b] = base counts of packed byte b in 8-bit lanes: T | C << 8 | A << 16 | G << 24.
+const COUNTS = new Uint32Array(256);
+for (let b = 0; b < 256; b++) {
+  for (let k = 0; k < 4; k++) COUNTS[b] += 1 << (8 * ((b >> (6 - 2 * k)) & 3));
+}
+
+/** Base counts of a region (uppercase-folded; N from the N blocks). */
+export interface Composition {
+  A: number;
+  C: number;
+  G: number;
+  T: number;
+  N: number;
+}
+
+/** Adds the bases of absolute positions [from, to) held in `packed` (whose byte 0 holds base `base0`). */
+function countPacked(packed: Buffer, base0: number, from: number, to: number, tcag: Float64Array): void {
+  let p = from;
+  // leading bases up to a byte boundary, one at a time
+  while (p < to && (p & 3) !== 0) {
+    tcag[(packed[(p - base0) >>> 2] >> (6 - 2 * (p & 3))) & 3]++;
+    p++;
+  }
+  const fullEnd = to & ~3;
+  let i = (p - base0) >>> 2;
+  const iEnd = p < fullEnd ? (fullEnd - base0) >>> 2 : i;
+  // whole bytes through the lane table; 63 bytes at most per batch so no 8-bit lane overflows
+  while (i < iEnd) {
+    const stop = Math.min(iEnd, i + 63);
+    let lanes = 0;
+    for (; i < stop; i++) lanes += COUNTS[packed[i]];
+    tcag[0] += lanes & 255;
+    tcag[1] += (lanes >>> 8) & 255;
+    tcag[2] += (lanes >>> 16) & 255;
+    tcag[3] += lanes >>> 24;
+  }
+  if (p < fullEnd) p = fullEnd;
+  for (; p < to; p++) tcag[(packed[(p - base0) >>> 2] >> (6 - 2 * (p & 3))) & 3]++;
+}
+
 /** Small free list of scratch buffers so steady-state reads allocate no Buffers. */
 class BufferPool {
   private free: Buffer[] = [];
@@ -57,6 +97,8 @@ class BufferPool {
 // one 1 Mb scan chunk fits the pooled buffers: packed bytes and 4 decoded bases per byte
 const PACKED_POOL_BYTES = (1 << 18) + 16;
 const BASE_POOL_BYTES = PACKED_POOL_BYTES * 4;
+// packed bytes of the largest read served synchronously (see TwoBitOptions.syncReadBytes)
+const SCRATCH_BYTES = 1 << 16;
 
 export interface TwoBitOptions {
   /**
@@ -75,6 +117,9 @@ export class TwoBitReader implements SequenceSource {
   private readonly sizeOf = new Map<string, number>();
   private readonly packedPool = new BufferPool(PACKED_POOL_BYTES, 4);
   private readonly basePool = new BufferPool(BASE_POOL_BYTES, 4);
+  private readonly scratchPacked = Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+  private readonly scratchBases = Buffer.allocUnsafeSlow(SCRATCH_BYTES * 4);
+  private readonly scratchWords = new Uint32Array(this.scratchBases.buffer, 0, SCRATCH_BYTES);
   private closed = false;
 
   private constructor(
@@ -231,11 +276,10 @@ export class TwoBitReader implements SequenceSource {
 
   /** Fills buf[0, n) from the file at pos; synchronous for small reads (see TwoBitOptions). */
   private async fill(buf: Buffer, n: number, pos: number): Promise<void> {
+    if (n <= this.syncReadBytes) return this.preadSync(buf, n, pos);
     let done = 0;
     while (done < n) {
-      const got = n <= this.syncReadBytes
-        ? readSync(this.fh.fd, buf, done, n - done, pos + done)
-        : (await this.fh.read(buf, done, n - done, pos + done)).bytesRead;
+      const got = (await this.fh.read(buf, done, n - done, pos + done)).bytesRead;
       if (got === 0) throw new TwoBitFormatError(`${this.path}: unexpected end of file at byte ${pos + done}`);
       done += got;
     }
@@ -249,28 +293,70 @@ export class TwoBitReader implements SequenceSource {
   }
 
   private async decode(rec: TwoBitRecord, start: number, end: number, softMask: boolean): Promise<string> {
-    const n = end - start;
-    if (n === 0) return '';
+    if (end === start) return '';
     this.assertOpen();
     const firstByte = start >>> 2;
     const byteCount = ((end + 3) >>> 2) - firstByte;
+    if (byteCount <= this.syncReadBytes && byteCount <= SCRATCH_BYTES) {
+      // Synchronous from read to string, so nothing can interleave: one scratch pair serves all.
+      this.preadSync(this.scratchPacked, byteCount, rec.dnaOffset + firstByte);
+      return unpack(rec, start, end, softMask, this.scratchPacked, this.scratchBases, this.scratchWords);
+    }
     const packed = this.packedPool.acquire(byteCount);
     const bases = this.basePool.acquire(byteCount * 4);
     try {
       await this.fill(packed, byteCount, rec.dnaOffset + firstByte);
-      // bases[4i..4i+3] = decoded packed[i]; the pool hands out buffers on 8-byte boundaries
-      const words = new Uint32Array(bases.buffer, bases.byteOffset, byteCount);
-      for (let i = 0; i < byteCount; i++) words[i] = DECODE32[packed[i]];
-      const skip = start & 3;
-      // N runs, then soft-mask: OR-ing 0x20 lowercases bases and N alike, so case inside an N run
-      // covered by a mask block comes out right.
-      applyRuns(bases, rec.nStarts, rec.nEnds, start, end, skip, 'fill');
-      if (softMask) applyRuns(bases, rec.maskStarts, rec.maskEnds, start, end, skip, 'lower');
-      return bases.toString('latin1', skip, skip + n);
+      // the pool hands out whole ArrayBuffers, so the 32-bit view is aligned
+      const words = new Uint32Array(bases.buffer, bases.byteOffset, bases.length >>> 2);
+      return unpack(rec, start, end, softMask, packed, bases, words);
     } finally {
       this.packedPool.release(packed);
       this.basePool.release(bases);
     }
+  }
+
+  private preadSync(buf: Buffer, n: number, pos: number): void {
+    let done = 0;
+    while (done < n) {
+      const got = readSync(this.fh.fd, buf, done, n - done, pos + done);
+      if (got === 0) throw new TwoBitFormatError(`${this.path}: unexpected end of file at byte ${pos + done}`);
+      done += got;
+    }
+  }
+
+  /**
+   * Base composition of [start, end) counted straight from the packed bytes (four bases per
+   * table lookup, no strings). Bases under N blocks count as N whatever the file packed there.
+   */
+  async composition(chrom: string, opts: { start?: number; end?: number; chunkSize?: number } = {}): Promise<Composition> {
+    const rec = await this.record(chrom);
+    const start = opts.start ?? 0;
+    const end = opts.end ?? rec.size;
+    checkRange(start, end, rec.size, chrom);
+    const tcag = new Float64Array(4);
+    const nOut = new Float64Array(4); // packed bases found under N blocks, to take back out
+    let nCount = 0;
+    const chunkBases = Math.min((PACKED_POOL_BYTES - 16) * 4, opts.chunkSize ?? Infinity);
+    if (!(chunkBases > 0) || !Number.isInteger(chunkBases)) throw new CoordinateError(`chunkSize must be a positive integer, got ${opts.chunkSize}`);
+    const packed = this.packedPool.acquire(PACKED_POOL_BYTES);
+    try {
+      for (let s = start; s < end; s += chunkBases) {
+        const e = Math.min(end, s + chunkBases);
+        const base0 = s & ~3;
+        const bytes = ((e + 3) >>> 2) - (base0 >>> 2);
+        await this.fill(packed, bytes, rec.dnaOffset + (base0 >>> 2));
+        countPacked(packed, base0, s, e, tcag);
+        for (let i = firstEndingAfter(rec.nEnds, s); i < rec.nStarts.length && rec.nStarts[i] < e; i++) {
+          const from = Math.max(rec.nStarts[i], s);
+          const to = Math.min(rec.nEnds[i], e);
+          countPacked(packed, base0, from, to, nOut);
+          nCount += to - from;
+        }
+      }
+    } finally {
+      this.packedPool.release(packed);
+    }
+    return { T: tcag[0] - nOut[0], C: tcag[1] - nOut[1], A: tcag[2] - nOut[2], G: tcag[3] - nOut[3], N: nCount };
   }
 
   /**
@@ -300,6 +386,20 @@ export class TwoBitReader implements SequenceSource {
     this.closed = true;
     await this.fh.close();
   }
+}
+
+/**
+ * Decodes packed bytes of [start, end) (packed[0] holds base start & ~3) into a string:
+ * four bases per table lookup, then N runs, then the soft-mask. OR-ing 0x20 lowercases bases
+ * and N alike, so case inside an N run covered by a mask block comes out right.
+ */
+function unpack(rec: TwoBitRecord, start: number, end: number, softMask: boolean, packed: Buffer, bases: Buffer, words: Uint32Array): string {
+  const byteCount = ((end + 3) >>> 2) - (start >>> 2);
+  for (let i = 0; i < byteCount; i++) words[i] = DECODE32[packed[i]];
+  const skip = start & 3;
+  applyRuns(bases, rec.nStarts, rec.nEnds, start, end, skip, 'fill');
+  if (softMask) applyRuns(bases, rec.maskStarts, rec.maskEnds, start, end, skip, 'lower');
+  return bases.toString('latin1', skip, skip + end - start);
 }
 
 /** First index i with ends[i] > pos (block tables are sorted and disjoint, so ends ascend too). */

@@ -174,3 +174,23 @@ test('2bit: agrees with @gmod/twobit on the same file (outside masked N runs)', 
     await ours.close();
   });
 });
+
+test('2bit: composition from packed bytes equals counting the truth string', async () => {
+  const truthCounts = (s: string) => {
+    const c = { A: 0, C: 0, G: 0, T: 0, N: 0 };
+    for (const ch of s.toUpperCase()) c[ch as keyof typeof c]++;
+    return c;
+  };
+  await withFile(encodeTwoBit(SEQS), async (path) => {
+    const r = await TwoBitReader.open(path);
+    for (const [name, truth] of SEQS) {
+      for (const [s, e] of windows(truth.length, 11)) {
+        assert.deepEqual(await r.composition(name, { start: s, end: e }), truthCounts(truth.slice(s, e)), `${name}:[${s},${e})`);
+        assert.deepEqual(await r.composition(name, { start: s, end: e, chunkSize: 7 }), truthCounts(truth.slice(s, e)));
+      }
+    }
+    assert.deepEqual(await r.composition('chrA', { chunkSize: 1000 }), truthCounts(SEQS[0][1]));
+    await assert.rejects(r.composition('chrA', { start: 5, end: 1e9 }), CoordinateError);
+    await r.close();
+  });
+});
