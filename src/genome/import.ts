@@ -241,14 +241,15 @@ async function importInto(dir: string, opts: ImportOptions): Promise<ImportResul
     await describeInput('genes', g);
   }
   for (const [table, rows] of tables) {
-    // the Select table alone is not a gene table: the readers need the full one beside it
+    if (!rows.length) continue;
     const file = `${table}.txt`;
     const order = new Map([...sizesOut.keys()].map((c, i) => [c, i]));
     rows.sort((a, b) => order.get(a.chrom)! - order.get(b.chrom)! || a.txStart - b.txStart || a.txEnd - b.txEnd);
     await writeFile(join(dir, file), rows.map((t) => formatGenePredRow(t) + '\n').join(''));
     files.push([table, file]);
   }
-  if (tables.has('ncbiRefSeqSelect') && tables.size === 1) {
+  // a Select table alone is not enough for the readers, which look for the full table beside it
+  if (tables.get('ncbiRefSeqSelect')?.length && [...tables].every(([k, v]) => k === 'ncbiRefSeqSelect' || !v.length)) {
     notes.push('only a Select table was given: genes are read from it, and every transcript in it counts as Select');
     await writeFile(join(dir, 'ncbiRefSeq.txt'), tables.get('ncbiRefSeqSelect')!.map((t) => formatGenePredRow(t) + '\n').join(''));
     files.push(['ncbiRefSeq', 'ncbiRefSeq.txt']);
