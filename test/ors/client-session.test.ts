@@ -199,3 +199,15 @@ test('option values are checked', () => {
   assert.throws(() => new OrsClient({ baseUrl: 'http://127.0.0.1:1', silenceTimeoutMs: 0 }), /silenceTimeoutMs/);
   assert.throws(() => new OrsClient({ baseUrl: 'http://127.0.0.1:1', pingIntervalMs: -5 }), /pingIntervalMs/);
 });
+
+test('/create retried after a lost answer treats "Session already exists" as its own success', async () => {
+  const { client, paths } = await ors({
+    '/create': (_q, res, _b, n) => {
+      if (n === 2) return res.destroy(); // the first /create is processed but its answer is lost
+      sendJson(res, 400, { detail: 'Session already exists' });
+    },
+  });
+  const session = await client().environment('alpha').session({ task: {} });
+  assert.equal(session.sid, 'sid-sse');
+  assert.deepEqual(paths(), ['/create_session', '/create', '/create']);
+});

@@ -23,7 +23,10 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-class Silence extends Error {}
+// Abort reasons are plain constants: building an Error or DOMException per call is measurable.
+const SILENCE = { reason: 'silence' };
+const NO_HEADERS = { reason: 'no response headers in time' };
+const RELEASE = { reason: 'release' };
 
 /** After `end`, how long the rest of the response may take before the connection is dropped. */
 const DRAIN_MS = 1000;
@@ -52,7 +55,6 @@ type Outcome = { kind: 'done'; result: RunToolOutput } | { kind: 'retry'; taskId
 
 async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId: string | null): Promise<Outcome> {
   const controller = new AbortController();
-  const silence = new Silence();
   // The server answers a first call only once the session's setup has finished, which may
   // take long, and runs the tool even if the client has gone by then. So silence counts only
   // from the response headers on; before them a first call waits up to the transport's
@@ -61,15 +63,20 @@ async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId:
   let timer: NodeJS.Timeout | undefined;
   const heardFromServer = () => {
     if (timer) timer.refresh();
-    else timer = setTimeout(() => controller.abort(silence), opts.silenceTimeoutMs);
+    else timer = setTimeout(() => controller.abort(SILENCE), opts.silenceTimeoutMs);
   };
+  let headerTimer: NodeJS.Timeout | undefined;
   if (resumeId !== null) heardFromServer();
+  else if (transport.requestTimeoutMs > 0) {
+    headerTimer = setTimeout(() => controller.abort(NO_HEADERS), transport.requestTimeoutMs);
+  }
   const onUserAbort = () => controller.abort(opts.signal!.reason);
   opts.signal?.addEventListener('abort', onUserAbort, { once: true });
   if (opts.signal?.aborted) onUserAbort();
   let taskId: string | null = null;
   let result: RunToolOutput | null = null;
   let drainTimer: NodeJS.Timeout | undefined;
+  let streamFinished = false;
   try {
     const body: JsonObject = resumeId === null ? { name: opts.name, input: opts.input } : { name: opts.name, input: opts.input, task_id: resumeId };
     const response = await transport.send('POST', opts.path, {
@@ -77,9 +84,9 @@ async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId:
       headers: { 'x-session-id': opts.sid },
       eventStream: true,
       signal: controller.signal,
-      timeoutMs: resumeId === null ? undefined : 0,
-      retryTimeouts: resumeId !== null,
+      timeoutMs: 0, // timed here instead, by the timers above
     });
+    clearTimeout(headerTimer);
     heardFromServer();
     if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
       // Tolerated: a server that answers the call with the RunToolOutput as plain JSON.
@@ -102,7 +109,7 @@ async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId:
           result = parseRunToolOutput(pieces.join(''));
           // Read the response to its end, so the keep-alive connection is reused rather than
           // destroyed; a server that holds the stream open is cut off after DRAIN_MS.
-          drainTimer = setTimeout(() => controller.abort(), DRAIN_MS);
+          drainTimer = setTimeout(() => controller.abort(RELEASE), DRAIN_MS);
           break;
         case 'error':
           if (result) break;
@@ -112,12 +119,17 @@ async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId:
           break; // unknown events are ignored, as SSE intends
       }
     }
+    streamFinished = true;
     if (result) return { kind: 'done', result };
     return { kind: 'retry', taskId, problem: 'stream closed before an end or error event' };
   } catch (err) {
     if (result) return { kind: 'done', result };
     if (opts.signal?.aborted) throw opts.signal.reason;
-    if (controller.signal.reason === silence) {
+    if (controller.signal.reason === NO_HEADERS) {
+      // Not re-sent: the server may be about to run the tool (see above).
+      throw new OrsConnectionError(`call ${opts.name}: no answer within ${transport.requestTimeoutMs} ms`);
+    }
+    if (controller.signal.reason === SILENCE) {
       return { kind: 'retry', taskId, problem: `no data for ${opts.silenceTimeoutMs} ms` };
     }
     if (err instanceof OrsHttpError || err instanceof OrsToolFault || err instanceof OrsResumeError || err instanceof OrsProtocolError) {
@@ -129,8 +141,9 @@ async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId:
     return { kind: 'retry', taskId, problem: `connection failed: ${err instanceof Error ? err.message : String(err)}` };
   } finally {
     clearTimeout(timer);
+    clearTimeout(headerTimer);
     clearTimeout(drainTimer);
     opts.signal?.removeEventListener('abort', onUserAbort);
-    controller.abort(); // releases the connection if the stream is still open
+    if (!streamFinished) controller.abort(RELEASE); // closes a stream left open
   }
 }

@@ -117,9 +117,18 @@ export class OrsEnvironmentClient {
     try {
       await transport.json('POST', '/create', { body, headers: { 'x-session-id': sid, ...secretHeaders } });
     } catch (err) {
+      // The sid was minted for us just now, so "already exists" can only mean an earlier
+      // attempt of this same request got through before its connection failed.
+      if (err instanceof OrsHttpError && err.status === 400 && /already exists/i.test(String(err.detail))) {
+        return this.started(name, sid);
+      }
       await transport.json('POST', '/delete_session', { headers: { 'x-session-id': sid }, retries: 0 }).catch(() => {});
       throw err;
     }
+    return this.started(name, sid);
+  }
+
+  private started(name: string, sid: string): OrsSession {
     const session = new OrsSession(this.settings, name, sid);
     session.startPinging();
     return session;

@@ -29,18 +29,14 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Overrides the transport's retry count. */
   retries?: number;
-  /**
-   * Re-send after the time limit expired (default true). False for requests the server may
-   * already be acting on, such as a first tool call.
-   */
-  retryTimeouts?: boolean;
 }
 
 export class HttpTransport {
   readonly baseUrl: string;
   readonly retries: number;
   private readonly backoff: BackoffOptions;
-  private readonly requestTimeoutMs: number;
+  /** Per-attempt time limit of plain requests (0: none). */
+  readonly requestTimeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly baseHeaders: Record<string, string>;
 
@@ -85,8 +81,7 @@ export class HttpTransport {
         response = await this.fetchImpl(url, { method, headers, body, signal });
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
-        const timedOut = err instanceof Error && err.name === 'TimeoutError';
-        if (attempt >= retries || (timedOut && opts.retryTimeouts === false)) {
+        if (attempt >= retries) {
           throw new OrsConnectionError(`${method} ${path}: ${describeFetchError(err)} (after ${attempt + 1} attempts)`, {
             cause: err,
           });
