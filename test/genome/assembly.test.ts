@@ -119,3 +119,27 @@ test('an assembly without cytoBand or genes opens, and says what is missing when
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('the name "demo" builds the demo assembly under the given home and opens it', async () => {
+  const home = await mkdtemp(join(tmpdir(), 'genegym-home-'));
+  try {
+    const asm = await openAssembly('demo', { home });
+    try {
+      assert.equal(asm.manifest.synthetic, true);
+      assert.ok(asm.dir.startsWith(home));
+      assert.ok(asm.primaryChromosomes().includes('chrM'));
+      const genes = asm.genes();
+      assert.ok(genes.length > 50);
+      for (const g of genes.slice(0, 20)) {
+        assert.ok(g.select, `${g.symbol} has a Select transcript`);
+        assert.ok(g.start <= g.select!.txStart && g.select!.txEnd <= g.end);
+        assert.equal((await asm.read(g.chrom, g.start, g.end)).length, g.end - g.start);
+        assert.ok(asm.bandAt(g.chrom, g.start), `${g.symbol} start lies in a band`);
+      }
+    } finally {
+      await asm.close();
+    }
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});

@@ -124,3 +124,36 @@ test('gzip that is not bgzip, and bgzip without its indexes, fail with what to d
     await assert.rejects(FastaSource.open(lone), /needs .*lone\.fa\.gz\.fai and .*lone\.fa\.gz\.gzi.*samtools faidx/);
   });
 });
+
+test('real chr2 as 2bit reads exactly what samtools faidx prints for the same regions', async (t) => {
+  const gz = hg38(t, 'chr2_1-2333275.fa.gz');
+  if (!gz) return;
+  const { spawnSync } = await import('node:child_process');
+  if (spawnSync('samtools', ['--version']).status !== 0) {
+    if (process.env.CI === 'true') assert.fail('samtools is required under CI=true (.ci/run installs it)');
+    console.warn('WARNING: SKIPPING - samtools not installed');
+    t.skip('samtools not installed');
+    return;
+  }
+  const { encodeTwoBit } = await import('./twobit-encode.js');
+  const { TwoBitReader } = await import('../../src/genome/twobit.js');
+  await tmp(async (dir) => {
+    const plain = join(dir, 'chr2.fa');
+    const text = gunzipSync(await readFile(gz));
+    await writeFile(plain, text);
+    const seq = fastaRecords(text.toString('latin1')).get('chr2')!;
+    await writeFile(join(dir, 'chr2.2bit'), encodeTwoBit([['chr2', seq]]));
+    const r = await TwoBitReader.open(join(dir, 'chr2.2bit'));
+    const regions: Array<[number, number]> = [[0, 60], [9_990, 10_050], [1_789_112, 1_791_000], [2_333_200, 2_333_275]];
+    for (let i = 0; i < 40; i++) {
+      const s = (i * 2_654_435_761) % 2_330_000;
+      regions.push([s, s + 1 + (i * 97) % 3000]);
+    }
+    const run = spawnSync('samtools', ['faidx', plain, '-n', '100000', ...regions.map(([s, e]) => `chr2:${s + 1}-${e}`)], { encoding: 'latin1' });
+    assert.equal(run.status, 0, run.stderr);
+    const printed = run.stdout.split('\n').filter((l) => l && !l.startsWith('>'));
+    assert.equal(printed.length, regions.length);
+    for (let i = 0; i < regions.length; i++) assert.equal(await r.read('chr2', ...regions[i]), printed[i], `region ${i}`);
+    await r.close();
+  });
+});
