@@ -34,6 +34,13 @@ export type Answer = Record<string, number>;
 /** An analysis reads the instance's files only (never the truth) and returns an answer. */
 export type Analysis = (files: ReadonlyMap<string, Uint8Array>) => Answer | Promise<Answer>;
 
+/** A check on the agent's own numbers (e.g. NCU = RD − 0.35·tox); grading counts it like a field. */
+export interface ConsistencyCheck {
+  id: string;
+  ok: boolean;
+  detail: string;
+}
+
 export interface CaseStudy {
   /** short stable id, e.g. "oncology-txr1" */
   id: string;
@@ -53,4 +60,10 @@ export interface CaseStudy {
   naive: { name: string; trap: string; analyse: Analysis }[];
   /** reasoning rubric: items with offline regex pre-checks */
   rubric: { id: string; description: string; weight: number; patterns?: string[] }[];
+  /** rubric red flags (e.g. "univariable MR as final"); any match caps the reasoning score */
+  redFlags?: { id: string; description: string; patterns?: string[] }[];
+  /** optional checks on the agent's own numbers; a null value means the field is missing */
+  consistency?(values: Record<string, number | null>): ConsistencyCheck[];
+  /** non-secret notes for the rubric judge (the trap list; never truth values) */
+  designNotes?: string;
 }
