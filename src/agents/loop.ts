@@ -134,12 +134,10 @@ export async function runEpisode(input: RunEpisodeInput): Promise<EpisodeResult>
         if (call.parseError) {
           result.invalidCalls++;
           output = { ok: false, error: `Tool input validation error: ${call.parseError}` };
-        } else if (!toolNames.has(call.name)) {
-          // Still sent: the environment decides, and may list task tools late.
-          output = await raceAbort(target.call(call.name, call.input, signal), signal);
-          if (!output.ok) result.invalidCalls++;
         } else {
+          // Unknown names are still sent: the environment decides what is a tool.
           output = await raceAbort(target.call(call.name, call.input, signal), signal);
+          if (!output.ok && (!toolNames.has(call.name) || output.error.startsWith('Tool input validation error'))) result.invalidCalls++;
         }
         result.toolCalls++;
         transcript.push({ t: since(), kind: 'tool', turn: result.turns, ms: Math.round(performance.now() - callStart), callId: call.id, name: call.name, output });

@@ -115,8 +115,8 @@ export class RunIndex {
     const { records } = store.read();
     const finals = [...finalRecords(records).values()];
     const planned = store.config.task_indices.length * store.config.epochs;
-    const doneCount = finals.filter((r) => r.outcome !== 'error').length;
-    const st: RunStatus = status ?? (doneCount >= planned ? 'complete' : 'interrupted');
+    const doneCount = finals.length; // errored episodes count as done; resume can retry them
+    const st: RunStatus = doneCount >= planned ? 'complete' : (status ?? (store.lockHolder() !== null ? 'running' : 'interrupted'));
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM episodes WHERE run_id = ?').run(store.id);
       this.db.prepare('DELETE FROM runs WHERE run_id = ?').run(store.id);
@@ -138,7 +138,8 @@ export class RunIndex {
         continue;
       }
       const row = known.get(id);
-      if (!row || row.jsonl_size !== store.episodesSize()) this.reindex(store, row?.status === 'running' ? 'interrupted' : undefined);
+      const stale = row?.status === 'running' && store.lockHolder() === null; // its process died
+      if (!row || stale || row.jsonl_size !== store.episodesSize()) this.reindex(store);
     }
   }
 

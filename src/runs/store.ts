@@ -95,6 +95,16 @@ export class RunStore {
     throw new Error(`could not lock run ${this.id}`);
   }
 
+  /** Pid of a live process holding the run's lock, or null. */
+  lockHolder(): number | null {
+    try {
+      const pid = Number(readFileSync(join(this.dir, 'run.lock'), 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
   unlock(): void {
     const path = join(this.dir, 'run.lock');
     try {

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compareRecords } from '../../src/runs/compare.js';
+import { binomial, mcnemarExact, pairedBootstrap, passAtK, passHatK, quantileSorted, wilson } from '../../src/runs/stats.js';
+import { accuracyOf, passKOf } from '../../src/runs/summary.js';
+import type { EpisodeRecord, Outcome } from '../../src/runs/types.js';
+
+const close = (a: number, b: number, tol = 1e-4) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
+
+test('Wilson 95% interval matches hand-computed values', () => {
+  // 8/10: centre (0.8 + 1.92/10)/(1 + 3.8415/10) = 0.71674, half-width 0.22658
+  const w = wilson(8, 10);
+  close(w.low, 0.4902);
+  close(w.high, 0.9433);
+  // 0/10: upper bound z²/(n + z²) = 3.8415/13.8415
+  const z = wilson(0, 10);
+  assert.equal(z.low, 0);
+  close(z.high, 0.27753);
+  // 50/100 is symmetric around 0.5
+  const h = wilson(50, 100);
+  close(h.low, 0.40383);
+  close(h.high, 0.59617);
+  assert.deepEqual(wilson(0, 0), { low: 0, high: 1 });
+});
+
+test('unbiased pass@k and pass^k match the combinatorial formulas', () => {
+  close(passAtK(5, 2, 2), 1 - binomial(3, 2) / binomial(5, 2)); // 0.7
+  close(passAtK(5, 2, 2), 0.7, 1e-12);
+  close(passHatK(5, 2, 2), 0.1, 1e-12); // C(2,2)/C(5,2)
+  close(passAtK(10, 3, 1), 0.3, 1e-12);
+  close(passHatK(10, 3, 1), 0.3, 1e-12);
+  assert.equal(passAtK(4, 0, 3), 0);
+  assert.equal(passAtK(4, 2, 3), 1); // n − c < k: every 3-subset holds a correct one
+  assert.equal(passHatK(4, 2, 3), 0);
+  close(passAtK(20, 5, 4), 1 - binomial(15, 4) / binomial(20, 4), 1e-12);
+  assert.throws(() => passAtK(2, 1, 3), /at least 3 samples/);
+});
+
+test('pass@k over a run averages tasks and skips errored epochs', () => {
+  const recs = [
+    rec(0, 1, 'correct'), rec(0, 2, 'wrong'), rec(0, 3, 'correct'),
+    rec(1, 1, 'wrong'), rec(1, 2, 'wrong'), rec(1, 3, 'error'),
+  ];
+  const [k1, k2] = passKOf(recs, [1, 2]);
+  close(k1.pass_at_k!, (2 / 3 + 0) / 2, 1e-12);
+  assert.equal(k2.tasks, 2);
+  close(k2.pass_at_k!, (1 - 0 / 3 + 0) / 2, 1e-12); // task 0: 1 − C(1,2)/C(3,2) = 1; task 1 (n=2, c=0) = 0
+  close(k2.pass_hat_k!, (1 / 3 + 0) / 2, 1e-12); // task 0: C(2,2)/C(3,2)
+});
+
+test('exact McNemar p-values', () => {
+  close(mcnemarExact(1, 9), (2 * (1 + 10)) / 1024, 1e-15); // 0.021484375
+  close(mcnemarExact(0, 6), 2 / 64, 1e-15);
+  assert.equal(mcnemarExact(5, 5), 1);
+  assert.equal(mcnemarExact(0, 0), 1);
+  // 10 vs 25: 2·P(X ≤ 10), X ~ Bin(35, ½) = 2·Σ C(35,i)/2^35 for i ≤ 10 = 0.0166738
+  close(mcnemarExact(10, 25), 0.0166738478, 1e-9);
+  // large n does not underflow
+  assert.ok(mcnemarExact(400, 600) > 0 && mcnemarExact(400, 600) < 1e-9);
+});
+
+test('paired bootstrap: exact on degenerate data, deterministic per seed', () => {
+  const same = Array.from({ length: 30 }, (_, i) => ({ cluster: String(i), a: 0, b: 1 }));
+  assert.deepEqual(pairedBootstrap(same, { seed: 1, resamples: 500 }), { diff: 1, low: 1, high: 1, resamples: 500 });
+  // Two clusters with differences 0 and 1: resampled means are 0, ½, 1 with probability ¼, ½, ¼,
+  // so the 2.5% and 97.5% percentiles are 0 and 1.
+  const two = [{ cluster: 'x', a: 1, b: 1 }, { cluster: 'y', a: 0, b: 1 }];
+  const r = pairedBootstrap(two, { seed: 7, resamples: 4000 });
+  assert.equal(r.diff, 0.5);
+  assert.equal(r.low, 0);
+  assert.equal(r.high, 1);
+  const mixed = Array.from({ length: 60 }, (_, i) => ({ cluster: String(i % 20), a: i % 3 === 0 ? 1 : 0, b: i % 2 === 0 ? 1 : 0 }));
+  const r1 = pairedBootstrap(mixed, { seed: 42, resamples: 2000 });
+  const r2 = pairedBootstrap(mixed, { seed: 42, resamples: 2000 });
+  assert.deepEqual(r1, r2);
+  assert.ok(r1.low <= r1.diff && r1.diff <= r1.high);
+  assert.equal(quantileSorted([0, 10], 0.25), 2.5);
+});
+
+test('accuracy excludes errors and ungraded from the denominator', () => {
+  const a = accuracyOf([rec(0, 1, 'correct'), rec(1, 1, 'wrong'), rec(2, 1, 'error'), rec(3, 1, 'ungraded'), rec(4, 1, 'correct')]);
+  assert.equal(a.episodes, 5);
+  assert.equal(a.errors, 1);
+  assert.equal(a.ungraded, 1);
+  close(a.accuracy!, 2 / 3, 1e-12);
+  const w = wilson(2, 3);
+  assert.equal(a.ci_low, w.low);
+  close(a.mean_reward!, 2 / 3, 1e-12);
+});
+
+test('compare pairs by (task, epoch), drops ungraded/error pairs, counts discordance', () => {
+  const A = [rec(0, 1, 'correct'), rec(1, 1, 'correct'), rec(2, 1, 'wrong'), rec(3, 1, 'wrong'), rec(4, 1, 'error'), rec(5, 1, 'correct')];
+  const B = [rec(0, 1, 'correct'), rec(1, 1, 'wrong'), rec(2, 1, 'correct'), rec(3, 1, 'correct'), rec(4, 1, 'correct'), rec(6, 1, 'correct')];
+  const c = compareRecords(A, B, { seed: 3, resamples: 1000 });
+  assert.equal(c.pairs, 4);
+  assert.equal(c.excluded_not_graded, 1);
+  assert.equal(c.only_in_a, 1);
+  assert.equal(c.only_in_b, 1);
+  assert.equal(c.a_only_correct, 1);
+  assert.equal(c.b_only_correct, 2);
+  assert.equal(c.diff, 0.25);
+  assert.equal(c.mcnemar_p, 1); // 2·P(X ≤ 1 | n=3) = 2·4/8
+});
+
+function rec(task: number, epoch: number, outcome: Outcome): EpisodeRecord {
+  return {
+    type: 'episode', key: `${task}#${epoch}`, run_id: 'r', task_index: task, task_id: `t${task}`, epoch, attempt: 1, split: 'test',
+    domain: null, outcome, reward: outcome === 'correct' ? 1 : outcome === 'wrong' ? 0 : null, end_reason: 'finished', detail: null,
+    task: {}, turns: 1, tool_calls: 1, invalid_calls: 0, model_calls: 0,
+    usage: { agent: { inputTokens: 0, outputTokens: 0, cost: 0, calls: 0 }, judge: { inputTokens: 0, outputTokens: 0, cost: 0, calls: 0 } },
+    started_at: '', ended_at: '', duration_ms: 0, final_metadata: null, transcript: [],
+  };
+}
