@@ -91,9 +91,8 @@ function isDirectory(p: string): boolean {
 export async function resolveAssemblyDir(dirOrName: string, opts: { home?: string } = {}): Promise<string> {
   if (isDirectory(dirOrName)) return resolve(dirOrName);
   if (dirOrName === 'demo') {
-    // imported lazily: the demo builder is its own module and only needed for this name
-    const demoModule = './demo/index.js';
-    const { ensureDemoAssembly } = (await import(demoModule)) as { ensureDemoAssembly(o: { home?: string }): Promise<string> };
+    // imported lazily: the demo builder is only needed for this name
+    const { ensureDemoAssembly } = await import('./demo/index.js');
     return ensureDemoAssembly({ home: opts.home });
   }
   if (/[/\\]/.test(dirOrName)) throw new AssemblyError(`assembly directory ${dirOrName} does not exist`);

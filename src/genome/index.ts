@@ -4,7 +4,7 @@ export * from './types.js';
 export { genegymHome, assemblyDir } from './home.js';
 export { parseRegion, parsePosition, fromOneBased, toOneBased, formatRegion, formatPosition, checkRange } from './coords.js';
 export { complement, reverseComplement } from './revcomp.js';
-export { TwoBitReader, TwoBitFormatError, openTwoBit, type TwoBitRecord, type TwoBitOptions } from './twobit.js';
+export { TwoBitReader, TwoBitFormatError, openTwoBit, type TwoBitRecord, type TwoBitOptions, type Composition } from './twobit.js';
 export { FastaSource, FastaIndexError, buildFai, ensureFai, parseFai, formatFai, isBgzip, type FaiEntry, type FastaOpenOptions } from './fasta.js';
 export { openSequenceSource, detectSequenceFormat, countBases, type SequenceFormat, type BaseCounts } from './sequence-source.js';
 export { parseGenePred, parseGenePredLine, exonLengths, exonsInTranscriptOrder, GenePredParseError } from './genepred.js';
