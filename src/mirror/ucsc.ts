@@ -5,6 +5,7 @@
 // 400 replies for extraneous arguments, bad ranges and unknown genomes, chromosomes or tracks.
 
 import type { AssemblyApi, CytoBand, Transcript } from '../genome/types.js';
+import { reverseComplement } from '../genome/revcomp.js';
 import { json, type MirrorReply, ucscParams } from './reply.js';
 
 const MAX_DNA = 499_999_999;
@@ -153,7 +154,7 @@ export class UcscMirror {
     const revComp = ['1', 'on', 'true'].includes((params.get('revComp') ?? '').toLowerCase());
     const body: Record<string, unknown> = { ...this.envelope(), genome: db, chrom, start, end };
     if (revComp) {
-      dna = reverseComplementMixed(dna);
+      dna = reverseComplement(dna); // keeps the soft-mask case, as kent does
       body.revComp = true;
     }
     body.dna = dna;
@@ -348,12 +349,4 @@ function genePredRow(t: Transcript, arrays: boolean): unknown {
 function cytoBandRow(b: CytoBand, arrays: boolean): unknown {
   const row = { chrom: b.chrom, chromStart: b.start, chromEnd: b.end, name: b.name, gieStain: b.stain };
   return arrays ? Object.values(row) : row;
-}
-
-const MIXED_COMPLEMENT: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A', N: 'N', a: 't', c: 'g', g: 'c', t: 'a', n: 'n' };
-/** Reverse complement keeping the soft-mask case, as kent's reverseComplement does. */
-export function reverseComplementMixed(s: string): string {
-  let out = '';
-  for (let i = s.length - 1; i >= 0; i--) out += MIXED_COMPLEMENT[s[i]] ?? s[i];
-  return out;
 }

@@ -52,20 +52,22 @@ export interface GenomeQaEnvironment extends Environment<GenomeQaState> {
 export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnvironment {
   const generator = new TaskGenerator(opts.assembly, { seed: opts.seed, domains: opts.domains });
   const mirror = new Mirror(opts.assembly, { now: opts.now });
-  const trainSize = opts.trainSize ?? TRAIN_PER_DOMAIN * generator.domains.length;
-  const sizes: Record<string, number> = { train: trainSize, test: opts.testSize ?? trainSize };
   const pageChars = opts.pageChars ?? PAGE_CHARS;
-
-  const sizeOf = (split: string) => {
-    const n = sizes[split];
-    if (n === undefined) throw new UnknownSplitError(split);
-    return n;
+  // default sizes: 100 per domain the split can draw from (all 10 on a full assembly)
+  const sizes = new Map<string, number>();
+  const sizeOf = async (split: string): Promise<number> => {
+    if (split !== 'train' && split !== 'test') throw new UnknownSplitError(split);
+    if (!sizes.has(split)) {
+      const explicit = split === 'train' ? opts.trainSize : (opts.testSize ?? opts.trainSize);
+      sizes.set(split, explicit ?? TRAIN_PER_DOMAIN * (await generator.domainsFor(split)).length);
+    }
+    return sizes.get(split)!;
   };
   const tasks: TaskSource = {
     count: sizeOf,
     get: async (split, index) => taskSpec(await generator.task(split, index)),
     range: async (split, start, stop) => {
-      sizeOf(split);
+      await sizeOf(split);
       const out: JsonObject[] = [];
       for (let i = start; i < stop; i++) out.push(taskSpec(await generator.task(split, i)));
       return out;
@@ -184,7 +186,7 @@ function publicReason(g: GradeResult): string {
   return 'The answer could not be graded (judge unavailable); reward 0.';
 }
 
-async function resolveTask(spec: JsonObject, generator: TaskGenerator, sizeOf: (s: string) => number): Promise<GeneratedTask> {
+async function resolveTask(spec: JsonObject, generator: TaskGenerator, sizeOf: (s: string) => Promise<number>): Promise<GeneratedTask> {
   let split = typeof spec.split === 'string' ? spec.split : undefined;
   let index = typeof spec.index === 'number' ? spec.index : undefined;
   if ((split === undefined || index === undefined) && typeof spec.id === 'string') {
@@ -194,7 +196,8 @@ async function resolveTask(spec: JsonObject, generator: TaskGenerator, sizeOf: (
   if (split === undefined || index === undefined || !Number.isInteger(index) || index < 0) {
     throw new Error('genome-qa task spec needs split and index (or an id from /tasks)');
   }
-  if (index >= sizeOf(split)) throw new Error(`Invalid index: ${split} has ${sizeOf(split)} tasks`);
+  const n = await sizeOf(split);
+  if (index >= n) throw new Error(`Invalid index: ${split} has ${n} tasks`);
   const task = await generator.task(split, index);
   if (typeof spec.id === 'string' && spec.id !== task.id) throw new Error(`task id ${spec.id} does not belong to this server (expected ${task.id})`);
   if (typeof spec.question === 'string' && spec.question !== task.question) throw new Error('task question does not match the generated task');

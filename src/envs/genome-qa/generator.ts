@@ -1,5 +1,5 @@
 // Deterministic, index-addressed task generation. Task i of a split belongs to domain
-// (i mod D) among the domains the assembly supports; its randomness comes only from
+// (i mod D) among the domains the assembly supports for that split; its randomness comes only from
 // (assembly, seed, split, i, attempt). Train and test are disjoint by construction: every
 // candidate's identity key is hashed into one of two partitions, and each split only accepts
 // its own partition, so no question can appear in both whatever their sizes.
@@ -26,6 +26,7 @@ export class TaskGenerator {
   /** domains skipped because the assembly lacks their data, with why */
   readonly unsupported: { domain: DomainName; reason: string }[] = [];
   private cache = new Map<string, Promise<GeneratedTask>>();
+  private splitDomains = new Map<string, Promise<{ domain: Domain; kinds: DomainKind[] }[]>>();
 
   constructor(asm: AssemblyApi, opts: GeneratorOptions = {}) {
     this.ctx = new GenContext(asm);
@@ -44,8 +45,38 @@ export class TaskGenerator {
     return this.ctx.asm.name;
   }
 
-  domainOf(index: number): DomainName {
-    return this.domains[index % this.domains.length].domain.name;
+  /**
+   * The domains a split can draw from: those with at least one candidate in the split's
+   * partition (a tiny fixture may have, say, a single eligible gene, whose questions all hash
+   * to the other split). Probed once per split with the same deterministic attempts.
+   */
+  domainsFor(split: string): Promise<{ domain: Domain; kinds: DomainKind[] }[]> {
+    let p = this.splitDomains.get(split);
+    if (!p) {
+      p = (async () => {
+        const want = split === 'test' ? 1 : 0;
+        const out: { domain: Domain; kinds: DomainKind[] }[] = [];
+        for (const entry of this.domains) {
+          for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            const rng = new Rng(`${this.assemblyName}|${this.seed}|probe|${split}|${entry.domain.name}|${attempt}`);
+            const draft = await rng.pick(entry.kinds).generate(this.ctx, rng);
+            if (draft && TaskGenerator.partitionOf(`${entry.domain.name}|${draft.key}`) === want) {
+              out.push(entry);
+              break;
+            }
+          }
+        }
+        if (out.length === 0) throw new Error(`assembly ${this.assemblyName} has no genome-QA task for split ${split}`);
+        return out;
+      })();
+      this.splitDomains.set(split, p);
+    }
+    return p;
+  }
+
+  async domainOf(split: string, index: number): Promise<DomainName> {
+    const list = await this.domainsFor(split);
+    return list[index % list.length].domain.name;
   }
 
   /** Which partition (0 = train, 1 = test) a candidate identity belongs to. */
@@ -67,7 +98,8 @@ export class TaskGenerator {
   }
 
   private async build(split: string, index: number): Promise<GeneratedTask> {
-    const { domain, kinds } = this.domains[index % this.domains.length];
+    const list = await this.domainsFor(split);
+    const { domain, kinds } = list[index % list.length];
     const want = split === 'test' ? 1 : 0;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const rng = new Rng(`${this.assemblyName}|${this.seed}|${split}|${index}|${attempt}`);

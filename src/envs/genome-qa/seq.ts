@@ -1,17 +1,9 @@
 // Small sequence and formatting helpers used by the domain generators (and the solver).
 
-const COMPLEMENT: Record<string, string> = { A: 'T', C: 'G', G: 'C', T: 'A', N: 'N' };
+import { formatRegion } from '../../genome/coords.js';
+import { reverseComplement } from '../../genome/revcomp.js';
 
-/** Reverse complement of an uppercase A/C/G/T/N string. */
-export function reverseComplement(seq: string): string {
-  let out = '';
-  for (let i = seq.length - 1; i >= 0; i--) {
-    const c = COMPLEMENT[seq[i]];
-    if (c === undefined) throw new Error(`cannot complement ${JSON.stringify(seq[i])}`);
-    out += c;
-  }
-  return out;
-}
+export { reverseComplement };
 
 export interface Composition {
   A: number;
@@ -66,7 +58,7 @@ export function commas(n: number): string {
 
 /** 0-based half-open -> "chr2:1,001-1,100" (1-based inclusive, UCSC style) */
 export function region1(chrom: string, start0: number, end0: number): string {
-  return `${chrom}:${commas(start0 + 1)}-${commas(end0)}`;
+  return formatRegion({ chrom, start: start0, end: end0 });
 }
 
 /** Exon lengths of a transcript in transcript order (5'->3'), whatever the strand. */
