@@ -7,29 +7,34 @@
 // a keep-alive Agent, one connection per session). A third target drives the ORS server
 // through OrsClient (global fetch) to show what the client itself costs.
 //
-// Each run is bounded in time (BENCH_SECONDS, default 4 s after a 1 s warm-up) and in count.
+// The targets are measured in interleaved slices (ORS, bare, client, ORS, bare, ...) so that
+// background load on a shared machine hits them alike, and the server process's CPU time per
+// call is reported too: unlike calls/s it hardly depends on what else the machine is doing.
+// Bounded: BENCH_SLICES slices of BENCH_SLICE_SECONDS per target and concurrency (default
+// 4 × 1 s) after a warm-up slice, and at most MAX_CALLS_PER_SLICE calls per slice.
+// BENCH_CONCURRENCY=1,64 picks the session counts; BENCH_PROFILE=<dir> profiles the server.
 
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { OrsClient } from '../src/ors/client/index.js';
+import { OrsClient, type OrsSession } from '../src/ors/client/index.js';
 import { SseParser } from '../src/ors/client/sse.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const WARMUP_SECONDS = 1;
-const MAX_CALLS_PER_RUN = 500_000;
+const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 1);
+const SLICES = Number(process.env.BENCH_SLICES ?? 4);
+const MAX_CALLS_PER_SLICE = 200_000;
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,64,256').split(',').map(Number);
 
-interface Row {
-  target: string;
-  sessions: number;
-  calls: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
+const TARGETS = ['ORS /call (our server)', 'bare fastify SSE route', 'ORS via OrsClient (fetch)'] as const;
+type Target = (typeof TARGETS)[number];
+
+interface Tally {
+  latencies: number[];
+  seconds: number;
   failures: number;
+  serverCpuMicros: number;
 }
 
 /** One request through a keep-alive agent; resolves with the whole body text. */
@@ -57,7 +62,7 @@ function post(agent: Agent, url: URL, path: string, headers: Record<string, stri
   });
 }
 
-/** The RunToolOutput of a whole SSE response (chunk…end), checked to be a success. */
+/** True when a whole SSE response (chunk…end) carries a successful echo of `expect`. */
 function checkResult(text: string, expect: string): boolean {
   const parser = new SseParser();
   let payload = '';
@@ -76,24 +81,16 @@ function checkResult(text: string, expect: string): boolean {
 
 type CallFn = (worker: number, i: number) => Promise<boolean>;
 
-/** Runs `concurrency` workers in a closed loop; measures only after the warm-up. */
-async function load(target: string, concurrency: number, call: CallFn): Promise<Row> {
-  const latencies: number[] = [];
-  let failures = 0;
-  let measuring = false;
+/** `concurrency` workers in a closed loop for one slice; adds what it measured to `tally`. */
+async function slice(concurrency: number, call: CallFn, tally: Tally | null, serverCpu: () => Promise<number>): Promise<void> {
+  let count = 0;
+  const cpu0 = await serverCpu();
   const start = performance.now();
-  const warmEnd = start + WARMUP_SECONDS * 1000;
-  const end = warmEnd + SECONDS * 1000;
-  let measuredFrom = 0;
-  let measuredTo = 0;
+  const end = start + SLICE_SECONDS * 1000;
+  let last = start;
   const worker = async (w: number) => {
-    for (let i = 0; ; i++) {
+    for (let i = 0; performance.now() < end && count < MAX_CALLS_PER_SLICE; i++) {
       const t0 = performance.now();
-      if (t0 >= end || latencies.length >= MAX_CALLS_PER_RUN) return;
-      if (!measuring && t0 >= warmEnd) {
-        measuring = true;
-        measuredFrom = t0;
-      }
       let ok = false;
       try {
         ok = await call(w, i);
@@ -101,64 +98,87 @@ async function load(target: string, concurrency: number, call: CallFn): Promise<
         ok = false;
       }
       const t1 = performance.now();
-      if (measuring && t0 >= measuredFrom) {
-        if (ok) latencies.push(t1 - t0);
-        else failures++;
-        measuredTo = Math.max(measuredTo, t1);
-      }
+      count++;
+      last = Math.max(last, t1);
+      if (!tally) continue;
+      if (ok) tally.latencies.push(t1 - t0);
+      else tally.failures++;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
-  const seconds = (measuredTo - measuredFrom) / 1000;
-  return { target, sessions: concurrency, calls: latencies.length, perSecond: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), failures };
+  const cpu1 = await serverCpu();
+  if (tally) {
+    tally.seconds += (last - start) / 1000;
+    tally.serverCpuMicros += cpu1 - cpu0;
+  }
+}
+
+function askCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown) => {
+      if (m && typeof m === 'object' && 'cpuMicros' in m) {
+        child.off('message', onMessage);
+        resolve((m as { cpuMicros: number }).cpuMicros);
+      }
+    };
+    child.on('message', onMessage);
+    child.send('cpu');
+  });
+}
+
+interface Row {
+  target: Target;
+  sessions: number;
+  calls: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  serverCpuMicrosPerCall: number;
 }
 
 async function main(): Promise<void> {
   const child = fork(fileURLToPath(new URL('./ors-bench-target.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_PROFILE=<dir> writes a V8 CPU profile of the server process there.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const urls = await new Promise<{ orsUrl: string; bareUrl: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { orsUrl: string; bareUrl: string }));
     child.once('exit', (code) => reject(new Error(`bench server exited early (code ${code})`)));
   });
+  const serverCpu = () => askCpu(child);
   const rows: Row[] = [];
   try {
     const orsUrl = new URL(urls.orsUrl);
     const bareUrl = new URL(urls.bareUrl);
-    const client = new OrsClient({ baseUrl: urls.orsUrl, pingIntervalMs: 0 });
-    const env = client.environment('bench');
+    const env = new OrsClient({ baseUrl: urls.orsUrl, pingIntervalMs: 0 }).environment('bench');
     const body = (w: number, i: number) => JSON.stringify({ name: 'echo', input: { text: `w${w}-${i}` } });
 
     for (const c of CONCURRENCY) {
       // Sessions are opened before the clock starts; only tool calls are timed.
-      const sessions = await Promise.all(Array.from({ length: c }, () => env.session({ split: 'train', index: 0 })));
-      await Promise.all(sessions.map((s) => s.prompt())); // setup finished
-
+      const sessions: OrsSession[] = await Promise.all(Array.from({ length: c }, () => env.session({ split: 'train', index: 0 })));
+      await Promise.all(sessions.map((s) => s.prompt())); // setup has finished
       const orsAgent = new Agent({ keepAlive: true, maxSockets: c });
-      rows.push(
-        await load('ORS /call (our server)', c, async (w, i) =>
-          checkResult(await post(orsAgent, orsUrl, '/bench/call', { 'x-session-id': sessions[w].sid, accept: 'text/event-stream' }, body(w, i)), `w${w}-${i}`),
-        ),
-      );
-      orsAgent.destroy();
-
       const bareAgent = new Agent({ keepAlive: true, maxSockets: c });
-      rows.push(
-        await load('bare fastify SSE route', c, async (w, i) =>
+      const calls: Record<Target, CallFn> = {
+        'ORS /call (our server)': async (w, i) =>
+          checkResult(await post(orsAgent, orsUrl, '/bench/call', { 'x-session-id': sessions[w].sid, accept: 'text/event-stream' }, body(w, i)), `w${w}-${i}`),
+        'bare fastify SSE route': async (w, i) =>
           checkResult(await post(bareAgent, bareUrl, '/sse', { accept: 'text/event-stream' }, body(w, i)), `w${w}-${i}`),
-        ),
-      );
-      bareAgent.destroy();
-
-      rows.push(
-        await load('ORS via OrsClient (fetch)', c, async (w, i) => {
+        'ORS via OrsClient (fetch)': async (w, i) => {
           const out = await sessions[w].call('echo', { text: `w${w}-${i}` });
           return out.ok && out.output.blocks[0].type === 'text' && out.output.blocks[0].text === `w${w}-${i}`;
-        }),
-      );
+        },
+      };
+      const tallies = new Map<Target, Tally>(TARGETS.map((t) => [t, { latencies: [], seconds: 0, failures: 0, serverCpuMicros: 0 }]));
+      for (const t of TARGETS) await slice(c, calls[t], null, serverCpu); // warm-up
+      for (let r = 0; r < SLICES; r++) {
+        for (const t of TARGETS) await slice(c, calls[t], tallies.get(t)!, serverCpu);
+      }
+      for (const t of TARGETS) rows.push(toRow(t, c, tallies.get(t)!));
+      orsAgent.destroy();
+      bareAgent.destroy();
       await Promise.all(sessions.map((s) => s.close()));
     }
   } finally {
@@ -168,21 +188,41 @@ async function main(): Promise<void> {
   printTable(rows);
 }
 
+function toRow(target: Target, sessions: number, t: Tally): Row {
+  const lat = t.latencies.sort((a, b) => a - b);
+  const pct = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : NaN);
+  const calls = lat.length;
+  return {
+    target,
+    sessions,
+    calls,
+    perSecond: calls / t.seconds,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    failures: t.failures,
+    serverCpuMicrosPerCall: t.serverCpuMicros / Math.max(1, calls + t.failures),
+  };
+}
+
 function printTable(rows: Row[]): void {
   const cpu = os.cpus();
-  console.log(`\nORS benchmark: ${cpu.length} CPU (${cpu[0]?.model.trim()}), Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(`${SECONDS} s measured per row after ${WARMUP_SECONDS} s warm-up; trivial tool "echo"; servers in a child process, load generator here.\n`);
-  console.log('| target | sessions | calls | calls/s | p50 ms | p99 ms | failures |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(`\nORS benchmark: ${cpu.length} CPU (${cpu[0]?.model.trim()}), Node ${process.version}, load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`${SLICES} interleaved slices of ${SLICE_SECONDS} s per row after a warm-up slice; trivial tool "echo"; servers in a child process, load generator here.\n`);
+  console.log('| target | sessions | calls | calls/s | p50 ms | p99 ms | server CPU µs/call | failures |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.target} | ${r.sessions} | ${r.calls} | ${Math.round(r.perSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.failures} |`);
+    console.log(
+      `| ${r.target} | ${r.sessions} | ${r.calls} | ${Math.round(r.perSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${Math.round(r.serverCpuMicrosPerCall)} | ${r.failures} |`,
+    );
   }
-  console.log('\n| sessions | ORS calls/s ÷ bare calls/s | bare calls/s ÷ ORS calls/s (overhead) |');
+  console.log('\n| sessions | ORS overhead in calls/s (bare ÷ ORS) | ORS overhead in server CPU per call (ORS ÷ bare) |');
   console.log('|---:|---:|---:|');
   for (const c of CONCURRENCY) {
-    const ors = rows.find((r) => r.sessions === c && r.target.startsWith('ORS /call'));
-    const bare = rows.find((r) => r.sessions === c && r.target.startsWith('bare'));
-    if (ors && bare) console.log(`| ${c} | ${(ors.perSecond / bare.perSecond).toFixed(2)} | ${(bare.perSecond / ors.perSecond).toFixed(2)}× |`);
+    const ors = rows.find((r) => r.sessions === c && r.target === 'ORS /call (our server)');
+    const bare = rows.find((r) => r.sessions === c && r.target === 'bare fastify SSE route');
+    if (ors && bare) {
+      console.log(`| ${c} | ${(bare.perSecond / ors.perSecond).toFixed(2)}× | ${(ors.serverCpuMicrosPerCall / bare.serverCpuMicrosPerCall).toFixed(2)}× |`);
+    }
   }
 }
 
