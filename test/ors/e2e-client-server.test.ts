@@ -288,3 +288,29 @@ test('the ping loop keeps a session alive past the idle timeout; without it the 
     await short.close();
   }
 });
+
+test('64 concurrent sessions, each calling several times, all get their own results', async () => {
+  const wide = await buildServer({ environments: [quiz], logger: false });
+  const url = await wide.listen({ port: 0, host: '127.0.0.1' });
+  try {
+    const env = new OrsClient({ baseUrl: url, pingIntervalMs: 0 }).environment('quiz');
+    const ids = ['q1', 'q2', 'q3'];
+    const outcomes = await Promise.all(
+      Array.from({ length: 64 }, async (_, i) => {
+        const id = ids[i % 3];
+        const session = await env.session({ task: { id } });
+        try {
+          const wrong = await session.call('answer', { answer: 'nonsense' });
+          const right = await session.call('answer', { answer: ANSWERS[id] });
+          const slept = await session.call('slow', { ms: i % 7 });
+          return [wrong.ok && wrong.output.reward, right.ok && right.output.reward, slept.ok && (slept.output.blocks[0] as { text: string }).text];
+        } finally {
+          await session.close();
+        }
+      }),
+    );
+    outcomes.forEach((o, i) => assert.deepEqual(o, [0, 1, `slept ${i % 7}`], `session ${i}`));
+  } finally {
+    await wide.close();
+  }
+});
