@@ -83,6 +83,26 @@ export function locateAssemblyFiles(dir: string, name?: string): AssemblyFiles {
   return { manifest: manifest!, sequence: sequence!, chromSizes: chromSizes!, cytoBand, genes, genesFormat, select };
 }
 
+/** Roles as fetch/import/demo record them in assembly.json `files`; a listed file that exists wins. */
+function withManifestRoles(files: AssemblyFiles, manifest: AssemblyManifest, dir: string): AssemblyFiles {
+  const out = { ...files };
+  const path = (role: string) => {
+    const rec = manifest.files?.[role];
+    if (!rec || typeof rec.path !== 'string') return undefined;
+    const p = resolve(dir, rec.path);
+    return existsSync(p) ? p : undefined;
+  };
+  out.sequence = path('twoBit') ?? path('fasta') ?? out.sequence;
+  out.chromSizes = path('chromSizes') ?? out.chromSizes;
+  out.cytoBand = path('cytoBand') ?? out.cytoBand;
+  out.select = path('ncbiRefSeqSelect') ?? out.select;
+  const table = GENE_TABLES.map(path).find(Boolean);
+  const gff = path('gff');
+  if (table) [out.genes, out.genesFormat] = [table, 'genePred'];
+  else if (gff && !out.genes) [out.genes, out.genesFormat] = [gff, 'gff3'];
+  return out;
+}
+
 function isDirectory(p: string): boolean {
   return existsSync(p) && statSync(p).isDirectory();
 }
@@ -115,8 +135,9 @@ export async function openAssembly(dirOrName: string, opts: { home?: string } = 
   if (!manifest || typeof manifest.name !== 'string' || manifest.name === '') {
     throw new AssemblyError(`${first.manifest} has no "name"`);
   }
-  // with the manifest's name known, prefer <name>.2bit / <name>.chrom.sizes over guesses
-  const files = manifest.name === basename(dir) ? first : locateAssemblyFiles(dir, manifest.name);
+  // with the manifest's name known, prefer <name>.2bit / <name>.chrom.sizes over guesses, and
+  // files the manifest names by role over both
+  const files = withManifestRoles(manifest.name === basename(dir) ? first : locateAssemblyFiles(dir, manifest.name), manifest, dir);
   const sequence = await openSequenceSource(files.sequence);
   try {
     const sizes = parseChromSizes(readTextFileSync(files.chromSizes), files.chromSizes);

@@ -113,6 +113,12 @@ test('an assembly without cytoBand or genes opens, and says what is missing when
     assert.throws(() => asm.bandAt('chr1', 0), /no cytoBand\.txt/);
     assert.throws(() => asm.genes(), /no gene table/);
     await asm.close();
+    // a file named by role in assembly.json wins over the conventional name
+    await writeFile(join(dir, 'other.2bit'), encodeTwoBit([['chr1', 'TTTTTTTTTT']]));
+    await writeFile(join(dir, 'assembly.json'), JSON.stringify({ ...manifest('tiny'), files: { twoBit: { path: 'other.2bit' } } }));
+    const other = await openAssembly(dir);
+    assert.equal(await other.read('chr1', 0, 3), 'TTT');
+    await other.close();
     await writeFile(join(dir, 'assembly.json'), '{"name":');
     await assert.rejects(openAssembly(dir), /not valid JSON/);
   } finally {
