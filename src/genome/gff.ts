@@ -51,7 +51,14 @@ function attributes(text: string): Map<string, string> {
     if (part === '') continue;
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    out.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1)));
+    const raw = part.slice(eq + 1);
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      // a stray '%' that is not an escape: keep the text as written
+    }
+    out.set(part.slice(0, eq).trim(), value);
   }
   return out;
 }
