@@ -200,3 +200,8 @@ export async function call(url: string, sid: string, body: JsonObject): Promise<
   const text = await res.text();
   return { status: res.status, text, headers: res.headers, ...parseSse(text) };
 }
+
+/** No lone surrogate (String.prototype.isWellFormed is ES2024, beyond our lib target). */
+export function isWellFormed(s: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
+}

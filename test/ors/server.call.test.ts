@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { OrsServer } from '../../src/ors/server/index.js';
 import { isPythonSpace } from '../../src/ors/server/chunking.js';
-import { call, gates, openSession, parseSse, post, resultOf, startServer, type SseEvent } from './server-fixture.js';
+import { call, gates, isWellFormed, openSession, parseSse, post, resultOf, startServer, type SseEvent } from './server-fixture.js';
 
 const KEEP_ALIVE_MS = 100;
 let server: OrsServer;
@@ -65,7 +65,7 @@ describe('/call results', () => {
     for (const e of r.events.slice(1)) {
       assert.ok([...e.data].length <= 4096, 'piece longer than 4096 code points');
       assert.ok(!isPythonSpace(e.data.codePointAt(0)!), 'piece starts with whitespace');
-      assert.ok(e.data.isWellFormed());
+      assert.ok(isWellFormed(e.data));
     }
     const expected = { ok: true, output: { blocks: [{ text: text.repeat(2), detail: null, type: 'text' }], metadata: { repeat: 2 }, reward: null, finished: false } };
     // A standards-following client (one space stripped after data:)...

@@ -4,7 +4,7 @@
 // the problem from (split, index) and keeps the answer on the server.
 
 import { Type } from '@sinclair/typebox';
-import { defineEnvironment, defineTool, ToolError, UnknownSplitError, type Environment, type TaskSource } from '../../ors/environment.js';
+import { defineEnvironment, defineTool, ToolError, UnknownSplitError, type Environment, type TaskSource, type Tool } from '../../ors/environment.js';
 import { textBlock, toolOutput, type JsonObject, type Split } from '../../ors/types.js';
 import { CalculatorError, evaluate, formatNumber } from './calculator.js';
 import { generateProblem } from './problems.js';
@@ -12,6 +12,8 @@ import { generateProblem } from './problems.js';
 export interface ArithmeticOptions {
   seed?: number;
   sizes?: Partial<Record<'train' | 'validation' | 'test', number>>;
+  /** Delay every tool call by this long: simulates a slow environment for client testing. */
+  toolDelayMs?: number;
 }
 
 interface State {
@@ -58,6 +60,23 @@ const answer = defineTool({
   },
 });
 
+/** The same tool, answering after `ms` (or failing early when the session goes away). */
+function delayed<T extends Tool<any, State>>(tool: T, ms: number): T {
+  return {
+    ...tool,
+    run: async (input, state, ctx) => {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, ms);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(new Error('session closed'));
+        }, { once: true });
+      });
+      return tool.run(input, state, ctx);
+    },
+  };
+}
+
 /** "1,234", " 72 ", "72.0" and 72 all read as numbers; anything else is not an answer. */
 export function parseAnswer(value: string | number): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -89,12 +108,16 @@ export function arithmeticEnvironment(options: ArithmeticOptions = {}): Environm
     range: (split, start, stop) => Array.from({ length: stop - start }, (_, i) => spec(split, start + i)),
   };
 
+  const delay = options.toolDelayMs ?? 0;
+  if (!Number.isFinite(delay) || delay < 0) throw new Error(`arithmetic: tool delay must be a non-negative number (got ${delay})`);
+  const tools = delay > 0 ? [answer, calculator].map((t) => delayed(t, delay)) : [answer, calculator];
+
   return defineEnvironment<State>({
     name: 'arithmetic',
     description: 'Multi-step arithmetic word problems with a calculator tool; reward 1 for the right final answer.',
     splits: SPLITS,
     tasks,
-    tools: [answer, calculator],
+    tools,
     maxListedTasks: 10_000,
     open({ task }) {
       const split = task.split;

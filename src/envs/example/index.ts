@@ -20,12 +20,13 @@ function integerSetting(name: string, raw: string): number {
 
 export const arithmeticEntry: EnvironmentEntry = {
   name: 'arithmetic',
-  description: 'Built-in example: generated multi-step arithmetic word problems, calculator tool, reward 1/0 (settings: seed, train_size, validation_size, test_size)',
+  description: 'Built-in example: generated multi-step arithmetic word problems, calculator tool, reward 1/0 (settings: seed, train_size, validation_size, test_size, tool_delay_ms)',
   async load(opts: EnvOptions) {
     const settings = opts.settings ?? {};
     return arithmeticEnvironment({
       seed: settings.seed === undefined ? undefined : integerSetting('seed', settings.seed),
       sizes: sizesFrom(settings),
+      toolDelayMs: settings.tool_delay_ms === undefined ? undefined : integerSetting('tool_delay_ms', settings.tool_delay_ms),
     });
   },
 };
