@@ -3,8 +3,9 @@
 
 import type { EnvironmentEntry } from './registry-types.js';
 import { arithmeticEntry } from './example/index.js';
+import { caseStudiesEntry } from './case-studies/entry.js';
 
-export const environments: EnvironmentEntry[] = [arithmeticEntry];
+export const environments: EnvironmentEntry[] = [arithmeticEntry, caseStudiesEntry];
 
 export function findEnvironment(name: string): EnvironmentEntry | undefined {
   const wanted = name.toLowerCase();

@@ -1,0 +1,11 @@
+// The case studies the `case-studies` environment serves, in casestudy-specs.md order.
+// Case authors: add one import and one array entry per case.
+
+import type { CaseStudy } from './types.js';
+import { crisprLinc473 } from './crispr-linc473/index.js';
+
+export const caseStudies: CaseStudy[] = [crisprLinc473];
+
+export function findCase(id: string, cases: readonly CaseStudy[] = caseStudies): CaseStudy | undefined {
+  return cases.find((c) => c.id === id);
+}

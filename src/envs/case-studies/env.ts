@@ -1,0 +1,263 @@
+// The `case-studies` ORS environment: each task is (case, seed); opening it generates the
+// calibrated instance on the server, copies only the data files into a fresh sandboxed
+// workspace, and offers file and code tools plus submit_answer. Truth and bounds stay in
+// server memory; task specs, prompts, files and tool outputs never contain them.
+
+import { Type } from '@sinclair/typebox';
+import { readFile } from 'node:fs/promises';
+import { defineEnvironment, defineTool, type Environment, ToolError, UnknownSplitError } from '../../ors/environment.js';
+import { type JsonObject, toolOutput } from '../../ors/types.js';
+import { parseAnswer } from '../../grading/json-answer.js';
+import type { JudgeConfig } from '../../grading/judge.js';
+import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore } from '../../grading/rubric.js';
+import { gradeCase } from '../../grading/tolerance.js';
+import { type ExecResult, type Limits, openSandbox, resolveInside, listFiles, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
+import { readText, isGzip } from './framework/gzip.js';
+import { InstanceCache, isCaseSplit, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
+import type { CaseStudy } from './types.js';
+
+export interface CaseStudiesOptions {
+  cases: CaseStudy[];
+  sandbox: SandboxMode;
+  /** instances per case in each split (the split size is this × number of cases) */
+  perCase?: Partial<Record<CaseSplit, number>>;
+  limits?: Partial<Limits>;
+  /** where workspaces are created (default os.tmpdir()); must be searchable by other users */
+  workspaceParent?: string;
+  judge?: JudgeConfig | null;
+  reward?: 'fraction' | 'binary';
+  formatPenalty?: number;
+  cacheSize?: number;
+  maxAttempts?: number;
+}
+
+interface State {
+  cs: CaseStudy;
+  instance: ServedInstance;
+  sandbox: Sandbox;
+  prompt: string;
+  submitted: boolean;
+}
+
+export const DEFAULT_PER_CASE: Record<CaseSplit, number> = { train: 10_000, test: 200 };
+
+/** The agent-facing answer contract appended to every prompt. */
+export function answerContract(cs: CaseStudy): string {
+  const keys = Object.entries(cs.answerSchema.properties).map(([k, s]) => `"${k}": <${(s as unknown as { type: string }).type === 'integer' ? 'int' : 'float'}>`);
+  return [
+    'How to work: your files are in /workspace (the working directory of run_python and run_bash). list_files and',
+    'read_file show them (read_file decompresses .gz and pages through long files); run_python and run_bash execute',
+    'code in an offline sandbox with python3, numpy, scipy, pandas and statsmodels. There is no network.',
+    'When you are done, call submit_answer once with `response` set to exactly one JSON object — no markdown fences,',
+    'no text before or after it, no key omitted, integers where an int is asked, finite numbers:',
+    `{"answer": {${keys.join(', ')}}, "reasoning": "<method and QC>"}`,
+  ].join('\n');
+}
+
+export function taskSpec(cs: CaseStudy, split: CaseSplit, seed: number, index: number): JsonObject {
+  return { id: `${cs.id}/${split}/${seed}`, case: cs.id, seed, split, index };
+}
+
+export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environment<State> {
+  if (opts.cases.length === 0) throw new Error('case-studies: no cases registered');
+  const cases = opts.cases;
+  const perCase: Record<CaseSplit, number> = {
+    train: opts.perCase?.train ?? DEFAULT_PER_CASE.train,
+    test: opts.perCase?.test ?? DEFAULT_PER_CASE.test,
+  };
+  if (perCase.train + perCase.test > 0 && perCase.train >= 1_000_000_000) throw new RangeError('train split larger than its seed range');
+  const cache = new InstanceCache(opts.cacheSize ?? 32, { maxAttempts: opts.maxAttempts });
+  const rubrics = new Map<string, Rubric>(cases.map((c) => [c.id, parseRubric({ items: c.rubric, red_flags: c.redFlags ?? [] }, `${c.id} rubric`)]));
+  const splitOf = (split: string): CaseSplit => {
+    if (!isCaseSplit(split)) throw new UnknownSplitError(split);
+    return split;
+  };
+  const specAt = (split: string, i: number): JsonObject => {
+    const s = splitOf(split);
+    const cs = cases[i % cases.length];
+    return taskSpec(cs, s, splitSeed(s, Math.floor(i / cases.length)), i);
+  };
+
+  const listFilesTool = defineTool({
+    name: 'list_files',
+    description: 'List the files in your workspace (or a sub-directory) with their sizes in bytes.',
+    input: Type.Object({ path: Type.Optional(Type.String({ description: 'sub-directory, relative to /workspace' })) }),
+    async run(input, st: State) {
+      const files = await listFiles(st.sandbox.workspace, input.path ?? '').catch((err: Error) => {
+        throw new ToolError(`cannot list ${input.path}: ${cleanFsError(err)}`);
+      });
+      const text = files.length ? files.map((f) => `${f.path}\t${f.bytes}`).join('\n') : '(no files)';
+      return toolOutput({ text, metadata: { count: files.length } });
+    },
+  });
+
+  const readFileTool = defineTool({
+    name: 'read_file',
+    description: 'Read a text file from the workspace by lines (gzip is decompressed transparently). Use offset/limit to page.',
+    input: Type.Object({
+      path: Type.String({ description: 'file path relative to /workspace' }),
+      offset: Type.Optional(Type.Integer({ minimum: 0, description: 'first line to return (0-based), default 0' })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, description: 'number of lines, default 200' })),
+    }),
+    async run(input, st: State) {
+      const host = await resolveInside(st.sandbox.workspace, input.path).catch((err: Error) => {
+        throw new ToolError(`cannot read ${input.path}: ${cleanFsError(err)}`);
+      });
+      const bytes = await readFile(host).catch((err: Error) => {
+        throw new ToolError(`cannot read ${input.path}: ${cleanFsError(err)}`);
+      });
+      let text: string;
+      try {
+        text = readText(new Uint8Array(bytes));
+      } catch {
+        throw new ToolError(`${input.path} looks gzip-compressed but could not be decompressed`);
+      }
+      if (text.slice(0, 8192).includes('\0')) throw new ToolError(`${input.path} is binary (e.g. .npy/.npz); load it with run_python (numpy.load)`);
+      const lines = text.split('\n');
+      if (lines.length && lines[lines.length - 1] === '') lines.pop();
+      const offset = input.offset ?? 0;
+      const limit = input.limit ?? 200;
+      const page = lines.slice(offset, offset + limit).map((l) => (l.length > 4000 ? `${l.slice(0, 4000)}… [line truncated, ${l.length} chars]` : l));
+      const end = Math.min(lines.length, offset + page.length);
+      const more = end < lines.length ? `; next offset ${end}` : '; end of file';
+      const head = `${input.path}${isGzip(new Uint8Array(bytes)) ? ' (gzip)' : ''}: lines ${offset}–${Math.max(offset, end - 1)} of ${lines.length}${more}`;
+      return toolOutput({ text: `${head}\n${page.join('\n')}`, metadata: { total_lines: lines.length, offset, returned: page.length } });
+    },
+  });
+
+  const timeoutInput = Type.Optional(Type.Integer({ minimum: 1, maximum: 600, description: 'wall-clock limit in seconds (default 120)' }));
+  const runTool = (name: 'run_python' | 'run_bash', argv: (src: string) => { argv: string[]; stdin?: string }) =>
+    defineTool({
+      name,
+      description:
+        name === 'run_python'
+          ? 'Run a Python 3 program (numpy, scipy, pandas, statsmodels available) in /workspace, offline. Returns stdout, stderr and the exit code; state does not persist between calls, files do.'
+          : 'Run a bash command in /workspace, offline. Returns stdout, stderr and the exit code.',
+      input: Type.Object({
+        [name === 'run_python' ? 'code' : 'command']: Type.String({ description: name === 'run_python' ? 'Python source' : 'bash command line' }),
+        timeout_s: timeoutInput,
+      }) as any,
+      async run(input: any, st: State, ctx) {
+        const src = String(name === 'run_python' ? input.code : input.command);
+        const limits = input.timeout_s ? { timeoutMs: input.timeout_s * 1000, cpuSeconds: input.timeout_s + 5 } : {};
+        const r = await st.sandbox.exec({ ...argv(src), limits, signal: ctx.signal });
+        if (r.status === 'sandbox_error') {
+          // Not the agent's fault: surface as an environment error, never as a program failure.
+          throw new Error(`sandbox error: ${r.sandboxError}`);
+        }
+        return toolOutput({ text: formatExec(r), metadata: { exit_code: r.exitCode, status: r.status, duration_ms: r.durationMs } });
+      },
+    });
+
+  const submitTool = defineTool({
+    name: 'submit_answer',
+    description: 'Submit your final answer once: `response` is exactly one JSON object {"answer": {...}, "reasoning": "..."}. Ends the episode.',
+    input: Type.Object({ response: Type.String({ description: 'the JSON object, as text' }) }),
+    async run(input, st: State) {
+      if (st.submitted) throw new ToolError('an answer was already submitted for this task');
+      st.submitted = true;
+      const cs = st.cs;
+      const parsed = parseAnswer(input.response, cs.answerSchema);
+      const grade = gradeCase(parsed, st.instance.bounds, {
+        reward: opts.reward,
+        formatPenalty: opts.formatPenalty,
+        consistency: cs.consistency ? (v) => cs.consistency!(v) : undefined,
+      });
+      const rubric = rubrics.get(cs.id)!;
+      let reasoningScore: RubricScore = precheckRubric(rubric, parsed.reasoning ?? '');
+      if (opts.judge && parsed.reasoning) {
+        reasoningScore = await judgeRubric(rubric, { prompt: st.prompt, designNotes: cs.designNotes, reasoning: parsed.reasoning }, opts.judge);
+      }
+      const lines = [
+        `Format: ${parsed.status}${parsed.formatErrors.length ? ` (${parsed.formatErrors.join('; ')})` : ''}`,
+        ...grade.fields.map((f) => `${f.key}: ${f.outcome === 'pass' ? 'correct' : f.outcome === 'abstained' ? `missing (${f.detail})` : 'outside the accepted range'}`),
+        ...grade.consistency.map((c) => `consistency ${c.id}: ${c.ok ? 'ok' : 'failed'}`),
+        `Case ${grade.pass ? 'passed' : 'not passed'}; reward ${round(grade.reward)}.`,
+        `Reasoning (${reasoningScore.method}): ${reasoningScore.status === 'scored' ? round(reasoningScore.score!) : `unscored — ${reasoningScore.error}`}`,
+      ];
+      const metadata: JsonObject = {
+        case: cs.id,
+        seed: st.instance.seed,
+        pass: grade.pass,
+        format: parsed.status,
+        format_errors: parsed.formatErrors,
+        fields: grade.fields.map((f) => ({ key: f.key, outcome: f.outcome })),
+        consistency: grade.consistency.map((c) => ({ id: c.id, ok: c.ok })),
+        answered: grade.answered,
+        reasoning_score: reasoningScore.score,
+        reasoning_status: reasoningScore.status,
+        reasoning_method: reasoningScore.method,
+        red_flags: reasoningScore.redFlags,
+      };
+      return toolOutput({ text: lines.join('\n'), metadata, reward: grade.reward, finished: true });
+    },
+  });
+
+  return defineEnvironment<State>({
+    name: 'case-studies',
+    description: 'Simulated genomics case studies (GeneBench-Pro kind): analyse staged data files in a sandbox and return one strict JSON answer graded against calibrated tolerances.',
+    splits: [
+      { name: 'train', type: 'train' },
+      { name: 'test', type: 'test' },
+    ],
+    maxListedTasks: 1000,
+    tasks: {
+      count: (split) => perCase[splitOf(split)] * cases.length,
+      get: (split, i) => specAt(split, i),
+      range: (split, a, b) => Array.from({ length: b - a }, (_, k) => specAt(split, a + k)),
+    },
+    tools: [listFilesTool, readFileTool, runTool('run_python', (code) => ({ argv: ['python3', '-'], stdin: code })), runTool('run_bash', (cmd) => ({ argv: ['bash', '-c', cmd] })), submitTool],
+    async open(ctx) {
+      const { cs, seed } = resolveTask(ctx.task, cases);
+      const instance = await cache.get(cs, seed);
+      const sandbox = await openSandbox({ mode: opts.sandbox, files: instance.files, limits: opts.limits, parent: opts.workspaceParent });
+      const listing = (await listFiles(sandbox.workspace)).map((f) => `- ${f.path} (${f.bytes} bytes)`).join('\n');
+      const prompt = `${cs.prompt(instance)}\n\nWorkspace files:\n${listing}\n\n${answerContract(cs)}`;
+      const state: State = { cs, instance, sandbox, prompt, submitted: false };
+      return {
+        state,
+        prompt: () => [{ type: 'text', text: prompt, detail: null }],
+        close: () => sandbox.cleanup(),
+      };
+    },
+  });
+}
+
+/** Validates a client-supplied task spec (it may have been edited) and finds its case. */
+export function resolveTask(task: JsonObject, cases: readonly CaseStudy[]): { cs: CaseStudy; seed: number; split: CaseSplit } {
+  const id = task.case;
+  const seed = task.seed;
+  const split = task.split;
+  if (typeof id !== 'string') throw new Error('task spec needs a string "case"');
+  const cs = cases.find((c) => c.id === id);
+  if (!cs) throw new Error(`unknown case ${JSON.stringify(id)} (known: ${cases.map((c) => c.id).join(', ')})`);
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) throw new Error('task spec needs a non-negative integer "seed"');
+  if (typeof split !== 'string' || !isCaseSplit(split)) throw new Error('task spec needs split "train" or "test"');
+  if (splitOfSeed(seed) !== split) throw new Error(`seed ${seed} does not belong to split ${split}`);
+  return { cs, seed, split };
+}
+
+function formatExec(r: ExecResult): string {
+  const parts: string[] = [];
+  if (r.status === 'timeout') parts.push('[killed: wall-clock time limit reached]');
+  if (r.status === 'output_limit') parts.push('[killed: output limit reached]');
+  if (r.status === 'aborted') parts.push('[killed: session ended]');
+  parts.push(`exit code: ${r.exitCode ?? 'none'}${r.signal ? ` (signal ${r.signal})` : ''}`);
+  parts.push(`--- stdout ---\n${r.stdout}${r.stdoutDropped ? `\n[... ${r.stdoutDropped} more bytes of stdout dropped]` : ''}`);
+  if (r.stderr || r.stderrDropped) parts.push(`--- stderr ---\n${r.stderr}${r.stderrDropped ? `\n[... ${r.stderrDropped} more bytes of stderr dropped]` : ''}`);
+  return parts.join('\n');
+}
+
+/** fs errors without host paths (they would reveal where the server keeps things). */
+function cleanFsError(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory';
+  if (code === 'ENOTDIR') return 'not a directory';
+  if (code === 'EACCES') return 'permission denied';
+  return err.message.replace(/\/[^\s'"]+/g, '<path>');
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
