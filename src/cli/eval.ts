@@ -16,6 +16,14 @@ import type { EpisodeRecord, RunConfig } from '../runs/types.js';
 
 const VERSION = '0.1.0';
 
+/** Where the commands write: the process streams, or string sinks in tests. */
+export interface CliIO {
+  out: { write(s: string): unknown };
+  err: { write(s: string): unknown; isTTY?: boolean };
+}
+
+let io: CliIO = { out: process.stdout, err: process.stderr };
+
 function integer(name: string, min: number) {
   return (raw: string): number => {
     if (!/^-?\d+$/.test(raw.trim())) throw new InvalidArgumentError(`${name} must be an integer (got ${JSON.stringify(raw)})`);
@@ -102,7 +110,8 @@ function addExecOptions(cmd: Command): Command {
     .option('--assembly <name>', 'assembly for genome environments run in-process');
 }
 
-export function registerEvalCommands(program: Command): void {
+export function registerEvalCommands(program: Command, streams?: CliIO): void {
+  if (streams) io = streams;
   addExecOptions(
     program
       .command('eval')
@@ -180,8 +189,8 @@ export function registerEvalCommands(program: Command): void {
       try {
         index.sync();
         const rows = index.listRuns();
-        if (flags.json) return void process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-        if (rows.length === 0) return void process.stdout.write('no runs yet (start one with genegym eval)\n');
+        if (flags.json) return void io.out.write(JSON.stringify(rows, null, 2) + '\n');
+        if (rows.length === 0) return void io.out.write('no runs yet (start one with genegym eval)\n');
         const table = rows.map((r) => {
           const graded = r.correct + r.wrong;
           return [r.run_id, r.env, r.model ?? `agent:${r.agent}`, r.status, `${r.episodes}/${r.planned}`, graded ? `${((100 * r.correct) / graded).toFixed(1)}%` : '-', String(r.errors), String(r.ungraded), formatCost(r.cost)];
@@ -203,11 +212,11 @@ export function registerEvalCommands(program: Command): void {
       const finals = [...finalRecords(records).values()].sort((a, b) => a.epoch - b.epoch || a.task_index - b.task_index);
       const summary = summarise(finals, store.config.k);
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ ...summaryJson(store.config, summary), config: store.config, torn_lines: torn, ...(flags.episodes ? { episodes: finals.map(stripTranscript) } : {}) }, null, 2) + '\n');
+        io.out.write(JSON.stringify({ ...summaryJson(store.config, summary), config: store.config, torn_lines: torn, ...(flags.episodes ? { episodes: finals.map(stripTranscript) } : {}) }, null, 2) + '\n');
         return;
       }
       printSummary(store.config, summary, finals.length < store.config.task_indices.length * store.config.epochs);
-      if (torn > 0) process.stdout.write(`note: ${torn} torn line(s) in episodes.jsonl were skipped (crash mid-write)\n`);
+      if (torn > 0) io.out.write(`note: ${torn} torn line(s) in episodes.jsonl were skipped (crash mid-write)\n`);
       if (flags.episodes) {
         printTable(
           ['task', 'epoch', 'domain', 'outcome', 'reward', 'end', 'turns', 'ms'],
@@ -247,7 +256,7 @@ export function registerEvalCommands(program: Command): void {
       const ra = RunStore.open(home, a);
       const rb = RunStore.open(home, b);
       const cmp = compareRecords([...finalRecords(ra.read().records).values()], [...finalRecords(rb.read().records).values()], { seed: flags.seed, resamples: flags.resamples });
-      if (flags.json) return void process.stdout.write(JSON.stringify({ a, b, ...cmp }, null, 2) + '\n');
+      if (flags.json) return void io.out.write(JSON.stringify({ a, b, ...cmp }, null, 2) + '\n');
       printComparison(a, b, cmp);
     });
 
@@ -262,7 +271,7 @@ export function registerEvalCommands(program: Command): void {
       const finals = [...finalRecords(store.read().records).values()].sort((x, y) => x.epoch - y.epoch || x.task_index - y.task_index);
       const text = exportRecords(finals, flags.format, { transcripts: flags.transcripts });
       if (flags.output) writeFileSync(flags.output, text);
-      else process.stdout.write(text);
+      else io.out.write(text);
     });
 }
 
@@ -286,13 +295,13 @@ async function runAndReport(store: RunStore, driver: Awaited<ReturnType<typeof b
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write(`\n${sig}: stopping; finished episodes are saved. Press Ctrl-C again to quit at once.\n`);
+    io.err.write(`\n${sig}: stopping; finished episodes are saved. Press Ctrl-C again to quit at once.\n`);
     controller.abort(new Error(sig));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const reporter = createProgressReporter({ runId: store.id, quiet: flags.quiet });
-  if (!flags.json && !flags.quiet) process.stderr.write(`run ${store.id} (${store.config.env}/${store.config.split}, ${store.config.model ?? `agent ${store.config.agent}`})\n`);
+  const reporter = createProgressReporter({ runId: store.id, quiet: flags.quiet, stream: io.err });
+  if (!flags.json && !flags.quiet) io.err.write(`run ${store.id} (${store.config.env}/${store.config.split}, ${store.config.model ?? `agent ${store.config.agent}`})\n`);
   let result: ExecuteResult;
   try {
     result = await executeRun({ store, index, driver, agent, prices, signal: controller.signal, onProgress: (p) => reporter.update(p) });
@@ -303,15 +312,15 @@ async function runAndReport(store: RunStore, driver: Awaited<ReturnType<typeof b
     index.close();
   }
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ ...summaryJson(store.config, result.summary), interrupted: result.interrupted }) + '\n');
+    io.out.write(JSON.stringify({ ...summaryJson(store.config, result.summary), interrupted: result.interrupted }) + '\n');
   } else {
     printSummary(store.config, result.summary, result.interrupted);
   }
   if (result.interrupted) {
-    process.stderr.write(`interrupted: resume with  genegym runs resume ${store.id}\n`);
+    io.err.write(`interrupted: resume with  genegym runs resume ${store.id}\n`);
     process.exitCode = 130;
   } else if (result.summary.errors > 0 && !flags.json) {
-    process.stderr.write(`${result.summary.errors} episode(s) ended in error (not counted as wrong); retry them with  genegym runs resume ${store.id}\n`);
+    io.err.write(`${result.summary.errors} episode(s) ended in error (not counted as wrong); retry them with  genegym runs resume ${store.id}\n`);
   }
 }
 
@@ -349,7 +358,7 @@ function printSummary(cfg: RunConfig, s: RunSummary, partial: boolean): void {
   for (const p of s.pass_k) out.push(`  pass@${p.k} ${pct(p.pass_at_k)}  pass^${p.k} ${pct(p.pass_hat_k)}  (${p.tasks} tasks)`);
   out.push(`  agent tokens ${s.usage.agent.inputTokens} in / ${s.usage.agent.outputTokens} out, cost ${formatCost(s.usage.agent.cost)}; judge tokens ${s.usage.judge.inputTokens + s.usage.judge.outputTokens}, cost ${formatCost(s.usage.judge.cost)}`);
   out.push(`  episode time total ${formatDuration(s.duration_ms)}`);
-  process.stdout.write(out.join('\n') + '\n');
+  io.out.write(out.join('\n') + '\n');
   const domains = Object.entries(s.by_domain);
   if (domains.length > 1 || (domains.length === 1 && domains[0][0] !== '(none)')) {
     printTable(
@@ -368,13 +377,13 @@ function printComparison(a: string, b: string, c: Comparison): void {
     `difference B - A ${c.diff === null ? '-' : `${(100 * c.diff).toFixed(1)} pts`}  95% paired bootstrap CI [${c.diff_ci_low === null ? '-' : (100 * c.diff_ci_low).toFixed(1)}, ${c.diff_ci_high === null ? '-' : (100 * c.diff_ci_high).toFixed(1)}] (seed ${c.bootstrap.seed}, ${c.bootstrap.resamples} resamples, by task)`,
     `discordant: A right/B wrong ${c.a_only_correct}, A wrong/B right ${c.b_only_correct}; exact McNemar p = ${c.mcnemar_p.toPrecision(4)}`,
   ];
-  process.stdout.write(out.join('\n') + '\n');
+  io.out.write(out.join('\n') + '\n');
 }
 
 function printTable(header: string[], rows: string[][]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  process.stdout.write([line(header), ...rows.map(line)].join('\n') + '\n');
+  io.out.write([line(header), ...rows.map(line)].join('\n') + '\n');
 }
 
 function stripTranscript(r: EpisodeRecord) {

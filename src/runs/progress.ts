@@ -21,13 +21,13 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-export function createProgressReporter(opts: { runId: string; stream?: NodeJS.WriteStream; quiet?: boolean }): ProgressReporter {
+export function createProgressReporter(opts: { runId: string; stream?: { write(s: string): unknown; isTTY?: boolean }; quiet?: boolean }): ProgressReporter {
   const stream = opts.stream ?? process.stderr;
   if (opts.quiet) return { update() {}, stop() {} };
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        stream,
+        stream: stream as NodeJS.WritableStream,
         format: '{bar} {value}/{total} | correct {correct} | errors {errors} | tokens {tokens} | {cost} | elapsed {elapsed} | ETA {eta}',
         hideCursor: true,
         clearOnComplete: false,

@@ -1,0 +1,232 @@
+// End-to-end tests of `genegym eval` / `genegym runs` as a child process against a scripted
+// OpenAI-compatible mock model and (for --server) a real ORS server, both on loopback.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { registerEvalCommands } from '../../src/cli/eval.js';
+import { arithmeticEnvironment } from '../../src/envs/example/arithmetic.js';
+import { buildServer } from '../../src/ors/server/index.js';
+import { solveArithmetic, startMockOpenAI } from '../models/mock-openai.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const main = join(repo, 'src/cli/main.ts');
+
+interface Child {
+  pid: number;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  kill(sig: NodeJS.Signals): void;
+}
+
+function cli(args: string[], home: string, extraEnv: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    cwd: repo,
+    env: { ...process.env, GENEGYM_HOME: home, OPENAI_API_KEY: 'sk-mock-key-0123456789', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) =>
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr })),
+  );
+  return { pid: child.pid!, done, kill: (sig) => child.kill(sig) };
+}
+
+/** Runs the CLI in this process (fast); only the kill -9 test needs a real child. */
+async function run(args: string[], home: string, extraEnv: Record<string, string> = {}) {
+  const env: Record<string, string> = { GENEGYM_HOME: home, OPENAI_API_KEY: 'sk-mock-key-0123456789', ...extraEnv };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  let stdout = '';
+  let stderr = '';
+  const program = new Command('genegym').exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
+  registerEvalCommands(program, { out: { write: (s: string) => (stdout += s) }, err: { write: (s: string) => (stderr += s), isTTY: false } });
+  const previousExitCode = process.exitCode;
+  process.exitCode = undefined;
+  let code = 0;
+  try {
+    await program.parseAsync(['node', 'genegym', ...args]);
+    code = Number(process.exitCode ?? 0);
+  } catch (err) {
+    stderr += (err as Error).message;
+    code = 1;
+  } finally {
+    process.exitCode = previousExitCode;
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  return { code, stdout, stderr };
+}
+
+async function withHome(fn: (home: string) => Promise<void>) {
+  const home = await mkdtemp(join(tmpdir(), 'gg-eval-'));
+  try {
+    await fn(home);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+function lines(home: string, run: string): Array<{ type: string; key: string; outcome?: string; attempt: number }> {
+  const path = join(home, 'runs', run, 'episodes.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l)];
+      } catch {
+        return [];
+      }
+    });
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number, what: string) {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('eval --json against a mock model through a 429 storm: one summary object, no key in output', () =>
+  withHome(async (home) => {
+    // Every third request is refused with 429 (the first six all are): retried, never an error.
+    const storm = await startMockOpenAI({ script: (b, n) => (n < 6 || n % 3 === 0 ? { kind: 'status', status: 429 } : solveArithmetic(b)) });
+    try {
+      const r = await run(
+        ['eval', '--env', 'arithmetic', '--model', 'openai:mock', '--base-url', storm.url, '--limit', '6', '--epochs', '2', '--concurrency', '3', '--retry-base-ms', '1', '--max-retries', '8', '--run-name', 'storm', '--json'],
+        home,
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const out = r.stdout.trim().split('\n');
+      assert.equal(out.length, 1, 'stdout holds exactly one JSON object');
+      const s = JSON.parse(out[0]);
+      for (const k of ['run_id', 'env', 'split', 'episodes', 'correct', 'accuracy', 'ci_low', 'ci_high', 'errors', 'ungraded', 'mean_reward']) assert.ok(k in s, k);
+      assert.equal(s.run_id, 'storm');
+      assert.equal(s.episodes, 12);
+      assert.equal(s.correct, 12);
+      assert.equal(s.errors, 0);
+      assert.equal(s.accuracy, 1);
+      assert.equal(s.pass_k.length, 2);
+      assert.ok(storm.requests.length > 24, 'the storm forced retries');
+      assert.ok(!r.stderr.includes('sk-mock-key-0123456789') && !readFileSync(join(home, 'runs', 'storm', 'run.json'), 'utf8').includes('sk-mock'));
+      // Non-TTY progress is JSON lines on stderr.
+      const progress = r.stderr.trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(progress.at(-1).done, 12);
+
+      const list = await run(['runs', 'list', '--json'], home);
+      const rows = JSON.parse(list.stdout);
+      assert.equal(rows[0].run_id, 'storm');
+      assert.equal(rows[0].status, 'complete');
+      const csv = await run(['runs', 'export', 'storm', '--format', 'csv'], home);
+      assert.equal(csv.stdout.trim().split('\n').length, 13);
+    } finally {
+      await storm.close();
+    }
+  }));
+
+test('bad input: unknown env, k > epochs, model and agent together, missing key', () =>
+  withHome(async (home) => {
+    const a = await run(['eval', '--env', 'nope', '--agent', 'oracle'], home);
+    assert.equal(a.code, 1);
+    assert.match(a.stderr, /unknown environment 'nope'/);
+    const b = await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--epochs', '2', '--pass-k', '3'], home);
+    assert.match(b.stderr, /pass@3 needs at least 3 epochs/);
+    const c = await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--model', 'openai:x'], home);
+    assert.match(c.stderr, /exactly one of --model/);
+    const d = await run(['eval', '--env', 'arithmetic', '--model', 'openai:x', '--limit', '1'], home, { OPENAI_API_KEY: '' });
+    assert.match(d.stderr, /OPENAI_API_KEY/);
+    assert.ok(!existsSync(join(home, 'runs')) || (await import('node:fs')).readdirSync(join(home, 'runs')).filter((f) => !f.startsWith('index')).length === 0, 'failed starts leave no run behind');
+  }));
+
+test('kill -9 mid-run, then resume: every episode exactly once, nothing lost', () =>
+  withHome(async (home) => {
+    const mock = await startMockOpenAI({ latencyMs: 30 });
+    try {
+      const args = ['eval', '--env', 'arithmetic', '--model', 'openai:mock', '--base-url', mock.url, '--limit', '30', '--concurrency', '4', '--run-name', 'k9', '--quiet'];
+      const child = cli(args, home);
+      await waitFor(() => lines(home, 'k9').filter((l) => l.type === 'episode').length >= 6, 30_000, 'six finished episodes');
+      child.kill('SIGKILL');
+      const killed = await child.done;
+      assert.equal(killed.signal, 'SIGKILL');
+      const before = lines(home, 'k9');
+      const doneBefore = new Set(before.filter((l) => l.type === 'episode').map((l) => l.key));
+      assert.ok(doneBefore.size < 30, 'the kill landed mid-run');
+
+      const resumed = await run(['runs', 'resume', 'k9', '--json'], home);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      const s = JSON.parse(resumed.stdout);
+      assert.equal(s.episodes, 30);
+      assert.equal(s.correct, 30);
+      const after = lines(home, 'k9');
+      const episodes = after.filter((l) => l.type === 'episode');
+      const perKey = new Map<string, number>();
+      for (const e of episodes) perKey.set(e.key, (perKey.get(e.key) ?? 0) + 1);
+      assert.equal(perKey.size, 30, 'no episode lost');
+      assert.ok([...perKey.values()].every((n) => n === 1), 'no episode recorded twice');
+      // Episodes finished before the kill were not run again: the resume started none of them.
+      const resumedStarts = after.slice(before.length).filter((l) => l.type === 'started').map((l) => l.key);
+      assert.ok(resumedStarts.every((k) => !doneBefore.has(k)));
+      assert.equal(resumedStarts.length, 30 - doneBefore.size);
+
+      const again = await run(['runs', 'resume', 'k9', '--json'], home);
+      assert.equal(JSON.parse(again.stdout).episodes, 30);
+      assert.equal(lines(home, 'k9').length, after.length, 'resuming a complete run runs nothing');
+    } finally {
+      await mock.close();
+    }
+  }));
+
+test('an ORS env server that restarts mid-run: episodes hit by it are errors (never wrong), resume completes them', () =>
+  withHome(async (home) => {
+    const mock = await startMockOpenAI({ latencyMs: 40 });
+    let server = await buildServer({ environments: [arithmeticEnvironment()] });
+    const url = await server.listen({ port: 0, host: '127.0.0.1' });
+    const port = Number(new URL(url).port);
+    try {
+      const args = ['eval', '--env', 'arithmetic', '--server', url, '--model', 'openai:mock', '--base-url', mock.url, '--limit', '24', '--concurrency', '4', '--error-retries', '0', '--run-name', 'restart', '--json'];
+      const child = run(args, home);
+      await waitFor(() => lines(home, 'restart').filter((l) => l.type === 'episode').length >= 4, 30_000, 'four finished episodes');
+      await server.close(); // sessions in flight die with it
+      server = await buildServer({ environments: [arithmeticEnvironment()] });
+      await server.listen({ port, host: '127.0.0.1' });
+      const r = await child;
+      assert.equal(r.code, 0, r.stderr);
+      const s = JSON.parse(r.stdout);
+      assert.equal(s.episodes, 24);
+      assert.equal(s.correct + s.errors, 24, 'an env restart never makes an answer wrong');
+      assert.ok(s.errors > 0, 'the restart hit at least one episode');
+      const resumed = JSON.parse((await run(['runs', 'resume', 'restart', '--json'], home)).stdout);
+      assert.equal(resumed.correct, 24);
+      assert.equal(resumed.errors, 0);
+    } finally {
+      await server.close();
+      await mock.close();
+    }
+  }));
+
+test('runs compare pairs two runs by (task, epoch)', () =>
+  withHome(async (home) => {
+    assert.equal((await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--limit', '12', '--run-name', 'good', '--quiet'], home)).code, 0);
+    assert.equal((await run(['eval', '--env', 'arithmetic', '--agent', 'wrong', '--limit', '12', '--run-name', 'bad', '--quiet'], home)).code, 0);
+    const r = await run(['runs', 'compare', 'good', 'bad', '--json', '--resamples', '1000'], home);
+    const c = JSON.parse(r.stdout);
+    assert.equal(c.pairs, 12);
+    assert.equal(c.diff, -1);
+    assert.equal(c.a_only_correct, 12);
+    assert.ok(Math.abs(c.mcnemar_p - 2 / 4096) < 1e-15);
+    const show = await run(['runs', 'show', 'good'], home);
+    assert.match(show.stdout, /accuracy 100\.0%/);
+  }));
