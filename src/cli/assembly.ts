@@ -3,6 +3,7 @@
 // Text coordinates are 1-based inclusive, as people write them.
 
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openAssembly } from '../genome/assembly.js';
 import { formatBand } from '../genome/cytoband.js';
@@ -13,6 +14,14 @@ import { CoordinateError, type AssemblyApi, type Transcript } from '../genome/ty
 
 const DEFAULT_ASSEMBLY = 'demo';
 
+/** Where command results go (stdout); tests swap `write` to capture output in-process. */
+export const assemblyOutput = {
+  write(text: string): void {
+    process.stdout.write(text);
+  },
+};
+const print = (text: string) => assemblyOutput.write(text.endsWith('\n') ? text : text + '\n');
+
 async function withAssembly<T>(name: string, fn: (a: AssemblyApi) => Promise<T> | T): Promise<T> {
   const a = await openAssembly(name);
   try {
@@ -20,6 +29,16 @@ async function withAssembly<T>(name: string, fn: (a: AssemblyApi) => Promise<T> 
   } finally {
     await a.close();
   }
+}
+
+/** A location argument: chr:pos or chr:start-end (commas allowed). */
+const LOCATION = /^[^\s:][^\s]*:[\d,]+(-[\d,]+)?$/;
+
+/** `cmd [assembly] <location...>`: when the first argument is a location, the demo is meant. */
+function splitLocations(args: string[]): [string, string[]] {
+  if (args.length === 0) throw new Error('expected at least one location such as chr1:1000-2000');
+  if (args.length === 1 || (LOCATION.test(args[0]) && !existsSync(args[0]))) return [DEFAULT_ASSEMBLY, args];
+  return [args[0], args.slice(1)];
 }
 
 /** `cmd [assembly] <arg>`: one positional means the default assembly. */
@@ -110,7 +129,7 @@ export function registerAssemblyCommands(program: Command): void {
           files: Object.fromEntries(Object.entries(a.manifest.files).map(([k, f]) => [k, f.path])),
         };
         if (opts.json) {
-          console.log(JSON.stringify(info, null, 2));
+          print(JSON.stringify(info, null, 2));
           return;
         }
         const lines = [
@@ -122,51 +141,55 @@ export function registerAssemblyCommands(program: Command): void {
           `  genes:       ${genes ?? 'no gene table'}${transcripts !== null ? ` (${transcripts} transcripts)` : ''}`,
           `  bands:       ${bands ?? 'no cytoBand table'}`,
         ];
-        console.log(lines.join('\n'));
+        print(lines.join('\n'));
       });
     });
 
   asm
     .command('seq')
-    .description('sequence of a region, 1-based inclusive (chr:start-end), on one line as stored (soft-masked lowercase kept)')
-    .argument('<assembly-or-region>', 'assembly name or directory; omit it to use the demo')
-    .argument('[region]', 'chr:start-end, 1-based inclusive, commas allowed')
+    .description('sequence of regions, 1-based inclusive (chr:start-end), one line each as stored (soft-masked lowercase kept)')
+    .argument('<args...>', '[assembly] region... ; assembly is a name or directory (default: the demo), region chr:start-end with commas allowed')
     .option('--upper', 'uppercase (drop the soft-mask)')
     .option('--revcomp', 'reverse complement (the minus strand)')
     .option('--fasta', 'FASTA output (samtools faidx style: >chr:start-end header, 60 bases a line)')
-    .action(async (first: string, second: string | undefined, opts: { upper?: boolean; revcomp?: boolean; fasta?: boolean }) => {
-      const [name, regionText] = splitArgs(first, second);
-      const region = parseRegion(regionText);
+    .action(async (args: string[], opts: { upper?: boolean; revcomp?: boolean; fasta?: boolean }) => {
+      const [name, texts] = splitLocations(args);
+      const regions = texts.map(parseRegion);
       await withAssembly(name, async (a) => {
-        const size = checkChrom(a, region.chrom);
-        if (region.end > size) {
-          throw new CoordinateError(`${regionText} runs past the end of ${region.chrom} (${size.toLocaleString('en-US')} bp)`);
+        const out: string[] = [];
+        for (const [i, region] of regions.entries()) {
+          const size = checkChrom(a, region.chrom);
+          if (region.end > size) {
+            throw new CoordinateError(`${texts[i]} runs past the end of ${region.chrom} (${size.toLocaleString('en-US')} bp)`);
+          }
+          let seq = await a.read(region.chrom, region.start, region.end);
+          if (opts.upper) seq = seq.toUpperCase();
+          if (opts.revcomp) seq = reverseComplement(seq);
+          if (opts.fasta) out.push(`>${formatRegion(region, { commas: false })}${opts.revcomp ? '/rc' : ''}\n${wrap(seq, 60)}\n`);
+          else out.push(seq + '\n');
         }
-        let seq = await a.read(region.chrom, region.start, region.end);
-        if (opts.upper) seq = seq.toUpperCase();
-        if (opts.revcomp) seq = reverseComplement(seq);
-        if (opts.fasta) {
-          const header = `>${formatRegion(region, { commas: false })}${opts.revcomp ? '/rc' : ''}`;
-          process.stdout.write(`${header}\n${wrap(seq, 60)}\n`);
-        } else process.stdout.write(seq + '\n');
+        assemblyOutput.write(out.join(''));
       });
     });
 
   asm
     .command('band')
-    .description('cytoband at a 1-based position (chr:pos), printed like 1p36.33')
-    .argument('<assembly-or-position>', 'assembly name or directory; omit it to use the demo')
-    .argument('[position]', 'chr:pos, 1-based')
-    .action(async (first: string, second: string | undefined) => {
-      const [name, posText] = splitArgs(first, second);
-      const { chrom, pos0 } = parsePosition(posText);
+    .description('cytoband at 1-based positions (chr:pos), printed like 1p36.33, one line each')
+    .argument('<args...>', '[assembly] position... ; assembly is a name or directory (default: the demo)')
+    .action(async (args: string[]) => {
+      const [name, texts] = splitLocations(args);
+      const positions = texts.map(parsePosition);
       await withAssembly(name, (a) => {
-        const size = checkChrom(a, chrom);
-        if (pos0 >= size) throw new CoordinateError(`${posText} is past the end of ${chrom} (${size.toLocaleString('en-US')} bp)`);
-        const band = a.bandAt(chrom, pos0);
-        if (!band) throw new Error(`no cytoband covers ${posText} in assembly ${a.name}`);
-        if (!band.name) throw new Error(`${chrom} has no named bands (its cytoBand row is unnamed)`);
-        console.log(formatBand(band));
+        const out: string[] = [];
+        for (const [i, { chrom, pos0 }] of positions.entries()) {
+          const size = checkChrom(a, chrom);
+          if (pos0 >= size) throw new CoordinateError(`${texts[i]} is past the end of ${chrom} (${size.toLocaleString('en-US')} bp)`);
+          const band = a.bandAt(chrom, pos0);
+          if (!band) throw new Error(`no cytoband covers ${texts[i]} in assembly ${a.name}`);
+          if (!band.name) throw new Error(`${chrom} has no named bands (its cytoBand row is unnamed)`);
+          out.push(formatBand(band));
+        }
+        print(out.join('\n'));
       });
     });
 
@@ -193,7 +216,7 @@ export function registerAssemblyCommands(program: Command): void {
           select: g.select?.name ?? null,
           transcripts: g.transcripts.map(transcriptJson),
         };
-        console.log(JSON.stringify(out, null, 2));
+        print(JSON.stringify(out, null, 2));
       });
     });
 
@@ -212,7 +235,7 @@ export function registerAssemblyCommands(program: Command): void {
         progress: opts.progress === false ? false : undefined,
       });
       for (const s of r.skipped) console.error(`note: skipped ${s}`);
-      console.log(r.dir);
+      print(r.dir);
     });
 
   const collect = (v: string, acc: string[] = []) => [...acc, v];
@@ -234,7 +257,7 @@ export function registerAssemblyCommands(program: Command): void {
         genes: opts.genes, description: opts.description, force: opts.force,
       });
       for (const n of r.notes) console.error(`note: ${n}`);
-      console.log(r.dir);
+      print(r.dir);
     });
 
   asm
@@ -250,7 +273,7 @@ export function registerAssemblyCommands(program: Command): void {
       if (typeof opts.scale === 'number' && !(opts.scale > 0)) throw new Error('--scale must be "human" or a positive number');
       if (!opts.out) {
         if (opts.scale !== undefined && opts.scale !== 'demo') throw new Error('--scale needs --out (the cached demo has the default size)');
-        console.log(await demo.ensureDemoAssembly({ seed: opts.seed }));
+        print(await demo.ensureDemoAssembly({ seed: opts.seed }));
         return;
       }
       const started = Date.now();
@@ -259,6 +282,6 @@ export function registerAssemblyCommands(program: Command): void {
         onProgress: (p) => process.stderr.write(`  ${p.chrom} done (${p.done}/${p.total}, ${(p.bases / 1e6).toFixed(1)} Mb)\n`),
       });
       console.error(`built ${r.summary.bases.toLocaleString('en-US')} bp, ${r.summary.genes} genes in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      console.log(r.dir);
+      print(r.dir);
     });
 }
