@@ -63,9 +63,9 @@ test('episode: tools work, the reference answer earns reward 1, and no truth rea
     seen.push(text(page));
     assert.match(text(page), /\(gzip\): lines 0–2 of 201; next offset 3/);
     assert.match(text(page), /^row\tx\ty$/m);
-    await assert.rejects(tool('read_file').run({ path: 'data/extra.npz' }, st, ctx), (e: unknown) => e instanceof ToolError && /binary/.test(e.message));
-    await assert.rejects(tool('read_file').run({ path: '../../etc/passwd' }, st, ctx), ToolError);
-    await assert.rejects(tool('read_file').run({ path: 'nope.txt' }, st, ctx), (e: unknown) => e instanceof ToolError && /no such file/.test(e.message));
+    await assert.rejects(async () => tool('read_file').run({ path: 'data/extra.npz' }, st, ctx), (e: unknown) => e instanceof ToolError && /binary/.test(e.message));
+    await assert.rejects(async () => tool('read_file').run({ path: '../../etc/passwd' }, st, ctx), ToolError);
+    await assert.rejects(async () => tool('read_file').run({ path: 'nope.txt' }, st, ctx), (e: unknown) => e instanceof ToolError && /no such file/.test(e.message));
 
     // The agent searches the whole reachable filesystem for the truth.
     const hunt = await tool('run_python').run({ code: `
@@ -111,7 +111,7 @@ print(repr(float(fit.params['x'])), len(d))
     assert.equal(sub.finished, true);
     assert.equal(sub.metadata?.pass, true);
     assert.equal(sub.metadata?.reasoning_score, 1);
-    await assert.rejects(tool('submit_answer').run({ response: answer }, st, ctx), /already submitted/);
+    await assert.rejects(async () => tool('submit_answer').run({ response: answer }, st, ctx), /already submitted/);
 
     for (const s of seen) for (const secret of secrets) assert.ok(!s.includes(secret), `truth ${secret} leaked into agent-visible text`);
   } finally {
