@@ -32,9 +32,18 @@ export function startCall(
   input: JsonObject,
 ): void {
   const taskId = newTaskId();
+  const first = sseEvent('task_id', taskId);
   session.results.start(taskId);
+  const result = runTool(ctx, session, episode, name, input);
+  if (!isPromise(result)) {
+    // A synchronous tool: the whole answer leaves in one write.
+    session.results.finish(taskId, result);
+    session.touch();
+    new SseStream(res).send(first + result.events);
+    return;
+  }
   session.running++;
-  const run = runTool(ctx, session, episode, name, input).then((outcome) => {
+  const run = result.then((outcome) => {
     session.running--;
     session.touch();
     session.results.finish(taskId, outcome);
@@ -42,16 +51,14 @@ export function startCall(
   });
   ctx.inflight.add(run);
   void run.finally(() => ctx.inflight.delete(run));
-  streamOutcome(ctx, res, sseEvent('task_id', taskId), run);
+  streamOutcome(ctx, res, first, run);
 }
 
 /** A re-POST with a task_id: replay the stored outcome or wait for the running call. */
 export function resumeCall(ctx: CallContext, res: ServerResponse, session: Session, taskId: string): void {
   const outcome = session.results.wait(taskId);
   if (!outcome) {
-    const stream = new SseStream(res);
-    stream.open(sseEvent('error', 'unknown task_id'));
-    stream.end();
+    new SseStream(res).send(sseEvent('error', 'unknown task_id'));
     return;
   }
   streamOutcome(ctx, res, sseEvent('task_id', taskId), outcome);
@@ -59,18 +66,6 @@ export function resumeCall(ctx: CallContext, res: ServerResponse, session: Sessi
 
 function streamOutcome(ctx: CallContext, res: ServerResponse, first: string, outcome: Promise<CallOutcome>): void {
   const stream = new SseStream(res);
-  // Hold the socket until the next turn of the event loop so that a fast tool's whole
-  // answer (headers, task_id, result) leaves in one write.
-  const socket = res.socket;
-  socket?.cork();
-  let corked = socket !== null;
-  const uncork = () => {
-    if (corked) {
-      corked = false;
-      socket?.uncork();
-    }
-  };
-  setImmediate(uncork);
   stream.open(first);
   const timer = setInterval(() => {
     stream.write(pingComment());
@@ -80,27 +75,45 @@ function streamOutcome(ctx: CallContext, res: ServerResponse, first: string, out
   void outcome.then((o) => {
     stop();
     stream.end(o.events);
-    uncork();
   });
 }
 
-/** Runs the tool; never rejects. */
-async function runTool(ctx: CallContext, session: Session, episode: Episode, name: string, input: JsonObject): Promise<CallOutcome> {
+/**
+ * Runs the tool; never rejects. Synchronous tools (and calls rejected before running)
+ * give their outcome directly, so the fast path allocates no promise chain or timers.
+ */
+function runTool(ctx: CallContext, session: Session, episode: Episode, name: string, input: JsonObject): CallOutcome | Promise<CallOutcome> {
   const tool = session.tools!.get(name);
   if (!tool) return failure(`'${name}' is not a valid tool`);
   const invalid = checkToolInput(tool, input);
   if (invalid !== null) return failure(invalid);
-  let output: ToolOutput;
+  let output: ToolOutput | Promise<ToolOutput>;
   try {
-    output = await tool.run(tool.input === null ? {} : input, episode.state, {
+    output = tool.run(tool.input === null ? {} : input, episode.state, {
       signal: session.abort.signal,
       sessionId: session.id,
     });
   } catch (err) {
-    if (err instanceof ToolError) return failure(err.message);
-    ctx.onToolFault(`tool ${name} failed in session ${session.id}`, err);
-    return { events: errorEvent(err instanceof Error ? err.message : String(err)) };
+    return thrown(ctx, session, name, err);
   }
+  if (isPromise(output)) {
+    return output.then(
+      (o) => success(ctx, name, o),
+      (err: unknown) => thrown(ctx, session, name, err),
+    );
+  }
+  return success(ctx, name, output);
+}
+
+const isPromise = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as { then?: unknown } | null)?.then === 'function';
+
+function thrown(ctx: CallContext, session: Session, name: string, err: unknown): CallOutcome {
+  if (err instanceof ToolError) return failure(err.message);
+  ctx.onToolFault(`tool ${name} failed in session ${session.id}`, err);
+  return { events: errorEvent(err instanceof Error ? err.message : String(err)) };
+}
+
+function success(ctx: CallContext, name: string, output: ToolOutput): CallOutcome {
   let wire: ToolOutput;
   try {
     wire = completeOutput(output);

@@ -34,6 +34,13 @@ export class SseStream {
     this.write(first);
   }
 
+  /** A whole response in one write: status, headers and every event. */
+  send(all: string): void {
+    this.res.writeHead(200, SSE_HEADERS);
+    this.res.end(all);
+    this.ended = true;
+  }
+
   get alive(): boolean {
     return !this.ended && !this.res.destroyed && !this.res.writableEnded;
   }

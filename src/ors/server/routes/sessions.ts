@@ -22,9 +22,7 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const sid = randomUUID();
     if (!acceptsEventStream(req)) return { sid };
     reply.hijack();
-    const stream = new SseStream(reply.raw);
-    stream.open(sseEvent('task_id', sid));
-    stream.end(sseEvent('end', ''));
+    new SseStream(reply.raw).send(sseEvent('task_id', sid) + sseEvent('end', ''));
   });
 
   app.post('/create', async (req) => {
