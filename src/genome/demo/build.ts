@@ -91,14 +91,10 @@ export async function buildDemoAssembly(dir: string, opts: BuildDemoOptions = {}
       const reps = planRepeats(l, profile, families, genes, isl, seed);
       summary.repeats += reps.count;
       writer.beginSequence(l.spec.name);
-      for (const chunk of chromosomeChunks(l, profile, genes, isl, reps, families, seed)) {
-        for (let k = 0; k < chunk.length; k++) {
-          const b = chunk[k];
-          if (b === 0x4e) summary.nBases++;
-          else if (b >= 0x61) summary.maskedBases++;
-        }
-        await writer.write(chunk);
-      }
+      for (const chunk of chromosomeChunks(l, profile, genes, isl, reps, families, seed)) await writer.write(chunk);
+      // exact: gaps never overlap, and repeats overlap neither each other nor gaps, islands or exons
+      for (const g of l.gaps) summary.nBases += g.end - g.start;
+      for (let r = 0; r < reps.count; r++) summary.maskedBases += reps.lengths[r];
       await writer.endSequence();
       islands.push(...isl);
       for (const g of genes) g.orf = []; // ORFs are in the sequence now; free them
