@@ -97,7 +97,8 @@ export function registerServeCommands(program: Command): void {
         idleTimeoutMs: flags.idleTimeout * 1000,
         bodyLimit: flags.bodyLimit,
         keepAliveMs: flags.keepAlive * 1000,
-        logger: flags.log ? true : false,
+        // JSON lines on stderr (stdout carries the URL): warnings and faults always, requests with --log.
+        logger: { level: flags.log ? 'info' : 'warn', stream: process.stderr },
       });
       const url = await server.listen({ port: flags.port, host: flags.host });
       if (!apiKey && !isLoopback(flags.host)) {
@@ -147,10 +148,11 @@ export function registerServeCommands(program: Command): void {
     .option('--offset <n>', 'first index', integer('--offset', 0), 0)
     .option('--limit <n>', 'how many tasks', integer('--limit', 1), 10)
     .option('--json', 'print one JSON array')
+    .option('--export <file>', 'write task rows WITH answers as JSONL (server-side use; environments that support it, e.g. genome-qa); the whole split from --offset unless --limit is given')
     .option('--assembly <name>', 'genome assembly for genomics environments')
     .option('--sandbox <mode>', 'bwrap or none', sandboxMode)
     .option('--env-opt <key=value>', 'environment setting (repeatable)', keyValue)
-    .action(async (name: string, flags: EnvLoadFlags & { split?: string; offset: number; limit: number; json?: boolean }) => {
+    .action(async (name: string, flags: EnvLoadFlags & { split?: string; offset: number; limit: number; json?: boolean; export?: string }, cmd: Command) => {
       const entry = findEnvironment(name);
       if (!entry) throw unknownEnv(name);
       const env = await entry.load(envOptions(flags));
@@ -160,6 +162,12 @@ export function registerServeCommands(program: Command): void {
           throw new Error(`unknown split '${split}' of ${env.name} (splits: ${env.splits.map((s) => s.name).join(', ')})`);
         }
         const total = await countTasks(env, split);
+        if (flags.export) {
+          const stop = cmd.getOptionValueSource('limit') === 'cli' ? Math.min(total, flags.offset + flags.limit) : total;
+          const n = await exportTaskRows(env, split, flags.offset, stop, flags.export);
+          console.error(`${env.name} ${split}: wrote ${n} task rows with answers to ${flags.export}`);
+          return;
+        }
         const tasks = await taskRange(env, split, flags.offset, flags.offset + flags.limit);
         if (flags.json) {
           console.log(JSON.stringify(tasks));
@@ -174,6 +182,21 @@ export function registerServeCommands(program: Command): void {
         await env.dispose?.();
       }
     });
+}
+
+/** `tasks --export`: JSONL rows with answers, for environments that can produce them. */
+async function exportTaskRows(env: Environment, split: string, start: number, stop: number, file: string): Promise<number> {
+  const { hasAnswerExporter } = await import('../envs/genome-qa/entry.js');
+  if (!hasAnswerExporter(env)) throw new Error(`${env.name} cannot export tasks with answers`);
+  const { createWriteStream } = await import('node:fs');
+  const out = createWriteStream(file);
+  let n = 0;
+  for await (const row of env.exportRows(split, start, stop)) {
+    if (!out.write(`${JSON.stringify(row)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+    n++;
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return n;
 }
 
 function isLoopback(host: string): boolean {

@@ -4,8 +4,9 @@
 import type { EnvironmentEntry } from './registry-types.js';
 import { arithmeticEntry } from './example/index.js';
 import { caseStudiesEntry } from './case-studies/entry.js';
+import { genomeQaEntry } from './genome-qa/entry.js';
 
-export const environments: EnvironmentEntry[] = [arithmeticEntry, caseStudiesEntry];
+export const environments: EnvironmentEntry[] = [arithmeticEntry, caseStudiesEntry, genomeQaEntry];
 
 export function findEnvironment(name: string): EnvironmentEntry | undefined {
   const wanted = name.toLowerCase();

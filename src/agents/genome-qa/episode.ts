@@ -22,6 +22,8 @@ export class InProcessEpisode {
   private episode!: Episode<GenomeQaState>;
   private controller = new AbortController();
   calls = 0;
+  /** every call and its result, in order (logs as data; the leak tests scan it) */
+  readonly transcript: { name: string; input: Record<string, unknown>; result: RunToolOutput }[] = [];
   lastReward: number | null = null;
   finished = false;
 
@@ -49,10 +51,14 @@ export class InProcessEpisode {
       const output = await tool.run(input as never, this.episode.state, { signal: this.controller.signal, sessionId: 'inproc' });
       if (output.finished) this.finished = true;
       this.lastReward = output.reward;
-      return { ok: true, output };
+      const result: RunToolOutput = { ok: true, output };
+      this.transcript.push({ name, input, result });
+      return result;
     } catch (err) {
-      if (err instanceof ToolError) return { ok: false, error: err.message };
-      throw err;
+      if (!(err instanceof ToolError)) throw err;
+      const result: RunToolOutput = { ok: false, error: err.message };
+      this.transcript.push({ name, input, result });
+      return result;
     }
   }
 

@@ -258,9 +258,10 @@ async function solve(t: Tools, domain: string, q: string): Promise<Record<string
 }
 
 /** Runs the tool-only solver on one task. */
-export async function runToolSolver(env: GenomeQaEnvironment, split: string, index: number): Promise<AgentResult> {
+export async function runToolSolver(env: GenomeQaEnvironment, split: string, index: number, onEpisode?: (ep: InProcessEpisode) => void): Promise<AgentResult> {
   const spec = await env.tasks.get(split, index);
   const ep = await InProcessEpisode.open(env, spec);
+  onEpisode?.(ep);
   try {
     const prompt = await ep.prompt();
     const genome = prompt.match(/UCSC genome name: ([\w.-]+)/)?.[1];

@@ -11,6 +11,13 @@ function setName(ctx: GenContext): string {
   return `the primary nuclear chromosomes of this assembly (${names.join(', ')}; chrM excluded)`;
 }
 
+/** 1 = longest; null when another chromosome has the same length (a tie is never asked). */
+export function lengthRank(all: { chrom: string; size: number }[], chrom: string): number | null {
+  const c = all.find((x) => x.chrom === chrom);
+  if (!c || all.some((o) => o.chrom !== chrom && o.size === c.size)) return null;
+  return 1 + all.filter((o) => o.size > c.size).length;
+}
+
 const SIZE_SRC = 'Lengths are the full sequence lengths as in the assembly\'s chrom.sizes, N gaps included.';
 
 const length: DomainKind = {
@@ -47,8 +54,8 @@ const rank: DomainKind = {
   async generate(ctx, rng) {
     const all = ctx.nuclear();
     const c = rng.pick(all);
-    if (all.some((o) => o.chrom !== c.chrom && o.size === c.size)) return null;
-    const r = 1 + all.filter((o) => o.size > c.size).length;
+    const r = lengthRank(all, c.chrom);
+    if (r === null) return null;
     const q = template(rng, [
       () => `Among ${setName(ctx)} of ${ctx.label}, what rank does ${c.chrom} have when ordered by length from longest (rank 1) to shortest? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
       () => `Sort ${setName(ctx)} in ${ctx.label} by sequence length, longest first (rank 1). At which rank is ${c.chrom}? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,

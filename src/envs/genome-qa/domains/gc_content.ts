@@ -72,7 +72,7 @@ const wholeChrom: DomainKind = {
     const nNote = 'N bases, if any, count in neither the numerator nor the denominator.';
     const q = template(rng, [
       () => `What is the GC content of the whole of ${c.chrom} in ${ctx.label}? ${DEF} ${nNote} ${FMT}`,
-      () => `Over the entire sequence of ${c.chrom} (${ctx.label}), what fraction of the A/C/G/T bases are G or C? ${nNote} ${FMT}`,
+      () => `Over the entire sequence of ${c.chrom} (${ctx.label}), what fraction of the A/C/G/T bases are G or C? ${DEF} ${nNote} ${FMT}`,
     ]);
     return draft(this.name, q, gcFraction(comp), { chrom: c.chrom, start: 1, end: c.length }, `${this.name}|${c.chrom}`);
   },

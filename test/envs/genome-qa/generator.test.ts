@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TaskGenerator } from '../../../src/envs/genome-qa/generator.js';
+import { composition, countSite, gcFraction, hasSelfBorder, isPalindromic } from '../../../src/envs/genome-qa/seq.js';
+import { ENZYMES } from '../../../src/envs/genome-qa/domains/sequence_motif.js';
+import { DOMAINS } from '../../../src/envs/genome-qa/types.js';
+import { standardFake } from './fake-assembly.js';
+
+const asm = standardFake();
+
+test('every domain is supported on the fake and tasks are deterministic', async () => {
+  const a = new TaskGenerator(asm, { seed: 7 });
+  const b = new TaskGenerator(asm, { seed: 7 });
+  assert.deepEqual(a.domains.map((d) => d.domain.name), [...DOMAINS]);
+  for (let i = 0; i < 40; i++) assert.deepEqual(await a.task('train', i), await b.task('train', i));
+  const c = new TaskGenerator(asm, { seed: 8 });
+  let same = 0;
+  for (let i = 0; i < 40; i++) if ((await c.task('train', i)).question === (await a.task('train', i)).question) same++;
+  assert.ok(same < 20, 'another seed gives other questions');
+  assert.equal((await a.task('train', 13)).domain, DOMAINS[3], 'task i is domain i mod 10');
+});
+
+test('index access: a far index costs one task, not the split', async () => {
+  const g = new TaskGenerator(asm);
+  const t = await g.task('train', 999_999);
+  assert.equal(t.index, 999_999);
+  assert.equal(t.domain, DOMAINS[9]);
+});
+
+test('train and test are disjoint by construction', async () => {
+  const g = new TaskGenerator(asm);
+  const keys = async (split: string) => {
+    const s = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const t = await g.task(split, i);
+      s.add(`${t.domain}|${t.key}`);
+      assert.equal(TaskGenerator.partitionOf(`${t.domain}|${t.key}`), split === 'test' ? 1 : 0);
+    }
+    return s;
+  };
+  const train = await keys('train');
+  const testKeys = await keys('test');
+  assert.equal([...testKeys].filter((k) => train.has(k)).length, 0);
+});
+
+test('questions state their definitions', async () => {
+  const g = new TaskGenerator(asm);
+  const need: Record<string, RegExp[]> = {
+    reference_sequence: [/strand/, /1-based|5'/],
+    gc_content: [/\(G \+ C\) \/ \(A \+ C \+ G \+ T\)/],
+    gene_genomic_span: [/end - start \+ 1|1-based inclusive/],
+    chromosome_stats: [/chrom\.sizes/],
+    cytoband_mapping: [/1-based|single band|cytoBand/],
+    intergenic_distance: [/strictly between/, /start\(B\) - end\(A\) - 1/],
+    exon_properties: [/Select|MANE/],
+    nucleotide_composition: [/lowercase/],
+    coding_noncoding_ratio: [/Select|MANE/, /100 x/],
+    sequence_motif: [/palindromic/, /cannot overlap/],
+  };
+  for (let i = 0; i < 200; i++) {
+    const t = await g.task('train', i);
+    for (const re of need[t.domain]) assert.match(t.question, re, `${t.domain}/${t.kind}: ${t.question}`);
+    assert.match(t.question, /Submit your answer as a JSON object: \{/);
+    for (const f of t.fields) assert.ok(t.question.includes(`"${f.key}"`), 'the answer format names every graded key');
+  }
+});
+
+test('windows never contain N; answers match an independent recount', async () => {
+  const g = new TaskGenerator(asm);
+  for (let i = 0; i < 300; i++) {
+    const t = await g.task('train', i);
+    const s = t.source as Record<string, any>;
+    if (!['gc_content', 'nucleotide_composition', 'sequence_motif'].includes(t.domain) || t.kind.startsWith('whole')) continue;
+    const seq = (await asm.read(s.chrom, s.start - 1, s.end)).toUpperCase();
+    assert.doesNotMatch(seq, /N/, `${t.id} region has N`);
+    const c = composition(seq);
+    if (t.domain === 'gc_content') assert.equal(t.answer.gc_content, gcFraction(c).toFixed(2));
+    if (t.domain === 'sequence_motif') assert.equal(t.answer.motif_count, String(countSite(seq, s.site)));
+    if (t.kind === 'window_acgt') assert.deepEqual(t.answer, { A: String(c.A), C: String(c.C), G: String(c.G), T: String(c.T) });
+  }
+});
+
+test('enzymes are palindromic and cannot overlap themselves', () => {
+  assert.ok(Object.keys(ENZYMES).length >= 8);
+  for (const site of Object.values(ENZYMES)) {
+    assert.ok(isPalindromic(site) && !hasSelfBorder(site), site);
+  }
+  assert.ok(!('NotI' in ENZYMES) && !('HhaI' in ENZYMES), 'self-overlapping sites are excluded');
+  assert.equal(countSite('GAATTCAAGCTTGAATTCGGATCC', 'GAATTC'), 2);
+  assert.equal(countSite('GCGCGC', 'GCGC'), 2, 'overlapping starts are counted');
+});
+
+test('band and gene questions avoid boundaries and ambiguous genes', async () => {
+  const g = new TaskGenerator(asm);
+  for (let i = 4; i < 1000; i += 10) {
+    const t = await g.task('train', i);
+    if (t.kind !== 'position_to_band') continue;
+    const s = t.source as Record<string, any>;
+    const band = asm.bandAt(s.chrom, s.position - 1)!;
+    assert.ok(s.position - 1 - band.start >= 1000 && band.end - (s.position - 1) > 1000);
+  }
+  const bad = standardFake();
+  // a symbol on two chromosomes is not a single-locus gene and must never be asked about
+  const gen = new TaskGenerator(bad);
+  assert.ok(gen.ctx.selectGenes().every((x) => x.select !== null));
+});
