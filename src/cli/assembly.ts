@@ -227,12 +227,14 @@ export function registerAssemblyCommands(program: Command): void {
     .option('--dir <dir>', 'target directory (default $GENEGYM_HOME/assemblies/<name>)')
     .option('--mirror <url>', 'base URL with the UCSC goldenPath layout (default $GENEGYM_UCSC_URL or https://hgdownload.soe.ucsc.edu/goldenPath)')
     .option('--no-progress', 'no progress bars')
-    .action(async (name: string, opts: { dir?: string; mirror?: string; progress?: boolean }) => {
+    .option('--quiet', 'no per-file log lines on stderr')
+    .action(async (name: string, opts: { dir?: string; mirror?: string; progress?: boolean; quiet?: boolean }) => {
       const { fetchAssembly } = await import('../genome/fetch.js');
       const r = await fetchAssembly(name, {
         dir: opts.dir ? resolve(opts.dir) : undefined,
         mirror: opts.mirror,
         progress: opts.progress === false ? false : undefined,
+        log: opts.quiet ? () => {} : undefined,
       });
       for (const s of r.skipped) console.error(`note: skipped ${s}`);
       print(r.dir);

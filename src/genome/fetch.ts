@@ -35,6 +35,8 @@ export interface FetchOptions {
   progress?: boolean;
   /** one line per event, for non-TTY logs */
   log?: (line: string) => void;
+  /** abort and resume a transfer that delivers no bytes for this long (default 60 s) */
+  stallTimeoutMs?: number;
 }
 
 interface FileSpec {
@@ -117,7 +119,7 @@ class Progress {
 }
 
 /** Downloads url to `dest`, resuming from `dest.part` when the server supports ranges. */
-async function download(url: string, dest: string, progress: Progress, attempts: number, log: (l: string) => void): Promise<Downloaded> {
+async function download(url: string, dest: string, progress: Progress, attempts: number, log: (l: string) => void, stallMs: number): Promise<Downloaded> {
   const part = `${dest}.part`;
   const metaPath = `${dest}.part.json`;
   let lastError: unknown;
@@ -138,13 +140,23 @@ async function download(url: string, dest: string, progress: Progress, attempts:
       if (meta?.validator) headers['If-Range'] = meta.validator;
     }
     let res: Response;
+    // a stalled connection (no bytes for stallMs) is aborted and resumed like a broken one
+    const abort = new AbortController();
+    let stall: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(stall);
+      stall = setTimeout(() => abort.abort(new FetchError(`no data for ${stallMs} ms`)), stallMs);
+    };
+    arm();
     try {
-      res = await fetch(url, { headers, redirect: 'follow' });
+      res = await fetch(url, { headers, redirect: 'follow', signal: abort.signal });
     } catch (e) {
+      clearTimeout(stall);
       lastError = e;
       log(`${url}: ${(e as Error).message}; retrying (${attempt}/${attempts})`);
       continue;
     }
+    if (res.status !== 200 && res.status !== 206) clearTimeout(stall);
     if (res.status === 404) {
       await res.body?.cancel();
       throw new NotFound(url);
@@ -173,15 +185,18 @@ async function download(url: string, dest: string, progress: Progress, attempts:
     let got = have;
     try {
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        arm();
         await fh.write(chunk);
         got += chunk.length;
         bar.update(got);
       }
     } catch (e) {
+      if (abort.signal.aborted) e = abort.signal.reason;
       lastError = e;
       log(`${url}: transfer broke off at byte ${got} (${(e as Error).message}); will resume (${attempt}/${attempts})`);
       continue;
     } finally {
+      clearTimeout(stall);
       await fh.close();
       bar.stop();
     }
@@ -212,6 +227,7 @@ export async function fetchAssembly(name: string, opts: FetchOptions = {}): Prom
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const progress = new Progress(opts.progress ?? process.stderr.isTTY === true);
   const attempts = opts.attempts ?? 4;
+  const stallMs = opts.stallTimeoutMs ?? 60_000;
   const files: Record<string, AssemblyFileRecord> = {};
   const skipped: string[] = [];
   try {
@@ -219,7 +235,7 @@ export async function fetchAssembly(name: string, opts: FetchOptions = {}): Prom
     let md5 = new Map<string, string>();
     const md5Url = `${base}/${name}/bigZips/md5sum.txt`;
     try {
-      const got = await download(md5Url, join(dir, 'md5sum.txt'), progress, attempts, log);
+      const got = await download(md5Url, join(dir, 'md5sum.txt'), progress, attempts, log, stallMs);
       md5 = parseMd5Sums(await readFile(join(dir, 'md5sum.txt'), 'utf8'));
       files.md5sum = { path: 'md5sum.txt', url: got.url, bytes: got.bytes, version: got.lastModified };
     } catch (e) {
@@ -232,7 +248,7 @@ export async function fetchAssembly(name: string, opts: FetchOptions = {}): Prom
         const url = `${base}/${s.remote}`;
         const dest = join(dir, s.local);
         try {
-          const got = await download(url, dest, progress, attempts, log);
+          const got = await download(url, dest, progress, attempts, log, stallMs);
           const record: AssemblyFileRecord = { path: s.local, url, bytes: got.bytes, version: got.lastModified };
           const expected = md5.get(s.local);
           const actual = await hashFile(dest, 'md5');

