@@ -4,7 +4,7 @@
 // server memory; task specs, prompts, files and tool outputs never contain them.
 
 import { Type } from '@sinclair/typebox';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { defineEnvironment, defineTool, type Environment, ToolError, UnknownSplitError } from '../../ors/environment.js';
 import { type JsonObject, toolOutput } from '../../ors/types.js';
 import { parseAnswer } from '../../grading/json-answer.js';
@@ -12,7 +12,7 @@ import type { JudgeConfig } from '../../grading/judge.js';
 import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore } from '../../grading/rubric.js';
 import { gradeCase } from '../../grading/tolerance.js';
 import { type ExecResult, type Limits, openSandbox, resolveInside, listFiles, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
-import { readText, isGzip } from './framework/gzip.js';
+import { gunzipCapped, isGzip } from './framework/gzip.js';
 import { InstanceCache, isCaseSplit, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
 import type { CaseStudy } from './types.js';
 
@@ -38,6 +38,9 @@ interface State {
   prompt: string;
   submitted: boolean;
 }
+
+/** read_file refuses larger files (and decompresses at most 4× this). */
+export const READ_FILE_MAX_BYTES = 64 * 1024 * 1024;
 
 export const DEFAULT_PER_CASE: Record<CaseSplit, number> = { train: 10_000, test: 200 };
 
@@ -103,14 +106,16 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
       const host = await resolveInside(st.sandbox.workspace, input.path).catch((err: Error) => {
         throw new ToolError(`cannot read ${input.path}: ${cleanFsError(err)}`);
       });
-      const bytes = await readFile(host).catch((err: Error) => {
-        throw new ToolError(`cannot read ${input.path}: ${cleanFsError(err)}`);
-      });
+      // Only regular files of sane size: a FIFO would block the server, a huge file exhaust it.
+      const info = await stat(host);
+      if (!info.isFile()) throw new ToolError(`${input.path} is not a regular file`);
+      if (info.size > READ_FILE_MAX_BYTES) throw new ToolError(`${input.path} is ${info.size} bytes; read_file reads files up to ${READ_FILE_MAX_BYTES} bytes — use run_python or run_bash`);
+      const bytes = new Uint8Array(await readFile(host));
       let text: string;
       try {
-        text = readText(new Uint8Array(bytes));
-      } catch {
-        throw new ToolError(`${input.path} looks gzip-compressed but could not be decompressed`);
+        text = new TextDecoder().decode(isGzip(bytes) ? gunzipCapped(bytes, READ_FILE_MAX_BYTES * 4) : bytes);
+      } catch (err) {
+        throw new ToolError(`${input.path} looks gzip-compressed but could not be decompressed (${(err as Error).message}); use run_python`);
       }
       if (text.slice(0, 8192).includes('\0')) throw new ToolError(`${input.path} is binary (e.g. .npy/.npz); load it with run_python (numpy.load)`);
       const lines = text.split('\n');
@@ -120,7 +125,7 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
       const page = lines.slice(offset, offset + limit).map((l) => (l.length > 4000 ? `${l.slice(0, 4000)}… [line truncated, ${l.length} chars]` : l));
       const end = Math.min(lines.length, offset + page.length);
       const more = end < lines.length ? `; next offset ${end}` : '; end of file';
-      const head = `${input.path}${isGzip(new Uint8Array(bytes)) ? ' (gzip)' : ''}: lines ${offset}–${Math.max(offset, end - 1)} of ${lines.length}${more}`;
+      const head = `${input.path}${isGzip(bytes) ? ' (gzip)' : ''}: lines ${offset}–${Math.max(offset, end - 1)} of ${lines.length}${more}`;
       return toolOutput({ text: `${head}\n${page.join('\n')}`, metadata: { total_lines: lines.length, offset, returned: page.length } });
     },
   });

@@ -103,6 +103,11 @@ print(repr(float(fit.params['x'])), len(d))
     assert.equal(n, ref.n_used);
     const sh = await tool('run_bash').run({ command: 'echo hi; exit 3' }, st, ctx);
     assert.equal(sh.metadata?.exit_code, 3);
+    // a FIFO made by the agent must not hang the server's read_file
+    await tool('run_bash').run({ command: 'mkfifo pipe' }, st, ctx);
+    await assert.rejects(async () => tool('read_file').run({ path: 'pipe' }, st, ctx), (e: unknown) => e instanceof ToolError && /not a regular file/.test(e.message));
+    const slow = await tool('run_python').run({ code: 'import time\ntime.sleep(30)', timeout_s: 1 }, st, ctx);
+    assert.match(text(slow), /killed: wall-clock time limit/);
 
     const answer = JSON.stringify({ answer: { slope: ref.slope, n_used: ref.n_used }, reasoning: 'Dropped the -999 missing codes, then OLS regression of y on x.' });
     const sub = await tool('submit_answer').run({ response: answer }, st, ctx);

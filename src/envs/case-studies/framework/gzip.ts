@@ -1,7 +1,7 @@
 // gzip with reproducible bytes: fixed mtime (0), no file name, fixed level, so the same input
 // always gives the same .gz file (instances are pinned to the byte in tests).
 
-import { gunzipSync, gzipSync, strFromU8, strToU8 } from 'fflate';
+import { Gunzip, gunzipSync, gzipSync, strFromU8, strToU8 } from 'fflate';
 
 export function gzip(data: Uint8Array | string, level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6): Uint8Array {
   const bytes = typeof data === 'string' ? strToU8(data) : data;
@@ -24,4 +24,28 @@ export function readText(data: Uint8Array): string {
 
 export function utf8(text: string): Uint8Array {
   return strToU8(text);
+}
+
+/**
+ * gunzip that stops once the output passes maxBytes (agent-made files may be gzip bombs).
+ * Handles concatenated members like gzip(1).
+ */
+export function gunzipCapped(data: Uint8Array, maxBytes: number): Uint8Array {
+  if (!isGzip(data)) throw new Error('not gzip data (missing 1f 8b magic)');
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const g = new Gunzip((chunk) => {
+    total += chunk.length;
+    if (total > maxBytes) throw new RangeError(`decompressed size exceeds ${maxBytes} bytes`);
+    chunks.push(chunk);
+  });
+  const step = 1 << 16;
+  for (let i = 0; i < data.length; i += step) g.push(data.subarray(i, Math.min(data.length, i + step)), i + step >= data.length);
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
 }

@@ -44,3 +44,12 @@ test('gzip is byte-reproducible with mtime 0 and round-trips', () => {
   assert.equal(readText(new TextEncoder().encode('plain')), 'plain');
   assert.throws(() => gunzip(new Uint8Array([1, 2, 3])), /not gzip/);
 });
+
+test('gunzipCapped decompresses normally and stops a gzip bomb', async () => {
+  const { gunzipCapped } = await import('../../../../src/envs/case-studies/framework/gzip.js');
+  const text = 'x'.repeat(10_000);
+  assert.equal(new TextDecoder().decode(gunzipCapped(gzip(text), 20_000)), text);
+  const bomb = gzip(new Uint8Array(50_000_000));
+  assert.ok(bomb.length < 100_000);
+  assert.throws(() => gunzipCapped(bomb, 1_000_000), /exceeds 1000000 bytes/);
+});
