@@ -4,6 +4,7 @@
 
 import OpenAI from 'openai';
 import { toOpenAIChatTool } from '../ors/client/formats.js';
+import { keepAliveFetch } from './http-fetch.js';
 import { kindOfStatus, ModelError, redactSecrets } from './errors.js';
 import type { ChatMessage, ModelRequest, ModelResponse, ProviderTransport } from './types.js';
 
@@ -43,10 +44,18 @@ export function toOpenAiMessages(messages: ChatMessage[]): ChatParams['messages'
   });
 }
 
+// Agents resend the same tool specs every turn; convert each spec object once.
+const converted = new WeakMap<object, ReturnType<typeof toOpenAIChatTool>>();
+function convertTool(spec: ModelRequest['tools'][number]) {
+  let tool = converted.get(spec);
+  if (!tool) converted.set(spec, (tool = toOpenAIChatTool(spec)));
+  return tool;
+}
+
 export function toOpenAiParams(model: string, req: ModelRequest): ChatParams {
   const params: ChatParams = { model, messages: toOpenAiMessages(req.messages) };
   if (req.tools.length > 0) {
-    params.tools = req.tools.map(toOpenAIChatTool);
+    params.tools = req.tools.map(convertTool);
   }
   if (req.maxTokens !== undefined) params.max_tokens = req.maxTokens;
   if (req.temperature !== undefined) params.temperature = req.temperature;
@@ -94,6 +103,7 @@ export class OpenAiTransport implements ProviderTransport {
       baseURL: this.baseUrl,
       maxRetries: 0,
       timeout: opts.timeoutMs ?? 120_000,
+      fetch: keepAliveFetch(),
     });
   }
 

@@ -3,6 +3,7 @@
 // past what the index saw (e.g. after a kill -9 between the two writes).
 
 import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finalRecords, RunStore, runsDir } from './store.js';
 import type { EpisodeRecord, RunConfig } from './types.js';
@@ -32,6 +33,7 @@ export class RunIndex {
   readonly db: Database.Database;
 
   constructor(readonly home: string) {
+    mkdirSync(runsDir(home), { recursive: true });
     this.db = new Database(join(runsDir(home), 'index.sqlite'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -82,9 +84,11 @@ export class RunIndex {
     this.db.prepare('UPDATE runs SET jsonl_size = ? WHERE run_id = ?').run(size, runId);
   }
 
+  private upsertEpisodeStmt: Database.Statement | null = null;
+
   /** Same precedence as finalRecords: a non-error row is never replaced. */
   upsertEpisode(r: EpisodeRecord): void {
-    this.db
+    (this.upsertEpisodeStmt ??= this.db
       .prepare(
         `INSERT INTO episodes (run_id, key, task_index, task_id, epoch, domain, outcome, reward, duration_ms, agent_tokens, cost, cost_known)
          VALUES (@run_id, @key, @task_index, @task_id, @epoch, @domain, @outcome, @reward, @duration_ms, @agent_tokens, @cost, @cost_known)
@@ -92,7 +96,7 @@ export class RunIndex {
            domain = excluded.domain, outcome = excluded.outcome, reward = excluded.reward, duration_ms = excluded.duration_ms,
            agent_tokens = excluded.agent_tokens, cost = excluded.cost, cost_known = excluded.cost_known
          WHERE episodes.outcome = 'error'`,
-      )
+      ))
       .run({
         run_id: r.run_id,
         key: r.key,
