@@ -3,11 +3,14 @@ import { test } from 'node:test';
 import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { FunctionTool } from 'openai/resources/responses/responses';
 import {
+  dropStrictNulls,
   reduceNullableUnions,
+  StrictSchemaError,
   stripSchemaTitles,
   toAnthropicTool,
   toOpenAIChatTool,
   toOpenAIResponsesTool,
+  toStrictSchema,
   toToolFormat,
 } from '../../src/ors/client/formats.js';
 import type { JsonObject, ToolSpec } from '../../src/ors/types.js';
@@ -112,4 +115,49 @@ test('toToolFormat maps lists and rejects unknown formats', () => {
   assert.equal(toToolFormat('anthropic', [spec, noArgs]).length, 2);
   assert.equal(toToolFormat('openai-chat', [spec])[0].function.name, 'annotate');
   assert.throws(() => toToolFormat('gemini' as never, [spec]), /unknown tool format/);
+});
+
+test('strict mode: all properties required, optional ones nullable, no extras, no defaults', () => {
+  const tool = toOpenAIChatTool(spec, { strict: true });
+  assert.equal(tool.function.strict, true);
+  const p = tool.function.parameters;
+  assert.equal(p.additionalProperties, false);
+  assert.deepEqual(p.required, ['title', 'gene', 'strand', 'region', 'maybeRegion', 'tags']);
+  const props = p.properties as Record<string, JsonObject>;
+  assert.deepEqual(props.title, { type: 'string', description: 'the record title' }, 'required stays non-null');
+  assert.deepEqual(props.strand, { enum: ['+', '-', null], type: ['string', 'null'] });
+  assert.deepEqual(props.region, { anyOf: [{ $ref: '#/$defs/Region' }, { type: 'null' }] });
+  assert.deepEqual(props.tags, { type: ['array', 'null'], items: { type: 'string' } });
+  const region = (p.$defs as Record<string, JsonObject>).Region;
+  assert.deepEqual(region.required, ['title', 'start']);
+  assert.equal(region.additionalProperties, false);
+  assert.deepEqual((region.properties as Record<string, JsonObject>).start, { type: ['integer', 'null'] });
+  assert.equal(toOpenAIResponsesTool(spec, { strict: true }).strict, true);
+  const typed: FunctionTool = toOpenAIResponsesTool(noArgs, { strict: true });
+  assert.deepEqual(typed.parameters, { type: 'object', properties: {}, required: [], additionalProperties: false });
+});
+
+test('strict mode refuses schemas it cannot express', () => {
+  const open: JsonObject = { type: 'object', properties: { a: { type: 'object', additionalProperties: { type: 'string' } } } };
+  assert.throws(() => toStrictSchema(open), StrictSchemaError);
+  assert.throws(() => toOpenAIChatTool({ name: 'x', description: '', input_schema: { type: 'object', allOf: [] } }, { strict: true }), /allOf/);
+});
+
+test('dropStrictNulls removes the nulls strict mode forced, keeps nulls the schema allows', () => {
+  const args: JsonObject = {
+    title: 'T',
+    gene: 'MYC',
+    strand: null, // optional and nullable in the original: kept
+    region: { title: 'R', start: null }, // start optional, not nullable: dropped (through $ref)
+    maybeRegion: null,
+    tags: null,
+  };
+  assert.deepEqual(dropStrictNulls(pydantic, args), {
+    title: 'T',
+    gene: 'MYC',
+    strand: null,
+    region: { title: 'R' },
+    maybeRegion: null,
+  });
+  assert.deepEqual(dropStrictNulls(null, { a: null }), { a: null });
 });

@@ -9,6 +9,7 @@ import {
   OrsClient,
   OrsHttpError,
   OrsToolFault,
+  dropStrictNulls,
   toAnthropicTool,
   toOpenAIChatTool,
   type OrsClientOptions,
@@ -127,6 +128,13 @@ test('a full episode: prompt, task tools, a wrong then a right answer, close', a
     assert.deepEqual(await session.prompt(), [{ type: 'text', text: 'Answer question q2.', detail: null }]);
     const names = (await session.tools()).map((t) => t.name).sort();
     assert.ok(names.includes('hint') && names.includes('answer'), names.join(','));
+    // As an OpenAI strict-mode model would answer: the optional `title` sent as null.
+    const answerSpec = (await session.tools()).find((t) => t.name === 'answer')!;
+    const strictParams = toOpenAIChatTool(answerSpec, { strict: true }).function.parameters;
+    assert.deepEqual(strictParams.required, ['answer', 'title']);
+    const strictArgs = dropStrictNulls(answerSpec.input_schema, { answer: 'BRCA1', title: null });
+    const viaStrict = await session.call('answer', strictArgs);
+    assert.equal(viaStrict.ok && viaStrict.output.reward, 1);
     const wrong = await session.call('answer', { answer: '72' });
     assert.ok(wrong.ok);
     assert.equal(wrong.output.reward, 0);

@@ -1,16 +1,27 @@
 // ORS ToolSpecs in the tool formats of model APIs: OpenAI chat completions, OpenAI Responses
 // and Anthropic Messages.
 //
-// Schemas are walked keyword by keyword, so only places that hold a subschema are rewritten.
-// That is how `title` annotations are removed without removing a property that happens to be
-// called "title" (the reference client deletes every key named `title`, properties included),
-// and without touching data such as `default`, `enum`, `const` or `examples`.
+// Schema rewriting lives in formats-schema.ts, OpenAI strict mode in strict-schema.ts.
 
-import type { JsonObject, JsonValue, ToolSpec } from '../types.js';
+import type { JsonObject, ToolSpec } from '../types.js';
+import { objectSchema, reduceNullableUnions, stripSchemaTitles } from './formats-schema.js';
+import { toStrictSchema } from './strict-schema.js';
+
+export { reduceNullableUnions, stripSchemaTitles } from './formats-schema.js';
+export { dropStrictNulls, StrictSchemaError, toStrictSchema } from './strict-schema.js';
+
+export interface OpenAIFormatOptions {
+  /**
+   * Emit an OpenAI strict-mode schema (every property required, optional ones nullable, no
+   * extra properties) and `strict: true`. Throws StrictSchemaError for schemas strict mode
+   * cannot express. Pass the model's arguments through `dropStrictNulls` before calling ORS.
+   */
+  strict?: boolean;
+}
 
 export interface OpenAIChatTool {
   type: 'function';
-  function: { name: string; description: string; parameters: JsonObject };
+  function: { name: string; description: string; parameters: JsonObject; strict?: boolean };
 }
 
 export interface OpenAIResponsesTool {
@@ -18,8 +29,8 @@ export interface OpenAIResponsesTool {
   name: string;
   description: string;
   parameters: JsonObject;
-  /** The Responses API validates strictly unless told otherwise; ORS schemas are not strict-shaped. */
-  strict: false;
+  /** Always explicit: the Responses API defaults to strict, which plain ORS schemas rarely satisfy. */
+  strict: boolean;
 }
 
 export interface AnthropicTool {
@@ -30,20 +41,19 @@ export interface AnthropicTool {
 
 export type ToolFormat = 'openai-chat' | 'openai-responses' | 'anthropic';
 
-export function toOpenAIChatTool(spec: ToolSpec): OpenAIChatTool {
-  return {
-    type: 'function',
-    function: { name: spec.name, description: spec.description, parameters: openAISchema(spec.input_schema) },
-  };
+export function toOpenAIChatTool(spec: ToolSpec, opts: OpenAIFormatOptions = {}): OpenAIChatTool {
+  const fn: OpenAIChatTool['function'] = { name: spec.name, description: spec.description, parameters: openAISchema(spec.input_schema, opts) };
+  if (opts.strict) fn.strict = true;
+  return { type: 'function', function: fn };
 }
 
-export function toOpenAIResponsesTool(spec: ToolSpec): OpenAIResponsesTool {
+export function toOpenAIResponsesTool(spec: ToolSpec, opts: OpenAIFormatOptions = {}): OpenAIResponsesTool {
   return {
     type: 'function',
     name: spec.name,
     description: spec.description,
-    parameters: openAISchema(spec.input_schema),
-    strict: false,
+    parameters: openAISchema(spec.input_schema, opts),
+    strict: opts.strict === true,
   };
 }
 
@@ -51,16 +61,24 @@ export function toAnthropicTool(spec: ToolSpec): AnthropicTool {
   return { name: spec.name, description: spec.description, input_schema: objectSchema(stripSchemaTitles(spec.input_schema)) };
 }
 
-export function toToolFormat(format: 'openai-chat', specs: ToolSpec[]): OpenAIChatTool[];
-export function toToolFormat(format: 'openai-responses', specs: ToolSpec[]): OpenAIResponsesTool[];
+export function toToolFormat(format: 'openai-chat', specs: ToolSpec[], opts?: OpenAIFormatOptions): OpenAIChatTool[];
+export function toToolFormat(format: 'openai-responses', specs: ToolSpec[], opts?: OpenAIFormatOptions): OpenAIResponsesTool[];
 export function toToolFormat(format: 'anthropic', specs: ToolSpec[]): AnthropicTool[];
-export function toToolFormat(format: ToolFormat, specs: ToolSpec[]): Array<OpenAIChatTool | OpenAIResponsesTool | AnthropicTool>;
-export function toToolFormat(format: ToolFormat, specs: ToolSpec[]): Array<OpenAIChatTool | OpenAIResponsesTool | AnthropicTool> {
+export function toToolFormat(
+  format: ToolFormat,
+  specs: ToolSpec[],
+  opts?: OpenAIFormatOptions,
+): Array<OpenAIChatTool | OpenAIResponsesTool | AnthropicTool>;
+export function toToolFormat(
+  format: ToolFormat,
+  specs: ToolSpec[],
+  opts: OpenAIFormatOptions = {},
+): Array<OpenAIChatTool | OpenAIResponsesTool | AnthropicTool> {
   switch (format) {
     case 'openai-chat':
-      return specs.map(toOpenAIChatTool);
+      return specs.map((s) => toOpenAIChatTool(s, opts));
     case 'openai-responses':
-      return specs.map(toOpenAIResponsesTool);
+      return specs.map((s) => toOpenAIResponsesTool(s, opts));
     case 'anthropic':
       return specs.map(toAnthropicTool);
     default:
@@ -68,98 +86,6 @@ export function toToolFormat(format: ToolFormat, specs: ToolSpec[]): Array<OpenA
   }
 }
 
-function openAISchema(schema: JsonObject | null): JsonObject {
-  return objectSchema(reduceNullableUnions(stripSchemaTitles(schema)));
-}
-
-/** Model APIs want an object schema at the top; a tool without arguments gets an empty one. */
-function objectSchema(schema: JsonObject | null): JsonObject {
-  if (schema === null) return { type: 'object', properties: {} };
-  const out: JsonObject = { ...schema };
-  if (out.type === undefined && out.anyOf === undefined && out.oneOf === undefined && out.$ref === undefined) {
-    out.type = 'object';
-  }
-  if (out.type === 'object' && out.properties === undefined) out.properties = {};
-  return out;
-}
-
-// --- schema walking ---------------------------------------------------------------------
-
-/** Keywords whose value is one subschema. */
-const SCHEMA_KEYWORDS = new Set([
-  'additionalItems', 'additionalProperties', 'contains', 'contentSchema', 'else', 'if', 'items',
-  'not', 'propertyNames', 'then', 'unevaluatedItems', 'unevaluatedProperties',
-]);
-/** Keywords whose value is an array of subschemas. */
-const SCHEMA_ARRAY_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-/** Keywords whose value maps names to subschemas (the names are data, never keywords). */
-const SCHEMA_MAP_KEYWORDS = new Set(['$defs', 'definitions', 'dependentSchemas', 'patternProperties', 'properties']);
-
-type SchemaRewrite = (schema: JsonObject) => JsonObject;
-
-/** Applies `rewrite` to every subschema, innermost first; non-schema values are copied as they are. */
-function mapSchema(schema: JsonValue, rewrite: SchemaRewrite): JsonValue {
-  if (!isObject(schema)) return schema; // boolean schemas
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (SCHEMA_KEYWORDS.has(key)) {
-      out[key] = Array.isArray(value) ? value.map((s) => mapSchema(s, rewrite)) : mapSchema(value, rewrite); // draft-4 tuple items
-    } else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
-      out[key] = value.map((s) => mapSchema(s, rewrite));
-    } else if (SCHEMA_MAP_KEYWORDS.has(key) && isObject(value)) {
-      const map: JsonObject = {};
-      for (const [name, sub] of Object.entries(value)) map[name] = mapSchema(sub, rewrite);
-      out[key] = map;
-    } else if (key === 'dependencies' && isObject(value)) {
-      // draft-7: each value is a schema or a list of property names
-      const map: JsonObject = {};
-      for (const [name, dep] of Object.entries(value)) map[name] = Array.isArray(dep) ? dep : mapSchema(dep, rewrite);
-      out[key] = map;
-    } else {
-      out[key] = structuredClone(value);
-    }
-  }
-  return rewrite(out);
-}
-
-/** Removes `title` annotations from a schema and all its subschemas; properties named "title" stay. */
-export function stripSchemaTitles(schema: JsonObject | null): JsonObject | null {
-  if (schema === null) return null;
-  return mapSchema(schema, (s) => {
-    if (typeof s.title !== 'string') return s; // only the annotation (a string) is a title keyword
-    const { title: _title, ...rest } = s;
-    return rest;
-  }) as JsonObject;
-}
-
-/**
- * Rewrites `anyOf`/`oneOf: [X, {type:"null"}]` (how Pydantic and TypeBox spell an optional
- * value) into X with `"null"` added to its type, which every OpenAI schema mode accepts.
- * Unions that cannot be merged that way (a `$ref`, several non-null options) are left alone.
- */
-export function reduceNullableUnions(schema: JsonObject | null): JsonObject | null {
-  if (schema === null) return null;
-  return mapSchema(schema, (s) => {
-    for (const key of ['anyOf', 'oneOf'] as const) {
-      const options = s[key];
-      if (!Array.isArray(options) || options.length !== 2) continue;
-      const nullIndex = options.findIndex(isNullSchema);
-      if (nullIndex === -1) continue;
-      const other = options[1 - nullIndex];
-      if (!isObject(other) || typeof other.type !== 'string' || other.$ref !== undefined) continue;
-      const { [key]: _union, ...rest } = s;
-      const merged: JsonObject = { ...other, ...rest, type: [other.type, 'null'] };
-      if (Array.isArray(other.enum) && !other.enum.includes(null)) merged.enum = [...other.enum, null];
-      return merged;
-    }
-    return s;
-  }) as JsonObject;
-}
-
-function isNullSchema(s: JsonValue): boolean {
-  return isObject(s) && s.type === 'null' && Object.keys(s).every((k) => k === 'type' || k === 'title' || k === 'description');
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+function openAISchema(schema: JsonObject | null, opts: OpenAIFormatOptions): JsonObject {
+  return opts.strict ? toStrictSchema(schema) : objectSchema(reduceNullableUnions(stripSchemaTitles(schema)));
 }

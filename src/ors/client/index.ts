@@ -14,13 +14,17 @@ export {
 } from './errors.js';
 export { SseParser, readSse, type SseEvent } from './sse.js';
 export {
+  dropStrictNulls,
   reduceNullableUnions,
+  StrictSchemaError,
   stripSchemaTitles,
+  toStrictSchema,
   toAnthropicTool,
   toOpenAIChatTool,
   toOpenAIResponsesTool,
   toToolFormat,
   type AnthropicTool,
+  type OpenAIFormatOptions,
   type OpenAIChatTool,
   type OpenAIResponsesTool,
   type ToolFormat,
