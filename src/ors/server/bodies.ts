@@ -20,7 +20,8 @@ export function parseJsonBody(raw: unknown): JsonValue | undefined {
   try {
     return JSON.parse(raw) as JsonValue;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    // V8 may quote part of the body in its message; keep only the position.
+    const message = (err instanceof Error ? err.message : String(err)).replace(/, ".*" is not valid JSON$/s, ' is not valid JSON');
     const pos = /position (\d+)/.exec(message);
     throw new RequestValidationError([
       {
