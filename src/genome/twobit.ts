@@ -329,6 +329,7 @@ export class TwoBitReader implements SequenceSource {
    * table lookup, no strings). Bases under N blocks count as N whatever the file packed there.
    */
   async composition(chrom: string, opts: { start?: number; end?: number; chunkSize?: number } = {}): Promise<Composition> {
+    this.assertOpen();
     const rec = await this.record(chrom);
     const start = opts.start ?? 0;
     const end = opts.end ?? rec.size;
