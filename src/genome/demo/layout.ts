@@ -234,7 +234,8 @@ function armBands(rng: Rng, arm: 'p' | 'q', armLength: number, profile: Profile,
     ];
   }
   const count = Math.max(3, Math.min(60, Math.round(armLength / profile.bandTarget)));
-  const regions = count <= 4 ? 1 : count <= 10 ? 2 : count <= 24 ? 3 : count <= 40 ? 4 : 5;
+  // UCSC arms have one to four regions (chr1: p1-p3, q1-q4)
+  const regions = count <= 4 ? 1 : count <= 12 ? 2 : count <= 36 ? 3 : 4;
   const perRegion = splitCount(rng, count, regions);
   const names: string[] = [];
   perRegion.forEach((m, r) => {
