@@ -22,6 +22,10 @@ export class InProcessDriver implements EnvDriver {
     return this.environment.name;
   }
 
+  get localEnvironment(): Environment {
+    return this.environment;
+  }
+
   async splits() {
     return this.environment.splits;
   }

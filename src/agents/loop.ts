@@ -89,7 +89,7 @@ export async function runEpisode(input: RunEpisodeInput): Promise<EpisodeResult>
     const tools = await raceAbort(target.tools(), signal);
     transcript.push({ t: since(), kind: 'prompt', blocks: prompt, tools });
     stage = 'agent';
-    const session = await input.agent.start({ ...input.ctx, task: input.task, prompt, tools, signal });
+    const session = await input.agent.start({ ...input.ctx, task: input.task, prompt, tools, signal, localEnvironment: input.driver.localEnvironment });
     let results: ToolResult[] = [];
     const toolNames = new Set(tools.map((t) => t.name));
 

@@ -1,6 +1,7 @@
 // The environment side of an episode, as the agent loop sees it. Two implementations:
 // in-process (an Environment object in this process) and remote (an ORS server by URL).
 
+import type { Environment } from '../ors/environment.js';
 import type { Block, JsonObject, RunToolOutput, Split, ToolSpec } from '../ors/types.js';
 
 /** One live episode. `call` returns ok:false for agent mistakes and throws for env faults. */
@@ -22,6 +23,8 @@ export interface EnvDriver {
   taskRange(split: string, start: number, stop: number): Promise<JsonObject[]>;
   open(task: JsonObject, signal: AbortSignal): Promise<EpisodeTarget>;
   close(): Promise<void>;
+  /** The Environment object, for in-process drivers only. */
+  readonly localEnvironment?: Environment;
 }
 
 /** An environment fault (tool crash, setup failure, dead session): the episode is an error. */

@@ -3,6 +3,7 @@
 
 import type { Block, JsonObject, RunToolOutput, ToolSpec } from '../ors/types.js';
 import type { ChatMessage, Usage } from '../models/types.js';
+import type { Environment } from '../ors/environment.js';
 
 export interface AgentContext {
   env: string;
@@ -17,6 +18,11 @@ export interface AgentContext {
   prompt: Block[];
   tools: ToolSpec[];
   signal: AbortSignal;
+  /**
+   * The Environment object when it runs in this process (never for --server runs). Only
+   * test-only oracle agents use it, to read the server-side answer key.
+   */
+  localEnvironment?: Environment;
 }
 
 /** One tool call an agent wants made. `parseError` means the model's arguments were unusable. */
@@ -93,6 +99,63 @@ export function defineScriptedAgent(def: { name: string; envs: string[]; descrip
           first = false;
           if (next.done) return { calls: [], text: null };
           return { calls: [{ id: `scripted_${n++}`, name: next.value.name, input: next.value.input ?? {} }], text: null };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Builds a ScriptedAgent from an async function that calls tools through `call` — for
+ * agents written as ordinary procedural code. Each call is handed to the episode loop
+ * (so it is validated, recorded and counted like any other) and its output handed back.
+ */
+export function defineCallbackAgent(def: {
+  name: string;
+  envs: string[];
+  description: string;
+  run: (ctx: AgentContext, call: (name: string, input: JsonObject) => Promise<RunToolOutput>) => Promise<void>;
+}): ScriptedAgent {
+  return {
+    name: def.name,
+    kind: 'scripted',
+    envs: def.envs.map((e) => e.toLowerCase()),
+    description: def.description,
+    start(ctx) {
+      type Event = { kind: 'call'; name: string; input: JsonObject } | { kind: 'done' } | { kind: 'failed'; error: unknown };
+      const events: Event[] = [];
+      let wake: (() => void) | null = null;
+      let deliver: ((out: RunToolOutput) => void) | null = null;
+      const push = (e: Event) => {
+        events.push(e);
+        wake?.();
+      };
+      let started = false;
+      let n = 0;
+      const call = (name: string, input: JsonObject) =>
+        new Promise<RunToolOutput>((resolve) => {
+          deliver = resolve;
+          push({ kind: 'call', name, input });
+        });
+      return {
+        async step(results) {
+          if (!started) {
+            started = true;
+            def.run(ctx, call).then(
+              () => push({ kind: 'done' }),
+              (error) => push({ kind: 'failed', error }),
+            );
+          } else if (deliver) {
+            const d = deliver;
+            deliver = null;
+            d(results[0]?.output ?? { ok: false, error: 'no result' });
+          }
+          while (events.length === 0) await new Promise<void>((r) => (wake = r));
+          wake = null;
+          const e = events.shift()!;
+          if (e.kind === 'failed') throw e.error;
+          if (e.kind === 'done') return { calls: [], text: null };
+          return { calls: [{ id: `scripted_${n++}`, name: e.name, input: e.input }], text: null };
         },
       };
     },
