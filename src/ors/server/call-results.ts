@@ -19,7 +19,11 @@ export class CallResultStore {
     private readonly ttlMs: number,
     /** Finished results kept per session at most (oldest dropped first), bounding memory. */
     private readonly maxFinished = 1024,
+    /** Characters of finished results kept per session at most (oldest dropped first). */
+    private readonly maxChars = 16 * 1024 * 1024,
   ) {}
+
+  private finishedChars = 0;
 
   /** Registers a running call. */
   start(taskId: string): void {
@@ -35,18 +39,29 @@ export class CallResultStore {
     entry.waiters = undefined;
     if (waiters) for (const w of waiters) w(outcome);
     this.finishedCount++;
-    if (this.finishedCount > this.maxFinished) this.evictOldestFinished();
+    this.finishedChars += outcome.events.length;
+    while (this.finishedCount > this.maxFinished || (this.finishedChars > this.maxChars && this.finishedCount > 1)) {
+      if (!this.evictOldestFinished()) break;
+    }
   }
 
   private finishedCount = 0;
 
-  private evictOldestFinished(): void {
+  private evictOldestFinished(): boolean {
     for (const [id, e] of this.entries) {
       if (e.outcome) {
-        this.entries.delete(id);
-        this.finishedCount--;
-        return;
+        this.drop(id, e);
+        return true;
       }
+    }
+    return false;
+  }
+
+  private drop(id: string, e: Entry): void {
+    this.entries.delete(id);
+    if (e.outcome) {
+      this.finishedCount--;
+      this.finishedChars -= e.outcome.events.length;
     }
   }
 
@@ -66,10 +81,7 @@ export class CallResultStore {
   /** Drops expired results (called by the reaper). */
   sweep(now = Date.now()): void {
     for (const [id, e] of this.entries) {
-      if (e.expiresAt <= now) {
-        this.entries.delete(id);
-        if (e.outcome) this.finishedCount--;
-      }
+      if (e.expiresAt <= now) this.drop(id, e);
     }
   }
 
