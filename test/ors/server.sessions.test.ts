@@ -63,7 +63,7 @@ describe('lifecycle', () => {
     assert.deepEqual(await unknown.json(), { detail: "unknown environment 'nope'" });
     assert.deepEqual(await (await post(url, '/create', { split: 'dev', index: 0 }, h)).json(), { detail: 'Invalid split' });
     assert.deepEqual(await (await post(url, '/create', { split: 'test', index: 1 }, h)).json(), { detail: 'Invalid index' });
-    for (const body of [{}, { task_spec: {}, split: 'test', index: 0 }, { split: 'test' }]) {
+    for (const body of [{}, { task_spec: {}, split: 'test', index: 0 }, { split: 'test' }, { task_spec: {}, index: 0 }]) {
       const res = await post(url, '/create', body, h);
       assert.equal(res.status, 422, JSON.stringify(body));
       const detail = ((await res.json()) as any).detail;

@@ -142,19 +142,17 @@ export function createBody(raw: unknown): CreateBody {
   });
   const bySpec = body.task_spec !== null;
   const byIndex = body.split !== null && body.index !== null;
-  const partial = !bySpec && (body.split !== null) !== (body.index !== null);
-  if (bySpec === byIndex || partial) {
+  // The reference's two checks, in its order and words.
+  const problem =
+    bySpec === byIndex
+      ? 'Provide either task_spec or both split and index, not both/neither'
+      : (body.split === null) !== (body.index === null)
+        ? 'split and index must both be provided together'
+        : undefined;
+  if (problem !== undefined) {
     const redacted = { ...(parseJsonBody(raw) as JsonObject) };
     if ('secrets' in redacted) redacted.secrets = '<redacted>';
-    throw new RequestValidationError([
-      {
-        type: 'value_error',
-        loc: ['body'],
-        msg: 'Value error, provide either task_spec, or both split and index (not both forms)',
-        input: redacted,
-        ctx: { error: {} },
-      },
-    ]);
+    throw new RequestValidationError([{ type: 'value_error', loc: ['body'], msg: `Value error, ${problem}`, input: redacted, ctx: { error: {} } }]);
   }
   return body;
 }
