@@ -101,3 +101,15 @@ test('bad base URLs are refused up front', () => {
   assert.throws(() => new HttpTransport({ baseUrl: 'localhost:8080' }), /http or https|not a valid URL/);
   assert.throws(() => new HttpTransport({ baseUrl: 'http://x', retries: -1 }), /non-negative/);
 });
+
+test('backoff doubles up to the cap; Retry-After reads seconds and HTTP dates', async () => {
+  const { backoffDelay, retryAfterMs } = await import('../../src/ors/client/backoff.js');
+  const opts = { baseMs: 500, maxMs: 10_000 };
+  assert.deepEqual([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, opts)), [500, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+  assert.equal(retryAfterMs('2'), 2000);
+  assert.equal(retryAfterMs('0.5'), 500);
+  const now = Date.parse('2026-11-23T10:00:00Z');
+  assert.equal(retryAfterMs('Mon, 23 Nov 2026 10:00:07 GMT', now), 7000);
+  assert.equal(retryAfterMs('soon'), null);
+  assert.equal(retryAfterMs(null), null);
+});
