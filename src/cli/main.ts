@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerServeCommands } from './serve.js';
 import { registerAssemblyCommands } from './assembly.js';
 import { registerEvalCommands } from './eval.js';
+import { registerGenomeQaCommands } from './genome-qa.js';
 
 export function buildProgram(): Command {
   const program = new Command('genegym')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerAssemblyCommands(program);
   registerEvalCommands(program);
+  registerGenomeQaCommands(program);
   return program;
 }
 
