@@ -204,3 +204,12 @@ test('a first call that hits the request time limit before any answer fails with
   await assert.rejects(session.call('t', {}), OrsConnectionError);
   assert.equal(callBodies().length, 1);
 });
+
+test('a stream that dies before its task_id is not re-sent (the tool may be running)', async () => {
+  const { session, callBodies } = await orsWithCall((_q, res) => {
+    startSse(res);
+    res.end(': ping\r\n\r\n');
+  });
+  await assert.rejects(session.call('t', {}), (err: unknown) => err instanceof OrsConnectionError && /before the server sent its task_id/.test(err.message));
+  assert.equal(callBodies().length, 1);
+});

@@ -48,6 +48,11 @@ export async function callTool(transport: HttpTransport, opts: CallOptions): Pro
     if (outcome.kind === 'done') return outcome.result;
     taskId = outcome.taskId ?? taskId;
     lastProblem = outcome.problem;
+    if (taskId === null) {
+      // The server answered but never named the call, so it cannot be resumed, and sending it
+      // again could run the tool twice.
+      throw new OrsConnectionError(`call ${opts.name} failed before the server sent its task_id (${lastProblem}); not re-sent`);
+    }
   }
 }
 
