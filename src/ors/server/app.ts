@@ -4,7 +4,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { apiKeyCheck } from './auth.js';
 import type { ServerContext } from './context.js';
-import { HttpError, internalErrorDetail, RequestValidationError, validationBody } from './errors.js';
+import { HttpError, internalErrorDetail, RedirectError, RequestValidationError, validationBody } from './errors.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { sessionRoutes } from './routes/sessions.js';
 
@@ -26,7 +26,6 @@ export interface AppOptions {
   apiKey?: string;
   bodyLimit: number;
   logger: boolean | object;
-  isClosing(): boolean;
 }
 
 export function createApp(ctx: ServerContext, opts: AppOptions): FastifyInstance {
@@ -44,34 +43,19 @@ export function createApp(ctx: ServerContext, opts: AppOptions): FastifyInstance
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  const authorised = opts.apiKey !== undefined ? apiKeyCheck(opts.apiKey) : undefined;
-
-  app.addHook('onRequest', (req, reply, done) => {
-    if (opts.isClosing()) {
-      reply.code(503).header('connection', 'close').send({ detail: 'Server is shutting down' });
-      return;
-    }
-    const url = req.raw.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    if (authorised && path !== '/health' && !authorised(req.headers)) {
+  // Only a keyed server pays for a hook on every request.
+  if (opts.apiKey !== undefined) {
+    const authorised = apiKeyCheck(opts.apiKey);
+    app.addHook('onRequest', (req, reply, done) => {
+      const url = req.raw.url ?? '/';
+      if ((url === '/health' || url.startsWith('/health?')) || authorised(req.headers)) return done();
       reply.code(401).header('www-authenticate', 'Bearer').send({ detail: 'Invalid or missing API key' });
-      return;
-    }
-    // Env-less paths go to the default environment, query kept (308 keeps method and body).
-    let start = 0;
-    while (path.charCodeAt(start) === 47 /* / */) start++;
-    const slash = path.indexOf('/', start);
-    const first = (slash === -1 ? path.slice(start) : path.slice(start, slash)).toLowerCase();
-    if (!ROOT_SEGMENTS.has(first) && !ctx.envs.has(first)) {
-      reply.redirect(`/${ctx.defaultEnv.name}${path}${q === -1 ? '' : url.slice(q)}`, 308);
-      return;
-    }
-    done();
-  });
+    });
+  }
 
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send({ detail: err.detail });
+    if (err instanceof RedirectError) return reply.redirect(err.location, 308);
     if (err instanceof RequestValidationError) return reply.code(422).send(validationBody(err.items));
     const status = (err as FastifyError).statusCode;
     if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -82,7 +66,18 @@ export function createApp(ctx: ServerContext, opts: AppOptions): FastifyInstance
     return reply.code(500).send({ detail: internalErrorDetail(err) });
   });
 
-  app.setNotFoundHandler((_req, reply) => {
+  // Paths no route matches: env-less ones go to the default environment (query kept; 308
+  // keeps method and body), the rest are 404. Paths whose first segment looks like an
+  // environment are redirected by the routes themselves (see pathEnv).
+  app.setNotFoundHandler((req, reply) => {
+    const url = req.raw.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const first = path.replace(/^\/+/, '').split('/', 1)[0].toLowerCase();
+    if (!ROOT_SEGMENTS.has(first) && !ctx.envs.has(first)) {
+      reply.redirect(`/${ctx.defaultEnv.name}${url}`, 308);
+      return;
+    }
     reply.code(404).send({ detail: 'Not Found' });
   });
 

@@ -3,7 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Environment } from '../environment.js';
 import type { CallContext } from './call.js';
-import { HttpError } from './errors.js';
+import { HttpError, RedirectError } from './errors.js';
 import type { SessionRegistry } from './sessions.js';
 
 export interface ServerContext {
@@ -16,6 +16,17 @@ export interface ServerContext {
 export function envByName(ctx: ServerContext, name: string): Environment {
   const env = ctx.envs.get(name.toLowerCase());
   if (!env) throw new HttpError(404, `unknown environment '${name}'`);
+  return env;
+}
+
+/**
+ * The environment named by the path's first segment. An unknown name is not an error yet:
+ * like the reference, the path is redirected under the default environment (query kept),
+ * where it then 404s.
+ */
+export function pathEnv(ctx: ServerContext, req: FastifyRequest<{ Params: { env: string } }>): Environment {
+  const env = ctx.envs.get(req.params.env.toLowerCase());
+  if (!env) throw new RedirectError(`/${ctx.defaultEnv.name}${req.raw.url ?? '/'}`);
   return env;
 }
 

@@ -15,6 +15,14 @@ export class HttpError extends Error {
   }
 }
 
+/** A 308 to another path (method and body kept). */
+export class RedirectError extends Error {
+  constructor(readonly location: string) {
+    super(`redirect to ${location}`);
+    this.name = 'RedirectError';
+  }
+}
+
 /** One Pydantic-style validation error item. */
 export interface ValidationItem {
   type: string;

@@ -71,7 +71,6 @@ export async function buildServer(options: ServerOptions): Promise<OrsServer> {
     apiKey: options.apiKey,
     bodyLimit,
     logger: options.logger ?? false,
-    isClosing: () => closing !== undefined,
   });
   await app.ready();
   sessions.startReaper();

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { toolSpec } from '../../environment.js';
 import { splitBody, taskBody, taskRangeBody } from '../bodies.js';
-import { envByName, type ServerContext } from '../context.js';
+import { pathEnv, type ServerContext } from '../context.js';
 import { allTasks, countTasks, taskAt, taskRange } from '../tasks.js';
 
 type EnvParams = { Params: { env: string } };
@@ -14,36 +14,36 @@ export function discoveryRoutes(app: FastifyInstance, ctx: ServerContext): void 
   app.get('/list_environments', async () => [...ctx.envs.keys()]);
 
   app.get<EnvParams>('/:env/tools', async (req) => {
-    const env = envByName(ctx, req.params.env);
+    const env = pathEnv(ctx, req);
     return { tools: sortedSpecs(env.tools) };
   });
 
   app.get<EnvParams>('/:env/splits', async (req) => {
-    const env = envByName(ctx, req.params.env);
+    const env = pathEnv(ctx, req);
     return env.splits.map((s) => ({ name: s.name, type: s.type }));
   });
 
   app.post<EnvParams>('/:env/tasks', async (req) => {
+    const env = pathEnv(ctx, req);
     const body = splitBody(req.body);
-    const env = envByName(ctx, req.params.env);
     return { tasks: await allTasks(env, body.split), env_name: req.params.env };
   });
 
   app.post<EnvParams>('/:env/num_tasks', async (req) => {
+    const env = pathEnv(ctx, req);
     const body = splitBody(req.body);
-    const env = envByName(ctx, req.params.env);
     return { num_tasks: await countTasks(env, body.split) };
   });
 
   app.post<EnvParams>('/:env/task', async (req) => {
+    const env = pathEnv(ctx, req);
     const body = taskBody(req.body);
-    const env = envByName(ctx, req.params.env);
     return { task: await taskAt(env, body.split, body.index) };
   });
 
   app.post<EnvParams>('/:env/task_range', async (req) => {
+    const env = pathEnv(ctx, req);
     const body = taskRangeBody(req.body);
-    const env = envByName(ctx, req.params.env);
     return { tasks: await taskRange(env, body.split, body.start, body.stop) };
   });
 }

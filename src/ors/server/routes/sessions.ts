@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { normaliseBlock } from '../../types.js';
 import { callBody, createBody } from '../bodies.js';
 import { resumeCall, startCall } from '../call.js';
-import { envByName, sessionId, type ServerContext } from '../context.js';
+import { envByName, pathEnv, sessionId, type ServerContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { mergeSecrets, parseSecretsHeader } from '../secrets.js';
 import { SseStream, sseEvent } from '../sse.js';
@@ -52,21 +52,21 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/delete_session', async (req) => ({ sid: sessionId(req) }));
 
   app.get<EnvParams>('/:env/prompt', async (req) => {
-    envByName(ctx, req.params.env);
+    pathEnv(ctx, req);
     const { episode } = await ctx.sessions.episodeOf(sessionId(req));
     const blocks = await episode.prompt();
     return blocks.map(normaliseBlock);
   });
 
   app.get<EnvParams>('/:env/task_tools', async (req) => {
-    envByName(ctx, req.params.env);
+    pathEnv(ctx, req);
     const { session } = await ctx.sessions.episodeOf(sessionId(req));
     return { tools: [...sortedSpecs(session.env.tools), ...sortedSpecs(sessionOnlyTools(session))] };
   });
 
   app.post<EnvParams>('/:env/call', async (req, reply) => {
+    pathEnv(ctx, req);
     const body = callBody(req.body);
-    envByName(ctx, req.params.env);
     const { session, episode } = await ctx.sessions.episodeOf(sessionId(req));
     reply.hijack();
     if (body.task_id !== null) resumeCall(ctx.call, reply.raw, session, body.task_id);
