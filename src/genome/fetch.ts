@@ -92,29 +92,23 @@ interface PartMeta {
 
 class NotFound extends Error {}
 
+/** One progress bar per file while it downloads (stderr, TTY only); log lines go between bars. */
 class Progress {
-  private bars: cliProgress.MultiBar | null;
-  constructor(enabled: boolean) {
-    this.bars = enabled
-      ? new cliProgress.MultiBar({
-          format: ' {file} |{bar}| {percentage}% {value_mb}/{total_mb} MB',
-          hideCursor: true,
-          clearOnComplete: false,
-          stream: process.stderr,
-        }, cliProgress.Presets.shades_classic)
-      : null;
-  }
+  constructor(private readonly enabled: boolean) {}
   bar(file: string, total: number, start: number): { update(v: number): void; stop(): void } {
-    if (!this.bars) return { update() {}, stop() {} };
+    if (!this.enabled) return { update() {}, stop() {} };
     const mb = (x: number) => (x / 1e6).toFixed(1);
-    const b = this.bars.create(Math.max(total, 1), start, { file: file.padEnd(24), value_mb: mb(start), total_mb: total ? mb(total) : '?' });
+    const b = new cliProgress.SingleBar({
+      format: ' {file} |{bar}| {percentage}% {value_mb}/{total_mb} MB',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+    }, cliProgress.Presets.shades_classic);
+    b.start(Math.max(total, 1), start, { file: file.padEnd(24), value_mb: mb(start), total_mb: total ? mb(total) : '?' });
     return {
       update: (v) => b.update(v, { value_mb: mb(v) }),
       stop: () => b.stop(),
     };
-  }
-  stop(): void {
-    this.bars?.stop();
   }
 }
 
@@ -224,58 +218,54 @@ export async function fetchAssembly(name: string, opts: FetchOptions = {}): Prom
   if (!/^https?:\/\//.test(base)) throw new FetchError(`mirror must be an http(s) URL, got ${base}`);
   const dir = opts.dir ?? assemblyDir(name, opts.home);
   await mkdir(dir, { recursive: true });
-  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const progress = new Progress(opts.progress ?? process.stderr.isTTY === true);
+  const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const attempts = opts.attempts ?? 4;
   const stallMs = opts.stallTimeoutMs ?? 60_000;
   const files: Record<string, AssemblyFileRecord> = {};
   const skipped: string[] = [];
+  // md5sum.txt first: the checksums every bigZips download is held to
+  let md5 = new Map<string, string>();
+  const md5Url = `${base}/${name}/bigZips/md5sum.txt`;
   try {
-    // md5sum.txt first: the checksums every bigZips download is held to
-    let md5 = new Map<string, string>();
-    const md5Url = `${base}/${name}/bigZips/md5sum.txt`;
-    try {
-      const got = await download(md5Url, join(dir, 'md5sum.txt'), progress, attempts, log, stallMs);
-      md5 = parseMd5Sums(await readFile(join(dir, 'md5sum.txt'), 'utf8'));
-      files.md5sum = { path: 'md5sum.txt', url: got.url, bytes: got.bytes, version: got.lastModified };
-    } catch (e) {
-      if (!(e instanceof NotFound)) throw e;
-      skipped.push('md5sum.txt (not published; downloads are not checksum-verified)');
-    }
-    for (const spec of layout(name)) {
-      let s: FileSpec | undefined = spec;
-      while (s) {
-        const url = `${base}/${s.remote}`;
-        const dest = join(dir, s.local);
-        try {
-          const got = await download(url, dest, progress, attempts, log, stallMs);
-          const record: AssemblyFileRecord = { path: s.local, url, bytes: got.bytes, version: got.lastModified };
-          const expected = md5.get(s.local);
-          const actual = await hashFile(dest, 'md5');
-          if (expected && expected !== actual) {
-            await rm(dest, { force: true });
-            throw new FetchError(`md5 mismatch for ${s.local}: md5sum.txt says ${expected}, downloaded file has ${actual}; the file was deleted, run the command again`);
-          }
-          record.md5 = actual;
-          record.sha256 = await hashFile(dest, 'sha256');
-          files[s.role] = record;
-          log(`${s.local}: ${got.bytes} bytes${expected ? ', md5 verified' : ''}`);
-          break;
-        } catch (e) {
-          if (!(e instanceof NotFound)) throw e;
-          if (s.fallback) {
-            log(`${s.remote} not found; trying ${s.fallback.remote}`);
-            s = s.fallback;
-            continue;
-          }
-          if (s.required) throw new FetchError(`${url} not found (HTTP 404): is "${name}" a UCSC assembly name, and does the mirror ${base} have it?`);
-          skipped.push(`${s.remote} (not published)`);
-          s = undefined;
+    const got = await download(md5Url, join(dir, 'md5sum.txt'), progress, attempts, log, stallMs);
+    md5 = parseMd5Sums(await readFile(join(dir, 'md5sum.txt'), 'utf8'));
+    files.md5sum = { path: 'md5sum.txt', url: got.url, bytes: got.bytes, version: got.lastModified };
+  } catch (e) {
+    if (!(e instanceof NotFound)) throw e;
+    skipped.push('md5sum.txt (not published; downloads are not checksum-verified)');
+  }
+  for (const spec of layout(name)) {
+    let s: FileSpec | undefined = spec;
+    while (s) {
+      const url = `${base}/${s.remote}`;
+      const dest = join(dir, s.local);
+      try {
+        const got = await download(url, dest, progress, attempts, log, stallMs);
+        const record: AssemblyFileRecord = { path: s.local, url, bytes: got.bytes, version: got.lastModified };
+        const expected = md5.get(s.local);
+        const actual = await hashFile(dest, 'md5');
+        if (expected && expected !== actual) {
+          await rm(dest, { force: true });
+          throw new FetchError(`md5 mismatch for ${s.local}: md5sum.txt says ${expected}, downloaded file has ${actual}; the file was deleted, run the command again`);
         }
+        record.md5 = actual;
+        record.sha256 = await hashFile(dest, 'sha256');
+        files[s.role] = record;
+        log(`${s.local}: ${got.bytes} bytes${expected ? ', md5 verified' : ''}`);
+        break;
+      } catch (e) {
+        if (!(e instanceof NotFound)) throw e;
+        if (s.fallback) {
+          log(`${s.remote} not found; trying ${s.fallback.remote}`);
+          s = s.fallback;
+          continue;
+        }
+        if (s.required) throw new FetchError(`${url} not found (HTTP 404): is "${name}" a UCSC assembly name, and does the mirror ${base} have it?`);
+        skipped.push(s === spec ? `${s.remote} (not published)` : `${spec.remote} and its fallbacks (not published): no gene table`);
+        s = undefined;
       }
     }
-  } finally {
-    progress.stop();
   }
   const manifest: AssemblyManifest = {
     name,

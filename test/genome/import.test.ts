@@ -134,3 +134,16 @@ test('bad input fails clearly and leaves nothing behind', async () => {
     await a.close();
   }
 });
+
+test('genePred rows written by import parse back to the same transcripts (real refGene and knownGene rows)', async (t) => {
+  const f = fixtures(t, 'refGene_MYC.txt', 'refGene_MUC1.txt', 'knownGene_MYC.genePred');
+  if (!f) return;
+  const { parseGenePred } = await import('../../src/genome/genepred.js');
+  const { formatGenePredRow } = await import('../../src/genome/demo/index.js');
+  for (const p of f) {
+    const rows = parseGenePred(await readFile(p, 'utf8'), p);
+    assert.ok(rows.length >= 1);
+    const back = parseGenePred(rows.map((r) => formatGenePredRow(r) + '\n').join(''), 'formatted');
+    assert.deepEqual(back, rows, p);
+  }
+});
