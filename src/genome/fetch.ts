@@ -235,11 +235,28 @@ export async function fetchAssembly(name: string, opts: FetchOptions = {}): Prom
     if (!(e instanceof NotFound)) throw e;
     skipped.push('md5sum.txt (not published; downloads are not checksum-verified)');
   }
+  // a file already here from an earlier run is kept when md5sum.txt vouches for it
+  let previous: AssemblyManifest | null = null;
+  try {
+    previous = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
+  } catch {
+    previous = null;
+  }
   for (const spec of layout(name)) {
     let s: FileSpec | undefined = spec;
     while (s) {
       const url = `${base}/${s.remote}`;
       const dest = join(dir, s.local);
+      const listed = md5.get(s.local);
+      if (listed && existsSync(dest) && (await hashFile(dest, 'md5')) === listed) {
+        const before = previous?.files[s.role];
+        files[s.role] = {
+          path: s.local, url, bytes: (await stat(dest)).size, version: before?.url === url ? before.version : undefined,
+          md5: listed, sha256: before?.url === url && before.sha256 ? before.sha256 : await hashFile(dest, 'sha256'),
+        };
+        log(`${s.local}: already downloaded, md5 verified`);
+        break;
+      }
       try {
         const got = await download(url, dest, progress, attempts, log, stallMs);
         const record: AssemblyFileRecord = { path: s.local, url, bytes: got.bytes, version: got.lastModified };

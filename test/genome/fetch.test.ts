@@ -201,3 +201,18 @@ test('genegym assembly fetch --mirror --dir through the CLI', async () => {
   const m = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
   assert.equal(m.files.chromSizes.url, `${base}/tiny/bigZips/tiny.chrom.sizes`);
 });
+
+test('a second fetch keeps files that md5sum.txt vouches for and fetches the rest again', async () => {
+  const dir = join(root, 'out6');
+  await fetchAssembly('tiny', { dir, mirror: base, ...quiet });
+  const first = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
+  requests.length = 0;
+  await fetchAssembly('tiny', { dir, mirror: base, ...quiet });
+  const paths = requests.map((q) => q.path);
+  assert.ok(!paths.includes('/tiny/bigZips/tiny.2bit'), '2bit not downloaded again');
+  assert.ok(!paths.includes('/tiny/bigZips/tiny.chrom.sizes'));
+  assert.ok(paths.includes('/tiny/bigZips/md5sum.txt'));
+  assert.ok(paths.includes('/tiny/database/refGene.txt.gz'), 'files without a checksum are fetched again');
+  const second = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
+  assert.deepEqual(second.files.twoBit, first.files.twoBit);
+});
