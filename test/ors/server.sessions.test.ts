@@ -155,7 +155,7 @@ describe('lifecycle', () => {
 describe('idle expiry and capacity', () => {
   let server: OrsServer;
   let url: string;
-  before(async () => ({ server, url } = await startServer({ idleTimeoutMs: 150, reapIntervalMs: 20, maxSessions: 3 })));
+  before(async () => ({ server, url } = await startServer({ idleTimeoutMs: 500, reapIntervalMs: 20, maxSessions: 3 })));
   after(() => server.close());
 
   test('an idle session is reaped; a pinged one is not', async () => {
@@ -163,19 +163,21 @@ describe('idle expiry and capacity', () => {
     const idle = await openSession(url);
     const kept = await openSession(url);
     await get(url, '/gsm8kenv/prompt', { 'x-session-id': idle });
-    for (let i = 0; i < 8; i++) {
-      await new Promise((r) => setTimeout(r, 50));
+    // Keep one session busy with pings until the reaper has torn the other down.
+    for (let i = 0; i < 200 && teardowns.count === before; i++) {
+      await new Promise((r) => setTimeout(r, 40));
       assert.equal((await post(url, '/ping', undefined, { 'x-session-id': kept })).status, 200);
     }
+    assert.equal(teardowns.count, before + 1);
     assert.equal((await post(url, '/ping', undefined, { 'x-session-id': idle })).status, 404);
-    assert.ok(teardowns.count >= before + 1);
+    assert.equal((await post(url, '/ping', undefined, { 'x-session-id': kept })).status, 200);
     await post(url, '/delete', undefined, { 'x-session-id': kept });
   });
 
   test('a session with a running call is not reaped', async () => {
     const sid = await openSession(url);
-    const r = await call(url, sid, { name: 'sleep', input: { ms: 400 } });
-    assert.equal(resultOf(r.events).output.blocks[0].text, 'slept 400');
+    const r = await call(url, sid, { name: 'sleep', input: { ms: 900 } });
+    assert.equal(resultOf(r.events).output.blocks[0].text, 'slept 900');
     assert.equal((await post(url, '/ping', undefined, { 'x-session-id': sid })).status, 200);
     await post(url, '/delete', undefined, { 'x-session-id': sid });
   });
