@@ -305,3 +305,36 @@ test('ensureDemoAssembly builds once, reuses the cache, rebuilds when stale, and
   assert.equal(opened.dir, d1);
   await opened.close();
 });
+
+test('human-size layout (for benchmarks): hg38 chromosome lengths, ~850 bands, acrocentric stalks, no sequence needed', async () => {
+  const { humanChromosomes, layoutChromosome, HUMAN_PROFILE } = await import('../../src/genome/demo/layout.js');
+  const specs = humanChromosomes();
+  assert.equal(specs.length, 25);
+  const total = specs.filter((s) => s.name !== 'chrM').reduce((n, s) => n + s.length, 0);
+  assert.equal(total, 3_088_269_832);
+  let bands = 0;
+  for (const s of specs) {
+    const l = layoutChromosome(s, HUMAN_PROFILE, 1);
+    bands += l.bands.length;
+    assert.equal(l.bands[l.bands.length - 1].end, s.length);
+    if (s.acrocentric) assert.ok(l.bands.some((b) => b.stain === 'stalk') && l.gaps.some((g) => g.type === 'short_arm'), s.name);
+    for (const b of l.bands) if (s.name !== 'chrM') assert.match(b.name, /^[pq][1-4][0-9](\.[1-9][0-9]?)?$/);
+  }
+  assert.ok(bands > 600 && bands < 1100, `${bands} bands`);
+});
+
+test('scale: a smaller demo keeps every feature in proportion', async () => {
+  const dir = join(root, 'small', 'demo');
+  const { summary } = await buildDemoAssembly(dir, { seed: 3, scale: 0.25 });
+  assert.ok(summary.bases > 1.5e6 && summary.bases < 2.5e6, `${summary.bases} bases`);
+  assert.ok(summary.genes >= 50 && summary.genes <= 120, `${summary.genes} genes`);
+  const a = await openAssembly(dir);
+  try {
+    assert.equal(a.genes().length, summary.genes);
+    assert.equal(a.chromSizes().get('chrM'), 16569);
+  } finally {
+    await a.close();
+  }
+  await assert.rejects(buildDemoAssembly(join(root, 'bad'), { scale: -1 }), /scale must be in/);
+  await assert.rejects(buildDemoAssembly(join(root, 'bad'), { seed: 1.5 }), /seed must be a non-negative integer/);
+});
