@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { OrsClient } from '../../src/ors/client/client.js';
+import { HttpTransport } from '../../src/ors/client/transport.js';
 import { OrsConnectionError, OrsHttpError, OrsResumeError, OrsSessionDeadError, OrsToolFault } from '../../src/ors/client/errors.js';
 import type { RunToolOutput } from '../../src/ors/types.js';
 import { delay, fakeServer, FAST, sendJson, sseEvent, sseResult, startSse, type FakeServer, type Handler } from './client-fixtures.js';
@@ -212,4 +213,25 @@ test('a stream that dies before its task_id is not re-sent (the tool may be runn
   });
   await assert.rejects(session.call('t', {}), (err: unknown) => err instanceof OrsConnectionError && /before the server sent its task_id/.test(err.message));
   assert.equal(callBodies().length, 1);
+});
+
+test('a first call whose connection breaks before any answer is not re-sent; a refused one is', async () => {
+  const { session, callBodies } = await orsWithCall((_q, res) => {
+    res.socket?.destroy(); // the request arrived; the answer never comes
+  });
+  await assert.rejects(session.call('t', {}), OrsConnectionError);
+  assert.equal(callBodies().length, 1);
+
+  // A refused connection means nothing was sent, so even such a request is retried.
+  const gone = await fakeServer(() => {});
+  const url = gone.baseUrl;
+  await gone.close(); // never connected to, so no pooled socket hides the refusal
+  const attempts: string[] = [];
+  const counting: typeof fetch = (input, init) => {
+    attempts.push(String(input));
+    return fetch(input, init);
+  };
+  const t = new HttpTransport({ baseUrl: url, retries: 2, fetch: counting, ...FAST });
+  await assert.rejects(t.send('POST', '/demo/call', { body: {}, retryConnectionFailures: 'unsent' }), OrsConnectionError);
+  assert.equal(attempts.length, 3);
 });

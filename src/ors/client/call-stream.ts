@@ -90,6 +90,8 @@ async function oneAttempt(transport: HttpTransport, opts: CallOptions, resumeId:
       eventStream: true,
       signal: controller.signal,
       timeoutMs: 0, // timed here instead, by the timers above
+      // A first call that may have reached the server is not sent again; a resume may be.
+      retryConnectionFailures: resumeId === null ? 'unsent' : 'all',
     });
     clearTimeout(headerTimer);
     heardFromServer();

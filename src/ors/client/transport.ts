@@ -29,7 +29,15 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Overrides the transport's retry count. */
   retries?: number;
+  /**
+   * Which connection failures to retry: 'all' (default), or 'unsent' for requests the server
+   * must not see twice, which are retried only when they provably never left (refused, DNS).
+   */
+  retryConnectionFailures?: 'all' | 'unsent';
 }
+
+/** Error codes meaning the request was never sent. */
+const UNSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export class HttpTransport {
   readonly baseUrl: string;
@@ -81,7 +89,8 @@ export class HttpTransport {
         response = await this.fetchImpl(url, { method, headers, body, signal });
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason;
-        if (attempt >= retries) {
+        const unsent = err instanceof Error && UNSENT_CODES.has(String((err.cause as { code?: unknown } | undefined)?.code));
+        if (attempt >= retries || (opts.retryConnectionFailures === 'unsent' && !unsent)) {
           throw new OrsConnectionError(`${method} ${path}: ${describeFetchError(err)} (after ${attempt + 1} attempts)`, {
             cause: err,
           });
