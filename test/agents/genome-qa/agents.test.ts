@@ -18,8 +18,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'genegym-gqa-agents-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test('fake assembly: tool-only solver 100% with no leaks; oracle 100%; wrong-answer 0%', async () => {
-  const env = createGenomeQaEnvironment({ assembly: standardFake(), trainSize: 200, testSize: 60 });
-  for (const [split, n] of [['train', 200], ['test', 60]] as const) {
+  const env = createGenomeQaEnvironment({ assembly: standardFake(), trainSize: 120, testSize: 40 });
+  for (const [split, n] of [['train', 120], ['test', 40]] as const) {
     for (let i = 0; i < n; i++) {
       let episode: InProcessEpisode | undefined;
       const r = await runToolSolver(env, split, i, (ep) => (episode = ep));
@@ -29,11 +29,11 @@ test('fake assembly: tool-only solver 100% with no leaks; oracle 100%; wrong-ans
   }
   let oracle = 0;
   let wrong = 0;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 40; i++) {
     oracle += (await runOracle(env, 'train', i)).reward;
     wrong += (await runWrongAnswer(env, 'test', i)).reward;
   }
-  assert.equal(oracle, 60);
+  assert.equal(oracle, 40);
   assert.equal(wrong, 0);
 });
 
