@@ -38,6 +38,9 @@ export function createApp(ctx: ServerContext, opts: AppOptions): FastifyInstance
     return503OnClosing: true,
   });
 
+  // Node wants the headers timeout above the keep-alive timeout, or idle sockets may be cut early.
+  app.server.headersTimeout = 66_000;
+
   // Bodies stay raw strings: only routes that take a body parse it (FastAPI ignores bodies
   // sent to routes without one), and a parse error becomes a FastAPI-style 422.
   app.removeAllContentTypeParsers();
