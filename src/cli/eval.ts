@@ -87,7 +87,7 @@ interface EvalFlags extends ExecFlags {
   epochs: number;
   passK?: number[];
   concurrency: number;
-  maxTurns: number;
+  maxTurns?: number;
   maxTokens?: number;
   timeLimit?: number;
   seed: number;
@@ -128,7 +128,7 @@ export function registerEvalCommands(program: Command, streams?: CliIO): void {
       .option('--epochs <k>', 'episodes per task', integer('--epochs', 1), 1)
       .option('--pass-k <k>', 'report pass@k and pass^k for these k (default 1 and epochs)', intList)
       .option('--concurrency <n>', 'episodes in flight (model calls adapt below this on 429s)', integer('--concurrency', 1), 8)
-      .option('--max-turns <n>', 'agent turns per episode', integer('--max-turns', 1), 30)
+      .option('--max-turns <n>', 'agent turns per episode (default 30 for models, 500 for scripted agents)', integer('--max-turns', 1))
       .option('--max-tokens <n>', 'agent tokens per episode', integer('--max-tokens', 1))
       .option('--time-limit <seconds>', 'wall-clock limit per episode', positiveNumber('--time-limit'))
       .option('--seed <n>', 'run seed (per-episode seeds derive from it)', integer('--seed', 0), 0)
@@ -158,7 +158,8 @@ export function registerEvalCommands(program: Command, streams?: CliIO): void {
         task_indices: taskIndices,
         epochs: flags.epochs,
         seed: flags.seed,
-        max_turns: flags.maxTurns,
+        // Scripted solvers page through data one call at a time; models get the tighter default.
+        max_turns: flags.maxTurns ?? (flags.agent ? 500 : 30),
         max_tokens: flags.maxTokens ?? null,
         time_limit_ms: flags.timeLimit === undefined ? null : Math.round(flags.timeLimit * 1000),
         concurrency: flags.concurrency,
