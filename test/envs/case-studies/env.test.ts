@@ -7,7 +7,7 @@ import { createCaseStudiesEnvironment, resolveTask } from '../../../src/envs/cas
 import { generate } from '../../../src/envs/case-studies/framework/generate.js';
 import { ToolError } from '../../../src/ors/environment.js';
 import type { ToolOutput } from '../../../src/ors/types.js';
-import { probeBwrap } from '../../../src/sandbox/index.js';
+import { BwrapSandbox, DEFAULT_LIMITS, probeBwrap } from '../../../src/sandbox/index.js';
 import { exampleLinear } from './fixtures/example-linear.js';
 
 const probe = await probeBwrap();
@@ -134,6 +134,9 @@ test('a wrong, fenced answer earns partial reward with a format penalty', { skip
     // fields: slope wrong, n_used right; consistency check ok → 2 of 3 items, × 0.9
     assert.ok(Math.abs((sub.reward ?? 0) - (2 / 3) * 0.9) < 1e-12, String(sub.reward));
     assert.match(text(sub), /slope: outside the accepted range/);
+    // a broken sandbox surfaces as an environment fault (not ToolError, not a program failure)
+    ep.state.sandbox = new BwrapSandbox({ workspace: ep.state.sandbox.workspace, limits: DEFAULT_LIMITS, bwrapPath: '/nonexistent/bwrap' });
+    await assert.rejects(async () => tool('run_python').run({ code: 'print(1)' }, ep.state, ctx), (e: unknown) => !(e instanceof ToolError) && /sandbox error/.test((e as Error).message));
   } finally {
     await ep.close?.();
   }
