@@ -88,6 +88,16 @@ const refuse = defineTool({
   },
 });
 
+const raw = defineTool({
+  name: 'raw',
+  description: 'Returns a hand-built ToolOutput with optional keys left out (or a broken one)',
+  input: Type.Object({ broken: Type.Optional(Type.Boolean()) }),
+  run: ({ broken }) =>
+    (broken
+      ? { blocks: 'not a list' }
+      : { blocks: [{ type: 'text', text: 'plain' }, { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' }] }) as never,
+});
+
 const secretCheck = defineTool({
   name: 'secret_names',
   description: 'Lists the names of the secrets this episode received',
@@ -103,7 +113,7 @@ export function testEnvironment(name = 'gsm8kenv'): Environment<State> {
       { name: 'test', type: 'test' },
     ],
     tasks: arrayTasks(TASKS),
-    tools: [answer, sleep, held, echo, boom, refuse, secretCheck],
+    tools: [answer, sleep, held, echo, boom, refuse, raw, secretCheck],
     async open({ task, secrets }) {
       if (task.fail_setup) throw new Error('setup exploded');
       if (typeof task.hold_setup === 'string') await gate(task.hold_setup);

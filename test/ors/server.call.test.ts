@@ -96,6 +96,19 @@ describe('/call results', () => {
     assert.deepEqual(resultOf((await call(url, sid, { name: 'refuse', input: {} })).events), { ok: false, error: 'that is not allowed' });
   });
 
+  test('every ToolOutput and block key is present even when the tool left it out', async () => {
+    const sid = await openSession(url);
+    const r = await call(url, sid, { name: 'raw', input: {} });
+    assert.equal(
+      r.events.at(-1)!.data,
+      '{"ok":true,"output":{"blocks":[{"text":"plain","detail":null,"type":"text"},' +
+        '{"data":"iVBORw0KGgo=","mimeType":"image/png","detail":null,"type":"image"}],"metadata":null,"reward":null,"finished":false}}',
+    );
+    const broken = await call(url, sid, { name: 'raw', input: { broken: true } });
+    assert.deepEqual(broken.events.map((e) => e.event), ['task_id', 'error']);
+    assert.match(broken.events[1].data, /returned an invalid ToolOutput/);
+  });
+
   test('an exception inside a tool is an error event after task_id', async () => {
     const sid = await openSession(url);
     const r = await call(url, sid, { name: 'boom', input: {} });
