@@ -16,7 +16,7 @@ export const WORKDIR = '/workspace';
 
 /** Environment inside the sandbox: nothing inherited from the server (no keys, no paths). */
 export const SANDBOX_ENV: Record<string, string> = {
-  PATH: '/usr/local/bin:/usr/bin:/bin',
+  PATH: '/usr/bin:/bin',
   HOME: WORKDIR,
   LANG: 'C.UTF-8',
   LC_ALL: 'C.UTF-8',
@@ -39,6 +39,9 @@ export function bwrapArgs(workspace: string, limits: Limits): string[] {
   for (const [link, target] of [['/bin', 'usr/bin'], ['/sbin', 'usr/sbin'], ['/lib', 'usr/lib'], ['/lib64', 'usr/lib64'], ['/lib32', 'usr/lib32']]) {
     if (existsSync(`/usr/${target.slice(4)}`)) a.push('--symlink', target, link);
   }
+  // /usr/local is machine-specific (site installs, tools of the host): hidden, so the toolchain
+  // inside is Debian's and the same on every machine.
+  if (existsSync('/usr/local')) a.push('--tmpfs', '/usr/local', '--remount-ro', '/usr/local');
   a.push('--proc', '/proc', '--dev', '/dev');
   a.push('--size', String(limits.tmpBytes), '--tmpfs', '/tmp');
   a.push('--bind', workspace, WORKDIR, '--chdir', WORKDIR);

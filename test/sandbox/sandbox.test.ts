@@ -75,6 +75,12 @@ for host, port in [("127.0.0.1", ${port}), ("1.1.1.1", 80), ("10.0.0.1", 80)]:
     assert.match(r.stderr, /\/etc\/shadow: No such file/);
   });
 
+  test('the toolchain is Debian\'s: /usr/local is hidden, python3 is /usr/bin/python3', async () => {
+    const r = await sh('ls -A /usr/local | wc -l; command -v python3; ls /usr/bin/python3 >/dev/null && echo has-usr');
+    assert.equal(r.status, 'ok', r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['0', '/usr/bin/python3', 'has-usr']);
+  });
+
   test('cannot write outside the workspace; writes inside work', async () => {
     const r = await sh('for p in /x /usr/x /etc/x /bin/x ../escape; do (echo pwned > $p) 2>/dev/null && echo "WROTE $p"; done; echo ok > inside.txt && echo inside-ok; echo t > /tmp/t && echo tmp-ok');
     assert.equal(r.status, 'ok');
