@@ -14,7 +14,7 @@ import { DEMO_PROFILE, HUMAN_PROFILE, demoChromosomes, humanChromosomes, layoutC
 import { chromosomeChunks, planIslands, planRepeats, repeatFamilies, type CpgIsland } from './sequence.js';
 
 /** Bump whenever the output for a given seed changes, so cached demo assemblies are rebuilt. */
-export const DEMO_GENERATOR_VERSION = 2;
+export const DEMO_GENERATOR_VERSION = 3;
 export const DEFAULT_DEMO_SEED = 1;
 
 export interface BuildDemoOptions {

@@ -113,8 +113,12 @@ export function planRepeats(layout: ChromLayout, profile: Profile, families: Rep
   const weights = families.map((f) => f.weight);
   const meanLen = families.reduce((s, f) => s + f.weight * (f.simple ? 80 : f.fragment ? Math.min(f.fwd.length, f.fragment[0] * 1.5) : f.fwd.length * 0.85), 0) / weights.reduce((a, b) => a + b, 0);
   // mean spacing so that copies cover the target fraction; a little denser to offset rejections
-  const meanGap = (meanLen * (1 - profile.repeatCoverage)) / profile.repeatCoverage * 0.55;
-  const cap = Math.ceil(layout.spec.length / Math.max(50, meanLen + meanGap) * 1.5) + 16;
+  // spacing for the target coverage; steered below by the coverage reached so far, since copies
+  // that would hit an exon, island or gap are dropped (many in the gene-dense demo, few at human scale)
+  const target = profile.repeatCoverage;
+  const meanGap = (meanLen * (1 - target)) / target;
+  const cap = Math.ceil((layout.spec.length / Math.max(50, meanLen)) * 2) + 16;
+  let covered = 0;
   const plan: RepeatPlan = {
     starts: new Uint32Array(cap), lengths: new Uint32Array(cap), family: new Uint8Array(cap),
     offset: new Uint32Array(cap), reverse: new Uint8Array(cap), count: 0,
@@ -124,7 +128,9 @@ export function planRepeats(layout: ChromLayout, profile: Profile, families: Rep
   let pos = 0;
   let j = 0;
   while (plan.count < cap) {
-    pos += Math.round(rng.exponential(meanGap));
+    const reached = pos > 100_000 ? covered / pos : target;
+    const steer = Math.min(4, Math.max(0.25, (reached / target) ** 3));
+    pos += Math.round(rng.exponential(meanGap * steer));
     const f = rng.weighted(weights);
     const L = insertLength(rng, families[f]);
     if (pos + L > len) break;
@@ -146,6 +152,7 @@ export function planRepeats(layout: ChromLayout, profile: Profile, families: Rep
     plan.offset[i] = fam.simple ? rng.int(0, fam.fwd.length - 1) : fam.fwd.length - L;
     plan.reverse[i] = rng.chance(0.5) ? 1 : 0;
     pos += L;
+    covered += L;
   }
   return plan;
 }
