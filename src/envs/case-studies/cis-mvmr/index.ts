@@ -1,0 +1,42 @@
+// Case 3: cis multivariable MR for two linked proteins (PROTA, PROTB).
+
+import type { Bounds, CaseStudy, Truth } from '../types.js';
+import rubric from './rubric.json' with { type: 'json' };
+import { naiveMvmr } from './naive.js';
+import { mvmrPrompt } from './prompt.js';
+import { referenceMvmr } from './reference.js';
+import { mvmrAnswerSchema } from './schema.js';
+import { CASE_ID, simulateMvmr } from './simulator.js';
+
+/**
+ * Tolerances: max(floor 0.06, 3 × RMSE_ref) from the calibration sweep
+ * `npm run bench:cases-1-3 -- cis-mvmr 100` (table in docs/case-studies-1-3-calibration.md).
+ */
+export const MVMR_TOLERANCE = { theta_PROTA: 0.09, theta_PROTB: 0.13 } as const;
+
+export function mvmrBounds(truth: Truth): Bounds {
+  const t = MVMR_TOLERANCE;
+  return {
+    theta_PROTA: [truth.theta_PROTA - t.theta_PROTA, truth.theta_PROTA + t.theta_PROTA],
+    theta_PROTB: [truth.theta_PROTB - t.theta_PROTB, truth.theta_PROTB + t.theta_PROTB],
+  };
+}
+
+export const cisMvmr: CaseStudy = {
+  id: CASE_ID,
+  number: 3,
+  title: 'Two linked protein targets: cis multivariable MR (PROTA / PROTB)',
+  domain: 'statistical genetics',
+  answerSchema: mvmrAnswerSchema,
+  prompt: () => mvmrPrompt,
+  simulate(seed, subSeed) {
+    const { files, truth, meta } = simulateMvmr(seed, subSeed);
+    return { caseId: CASE_ID, seed, subSeed, files, truth, meta };
+  },
+  bounds: mvmrBounds,
+  reference: referenceMvmr,
+  naive: naiveMvmr,
+  rubric: rubric.items,
+};
+
+export default cisMvmr;
