@@ -60,6 +60,8 @@ interface PendingRecord {
 export interface TwoBitWriterOptions {
   /** 0, 1 or 'auto' (default): version 1 only when some offset would not fit in 32 bits */
   version?: 0 | 1 | 'auto';
+  /** largest offset version 0 may store (default 2^32 - 1); lowered only by tests */
+  maxV0Offset?: number;
 }
 
 export class TwoBitWriteError extends Error {
@@ -241,7 +243,7 @@ export class TwoBitWriter {
     let version: 0 | 1 = this.opts.version === 1 ? 1 : 0;
     let plan = this.layout(version === 1 ? 8 : 4);
     const lastOffset = plan.offsets.length ? plan.offsets[plan.offsets.length - 1] : 0;
-    if (lastOffset > MAX_U32) {
+    if (lastOffset > (this.opts.maxV0Offset ?? MAX_U32)) {
       if (this.opts.version === 0) throw new TwoBitWriteError('2bit version 0 cannot address more than 4 GiB; use version 1');
       if (version === 0) {
         version = 1;

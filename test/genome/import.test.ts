@@ -93,6 +93,8 @@ test('bgzipped chr2 FASTA plus a gzipped FASTA with the NCBI GFF3 of MYC (shifte
     assert.ok(mane, 'NM_002467.6 imported from the GFF3');
     assert.deepEqual(mane.exonEnds.map((e, i) => e - mane.exonStarts[i]), [393, 772, 2556]);
     assert.equal(mane.txStart, 127_736_230 - shift);
+    // the GFF's MANE Select tag becomes the Select transcript (written to ncbiRefSeqSelect.txt)
+    assert.equal(myc.select?.name, 'NM_002467.6');
   } finally {
     await a.close();
   }

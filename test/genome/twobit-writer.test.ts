@@ -126,6 +126,20 @@ test('version 1 (64-bit offsets) is written on request and reads back', async ()
   });
 });
 
+test("'auto' switches to version 1 when a record offset would not fit version 0", async () => {
+  await withTmp(async (dir) => {
+    const seqs: Array<[string, string]> = [['a', 'ACGT'.repeat(100)], ['b', 'acgtNN'], ['c', 'T']];
+    // with the version-0 limit lowered to 100 bytes, the offset of "b" (> 100) forces version 1
+    await writeTwoBit(join(dir, 'auto.2bit'), seqs, { maxV0Offset: 100 });
+    await writeTwoBit(join(dir, 'small.2bit'), seqs);
+    assert.equal((await readFile(join(dir, 'auto.2bit'))).readUInt32LE(4), 1);
+    assert.equal((await readFile(join(dir, 'small.2bit'))).readUInt32LE(4), 0);
+    const back = await readAll(join(dir, 'auto.2bit'));
+    for (const [name, seq] of seqs) assert.equal(back.get(name), seq);
+    await assert.rejects(writeTwoBit(join(dir, 'v0.2bit'), seqs, { version: 0, maxV0Offset: 100 }), /version 0 cannot address more than 4 GiB/);
+  });
+});
+
 test('bad input is refused with a clear error and leaves no files', async () => {
   await withTmp(async (dir) => {
     const path = join(dir, 'bad.2bit');
