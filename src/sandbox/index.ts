@@ -4,7 +4,7 @@
 import { BwrapSandbox } from './bwrap.js';
 import { DEFAULT_LIMITS, resolveLimits } from './limits.js';
 import { LocalSandbox } from './local.js';
-import { probeBwrap } from './probe.js';
+import { probeBwrap, type ProbeResult } from './probe.js';
 import { type Limits, type Sandbox, SandboxError, type SandboxMode } from './types.js';
 import { createWorkspace, materialise } from './workspace.js';
 
@@ -18,7 +18,7 @@ export { checkRelativePath, createWorkspace, listFiles, materialise, resolveInsi
 let warnedNone = false;
 
 /** Throws SandboxError when bwrap is requested but cannot run here. */
-export async function assertSandboxUsable(mode: SandboxMode): Promise<void> {
+export async function assertSandboxUsable(mode: SandboxMode, probe: () => Promise<ProbeResult> = probeBwrap): Promise<void> {
   if (mode === 'none') {
     if (!warnedNone) {
       warnedNone = true;
@@ -26,7 +26,7 @@ export async function assertSandboxUsable(mode: SandboxMode): Promise<void> {
     }
     return;
   }
-  const p = await probeBwrap();
+  const p = await probe();
   if (!p.ok) {
     throw new SandboxError(`bubblewrap sandbox unavailable: ${p.reason}. Refusing to run untrusted code; install bubblewrap and allow user namespaces, or start with --sandbox=none to run without isolation.`);
   }

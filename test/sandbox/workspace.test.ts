@@ -51,3 +51,18 @@ test('limits are validated; the unisolated local runner still enforces the timeo
     await rm(ws, { recursive: true, force: true });
   }
 });
+
+test('without a working bubblewrap, untrusted execution is refused unless mode is none', async () => {
+  const { assertSandboxUsable, SandboxError } = await import('../../src/sandbox/index.js');
+  const broken = async () => ({ ok: false, reason: 'user namespaces disabled' });
+  await assert.rejects(assertSandboxUsable('bwrap', broken), (e: unknown) => e instanceof SandboxError && /user namespaces disabled.*--sandbox=none/.test((e as Error).message));
+  const warned: unknown[] = [];
+  const warn = console.warn;
+  console.warn = (...a: unknown[]) => warned.push(a.join(' '));
+  try {
+    await assertSandboxUsable('none', broken);
+  } finally {
+    console.warn = warn;
+  }
+  assert.match(String(warned[0]), /NO filesystem or network isolation/);
+});
