@@ -103,6 +103,11 @@ describe('reference conformance: discovery', () => {
     const bare = await get(url, '/splits?a=b');
     assert.equal(bare.status, 308);
     assert.equal(bare.headers.get('location'), '/gsm8kenv/splits?a=b');
+    // A client that follows the 308 re-sends the POST body to the default environment.
+    const followedPost = await fetch(url + '/num_tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"split":"test"}' });
+    assert.deepEqual(await followedPost.json(), { num_tasks: 1 });
+    // Root paths are never redirected.
+    assert.equal((await get(url, '/health/extra')).status, 404);
   });
 });
 
