@@ -47,19 +47,35 @@ console.log(`  wall ${genSeconds.toFixed(1)} s, peak RSS ${mb(peak)} (RSS before
 
 const ep = await InProcessEpisode.open(env, await env.tasks.get('train', 0));
 const chroms = asm.primaryChromosomes().filter((c) => (asm.chromSizes().get(c) ?? 0) > 1_000_000);
+// the first read of a chromosome parses its 2bit record (N and mask block tables); time that
+// separately from the steady state an agent's episode sees
+const cold: number[] = [];
+for (const chrom of chroms) {
+  const t = performance.now();
+  await ep.call('fetch_url', { url: `https://api.genome.ucsc.edu/getData/sequence?genome=${asm.name};chrom=${chrom};start=0;end=10000` });
+  cold.push(performance.now() - t);
+}
+console.log(`fetch_url first request per chromosome (record parse): median ${cold.sort((a, b) => a - b)[Math.floor(cold.length / 2)].toFixed(2)} ms, max ${cold[cold.length - 1].toFixed(2)} ms over ${cold.length} chromosomes`);
 const lat: number[] = [];
+// CPU time per call too: on a shared, overloaded machine wall-clock p99 mostly measures preemption
+const cpu: number[] = [];
 for (let i = 0; i < 1000; i++) {
   const chrom = chroms[i % chroms.length];
   const start = 1_000_000 + ((i * 7919) % 500_000);
   const url = `https://api.genome.ucsc.edu/getData/sequence?genome=${asm.name};chrom=${chrom};start=${start};end=${start + 10_000}`;
   const t = performance.now();
+  const c = process.cpuUsage();
   const r = await ep.call('fetch_url', { url });
   lat.push(performance.now() - t);
+  const d = process.cpuUsage(c);
+  cpu.push((d.user + d.system) / 1000);
   if (!r.ok || (r.output.metadata?.status as number) !== 200) throw new Error(`fetch failed for ${url}`);
 }
 lat.sort((a, b) => a - b);
-const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(2);
-console.log(`fetch_url 10 kb sequence (1,000 requests): p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${lat[lat.length - 1].toFixed(2)} ms; goal p99 < 5 ms`);
+cpu.sort((a, b) => a - b);
+const q = (p: number, xs = lat) => xs[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(2);
+console.log(`fetch_url 10 kb sequence, warm (1,000 requests): p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${lat[lat.length - 1].toFixed(2)} ms; goal p99 < 5 ms`);
+console.log(`  CPU time per call: p50 ${q(0.5, cpu)} ms, p99 ${q(0.99, cpu)} ms (load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} CPUs)`);
 await asm.close();
 
 if (process.argv.includes('--solve')) {
