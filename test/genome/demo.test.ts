@@ -41,7 +41,7 @@ test('deterministic: the same seed gives the same bytes, another seed different 
   await buildDemoAssembly(dirB, { seed: 1 });
   await buildDemoAssembly(dirC, { seed: 2 });
   const [a, b, c] = await Promise.all([filesOf(dirA), filesOf(dirB), filesOf(dirC)]);
-  assert.deepEqual([...a.keys()], ['cpgIslandExt.txt', 'cytoBand.txt', 'demo.2bit', 'demo.chrom.sizes', 'gap.txt', 'ncbiRefSeq.txt', 'ncbiRefSeqSelect.txt']);
+  assert.deepEqual([...a.keys()], ['cpgIslandExt.txt', 'cytoBand.txt', 'demo.2bit', 'demo.chrom.sizes', 'gap.txt', 'genes.gff3', 'ncbiRefSeq.txt', 'ncbiRefSeqSelect.txt']);
   for (const [f, bytes] of a) assert.ok(bytes.equals(b.get(f)!), `${f} differs between two builds with seed 1`);
   for (const f of ['demo.2bit', 'ncbiRefSeq.txt', 'cytoBand.txt']) assert.ok(!a.get(f)!.equals(c.get(f)!), `${f} is the same for seeds 1 and 2`);
   const mA = JSON.parse(await readFile(join(dirA, 'assembly.json'), 'utf8')) as AssemblyManifest;
@@ -188,6 +188,26 @@ test('genePred rows are exact UCSC format: bin, 16 columns, trailing commas, fra
       assert.match(t.name, /^NR_/);
       assert.ok(t.exonFrames.every((x) => x === -1));
     }
+  }
+});
+
+test('genes.gff3 (NCBI style) parses to the same transcripts as ncbiRefSeq.txt, Select tags included', async () => {
+  const { parseGff3 } = await import('../../src/genome/gff.js');
+  const gff = parseGff3(await readFile(join(dirA, 'genes.gff3'), 'utf8'), {}, 'genes.gff3');
+  const rows = parseGenePred(await readFile(join(dirA, 'ncbiRefSeq.txt'), 'utf8'));
+  const select = new Set(parseGenePred(await readFile(join(dirA, 'ncbiRefSeqSelect.txt'), 'utf8')).map((t) => t.name));
+  assert.equal(gff.transcripts.length, rows.length);
+  const byName = new Map(gff.transcripts.map((t) => [t.name, t]));
+  for (const r of rows) {
+    const g = byName.get(r.name)!;
+    assert.ok(g, r.name);
+    for (const k of ['chrom', 'strand', 'txStart', 'txEnd', 'exonStarts', 'exonEnds', 'gene'] as const) assert.deepEqual(g[k], r[k], `${r.name} ${k}`);
+    if (r.cdsStart < r.cdsEnd) {
+      assert.equal(g.cdsStart, r.cdsStart);
+      assert.equal(g.cdsEnd, r.cdsEnd);
+      assert.deepEqual(g.exonFrames, r.exonFrames, `${r.name} frames from GFF phases`);
+    } else assert.ok(g.cdsStart >= g.cdsEnd);
+    assert.equal(g.select, select.has(r.name), `${r.name} select`);
   }
 });
 

@@ -1,5 +1,6 @@
 // Writes a synthetic assembly directory in the exact UCSC layout: <name>.2bit, <name>.chrom.sizes,
-// cytoBand.txt, ncbiRefSeq.txt, ncbiRefSeqSelect.txt, cpgIslandExt.txt, gap.txt and assembly.json.
+// cytoBand.txt, ncbiRefSeq.txt, ncbiRefSeqSelect.txt, cpgIslandExt.txt, gap.txt, the same genes as
+// NCBI-style GFF3 (genes.gff3) and assembly.json.
 // Chromosomes are generated and written one chunk at a time, so a human-sized genome (3.1 Gb)
 // builds in bounded memory.
 
@@ -10,11 +11,12 @@ import { join } from 'node:path';
 import { TwoBitWriter } from '../twobit-writer.js';
 import type { AssemblyFileRecord, AssemblyManifest, CytoBand, Transcript } from '../types.js';
 import { formatGenePredRow, nameGenes, placeGenes, ucscBin, type GeneModel } from './genes.js';
+import { formatGff3 } from './gff.js';
 import { DEMO_PROFILE, HUMAN_PROFILE, demoChromosomes, humanChromosomes, layoutChromosome, type ChromLayout, type Gap, type Profile } from './layout.js';
 import { chromosomeChunks, planIslands, planRepeats, repeatFamilies, type CpgIsland } from './sequence.js';
 
 /** Bump whenever the output for a given seed changes, so cached demo assemblies are rebuilt. */
-export const DEMO_GENERATOR_VERSION = 3;
+export const DEMO_GENERATOR_VERSION = 4;
 export const DEFAULT_DEMO_SEED = 1;
 
 export interface BuildDemoOptions {
@@ -130,6 +132,7 @@ export async function buildDemoAssembly(dir: string, opts: BuildDemoOptions = {}
     ['ncbiRefSeqSelect', 'ncbiRefSeqSelect.txt', TEXT(transcripts.filter((t) => t.select).map(formatGenePredRow))],
     ['cpgIslandExt', 'cpgIslandExt.txt', TEXT(islands.map(formatCpgIsland))],
     ['gap', 'gap.txt', TEXT(layouts.flatMap((l) => formatGaps(l)))],
+    ['gff3', 'genes.gff3', formatGff3(transcripts, new Map(layouts.map((l) => [l.spec.name, l.spec.length])), `genegym synthetic demo assembly (not a real genome), seed ${seed}`)],
   ];
   summary.gaps = layouts.reduce((n, l) => n + l.gaps.length, 0);
   for (const [, file, text] of files) await writeFile(join(dir, file), text);
