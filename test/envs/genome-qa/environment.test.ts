@@ -72,3 +72,19 @@ test('open rejects specs that do not match the generated task', async () => {
   const byId = await InProcessEpisode.open(env, { id: spec.id });
   assert.equal(byId.state.task.index, 5);
 });
+
+test('export rows carry the answer, grading type, tolerance and source', async () => {
+  const { exportRows } = await import('../../../src/envs/genome-qa/export.js');
+  const rows = [];
+  for await (const r of exportRows(env.generator, 'test', 0, 10)) rows.push(r);
+  assert.equal(rows.length, 10);
+  const gc = rows.find((r) => r.domain === 'gc_content')!;
+  assert.equal(gc.grading_type, 'numeric');
+  assert.equal(gc.tolerance, 0.02);
+  assert.ok(/^\d\.\d\d$/.test((gc.answer as Record<string, string>).gc_content));
+  const seq = rows.find((r) => r.domain === 'reference_sequence')!;
+  assert.equal(seq.grading_type, 'sequence');
+  assert.equal(seq.tolerance, null);
+  assert.ok((seq.source as Record<string, unknown>).chrom);
+  for (const r of rows) assert.deepEqual(Object.keys(r), ['id', 'split', 'index', 'domain', 'kind', 'question', 'answer', 'grading_type', 'tolerance', 'fields', 'source']);
+});
