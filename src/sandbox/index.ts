@@ -11,7 +11,7 @@ import { createWorkspace, materialise } from './workspace.js';
 export { BwrapSandbox, bwrapArgs, SANDBOX_ENV, WORKDIR } from './bwrap.js';
 export { DEFAULT_LIMITS, resolveLimits } from './limits.js';
 export { LocalSandbox } from './local.js';
-export { probeBwrap, type ProbeResult } from './probe.js';
+export { probeBwrap, probePythonToolchain, type ProbeResult } from './probe.js';
 export * from './types.js';
 export { checkRelativePath, createWorkspace, listFiles, materialise, resolveInside } from './workspace.js';
 

@@ -12,7 +12,6 @@ export interface ProbeResult {
   ok: boolean;
   /** why not, when !ok */
   reason?: string;
-  pythonPackages?: boolean;
 }
 
 let cached: Promise<ProbeResult> | null = null;
@@ -30,10 +29,22 @@ async function runProbe(): Promise<ProbeResult> {
     if (r.status !== 'ok' || r.exitCode !== 0 || !r.stdout.includes('sandbox-ok')) {
       return { ok: false, reason: r.sandboxError ?? `probe exited ${r.exitCode} (${r.status}): ${r.stderr.trim().slice(0, 300)}` };
     }
-    const py = await sb.exec({ argv: ['python3', '-c', 'import numpy, scipy, pandas, statsmodels'] });
-    return { ok: true, pythonPackages: py.status === 'ok' && py.exitCode === 0 };
+    return { ok: true };
   } catch (err) {
     return { ok: false, reason: (err as Error).message };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether python3 with numpy/scipy/pandas/statsmodels runs inside the sandbox (slow: imports them). */
+export async function probePythonToolchain(): Promise<{ ok: boolean; detail: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'genegym-probe-'));
+  try {
+    const sb = new BwrapSandbox({ workspace: dir, limits: { ...DEFAULT_LIMITS, timeoutMs: 60_000 } });
+    const r = await sb.exec({ argv: ['python3', '-c', 'import numpy, scipy, pandas, statsmodels; print(numpy.__version__, scipy.__version__, pandas.__version__, statsmodels.__version__)'] });
+    const ok = r.status === 'ok' && r.exitCode === 0;
+    return { ok, detail: ok ? `numpy/scipy/pandas/statsmodels ${r.stdout.trim().split(' ').join(' / ')}` : (r.sandboxError ?? r.stderr.trim().split('\n').pop() ?? r.status) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -129,3 +129,15 @@ for host, port in [("127.0.0.1", ${port}), ("1.1.1.1", 80), ("10.0.0.1", 80)]:
     assert.ok(r.sandboxError);
   });
 });
+
+test('python toolchain probe', { skip: probe.ok ? false : 'bubblewrap unavailable' }, async (t) => {
+  const { probePythonToolchain } = await import('../../src/sandbox/index.js');
+  const r = await probePythonToolchain();
+  if (!r.ok && !CI) {
+    console.warn(`SKIP: python toolchain not usable in the sandbox here: ${r.detail}`);
+    t.skip(r.detail);
+    return;
+  }
+  assert.equal(r.ok, true, r.detail);
+  assert.match(r.detail, /numpy\/scipy\/pandas\/statsmodels \d/);
+});

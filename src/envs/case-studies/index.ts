@@ -2,7 +2,7 @@
 
 import type { EnvOptions } from '../registry-types.js';
 import { judgeConfigFrom } from '../../grading/judge.js';
-import { assertSandboxUsable } from '../../sandbox/index.js';
+import { assertSandboxUsable, probePythonToolchain } from '../../sandbox/index.js';
 import { caseStudies } from './cases.js';
 import { createCaseStudiesEnvironment } from './env.js';
 
@@ -19,6 +19,10 @@ export async function loadCaseStudies(opts: EnvOptions) {
   const mode = opts.sandbox ?? 'bwrap';
   // Refuse to serve untrusted execution without isolation unless asked for explicitly.
   await assertSandboxUsable(mode);
+  if (mode === 'bwrap') {
+    const py = await probePythonToolchain();
+    if (!py.ok) console.warn(`WARNING: case-studies: python3 with numpy/scipy/pandas/statsmodels is not usable in the sandbox (${py.detail}); install the Debian packages python3-numpy python3-scipy python3-pandas python3-statsmodels`);
+  }
   const wanted = s.cases ? s.cases.split(',').map((x) => x.trim()) : null;
   const cases = wanted ? caseStudies.filter((c) => wanted.includes(c.id)) : caseStudies;
   if (wanted && cases.length !== wanted.length) throw new Error(`unknown case in cases=${s.cases} (known: ${caseStudies.map((c) => c.id).join(', ')})`);
