@@ -280,9 +280,13 @@ function envOptions(flags: ExecFlags, home: string) {
   return { assembly: flags.assembly, home, settings: flags.envOpt ?? {} };
 }
 
+/** Model-call retries of the current invocation, shown with the progress. */
+const retryState = { count: 0 };
+
 function agentOptions(flags: ExecFlags, home: string) {
   return {
     home,
+    onRetry: () => void retryState.count++,
     timeoutMs: Math.round((flags.timeout ?? 120) * 1000),
     retry: { retries: flags.maxRetries ?? 6, baseMs: flags.retryBaseMs ?? 1000 },
   };
@@ -305,7 +309,7 @@ async function runAndReport(store: RunStore, driver: Awaited<ReturnType<typeof b
   if (!flags.json && !flags.quiet) io.err.write(`run ${store.id} (${store.config.env}/${store.config.split}, ${store.config.model ?? `agent ${store.config.agent}`})\n`);
   let result: ExecuteResult;
   try {
-    result = await executeRun({ store, index, driver, agent, prices, signal: controller.signal, onProgress: (p) => reporter.update(p) });
+    result = await executeRun({ store, index, driver, agent, prices, signal: controller.signal, onProgress: (p) => reporter.update({ ...p, retries: retryState.count }) });
   } finally {
     reporter.stop();
     process.off('SIGINT', onSignal);

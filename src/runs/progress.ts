@@ -28,7 +28,7 @@ export function createProgressReporter(opts: { runId: string; stream?: { write(s
     const bar = new cliProgress.SingleBar(
       {
         stream: stream as NodeJS.WritableStream,
-        format: '{bar} {value}/{total} | correct {correct} | errors {errors} | tokens {tokens} | {cost} | elapsed {elapsed} | ETA {eta}',
+        format: '{bar} {value}/{total} | correct {correct} | errors {errors} | retries {retries} | tokens {tokens} | {cost} | elapsed {elapsed} | ETA {eta}',
         hideCursor: true,
         clearOnComplete: false,
       },
@@ -37,7 +37,7 @@ export function createProgressReporter(opts: { runId: string; stream?: { write(s
     let started = false;
     return {
       update(p) {
-        const payload = { correct: p.correct, errors: p.errors, tokens: p.tokens, cost: formatCost(p.cost), elapsed: formatDuration(p.elapsedMs), eta: formatDuration(p.etaMs) };
+        const payload = { correct: p.correct, errors: p.errors, retries: p.retries ?? 0, tokens: p.tokens, cost: formatCost(p.cost), elapsed: formatDuration(p.elapsedMs), eta: formatDuration(p.etaMs) };
         if (!started) {
           bar.start(p.total, p.done, payload);
           started = true;
@@ -61,6 +61,7 @@ export function createProgressReporter(opts: { runId: string; stream?: { write(s
         wrong: p.wrong,
         ungraded: p.ungraded,
         errors: p.errors,
+        retries: p.retries ?? 0,
         tokens: p.tokens,
         cost: p.cost,
         elapsed_ms: Math.round(p.elapsedMs),

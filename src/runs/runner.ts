@@ -29,6 +29,8 @@ export interface Progress {
   /** null until an episode has finished in this invocation */
   etaMs: number | null;
   last?: { key: string; outcome: string };
+  /** model-call retries so far (429s, 5xx, timeouts), filled in by the caller */
+  retries?: number;
 }
 
 export interface ExecuteOptions {

@@ -189,6 +189,31 @@ test('kill -9 mid-run, then resume: every episode exactly once, nothing lost', (
     }
   }));
 
+test('Ctrl-C (SIGINT) stops cleanly: exit 130, interrupted episodes leave no record, resume finishes', () =>
+  withHome(async (home) => {
+    const mock = await startMockOpenAI({ latencyMs: 40 });
+    try {
+      const child = cli(['eval', '--env', 'arithmetic', '--model', 'openai:mock', '--base-url', mock.url, '--limit', '24', '--concurrency', '3', '--run-name', 'int', '--json'], home);
+      await waitFor(() => lines(home, 'int').filter((l) => l.type === 'episode').length >= 3, 30_000, 'three finished episodes');
+      child.kill('SIGINT');
+      const r = await child.done;
+      assert.equal(r.code, 130, r.stderr);
+      assert.match(r.stderr, /runs resume int/);
+      const summary = JSON.parse(r.stdout);
+      assert.equal(summary.interrupted, true);
+      assert.equal(summary.errors, 0, 'an interrupted episode is not an error');
+      assert.ok(!existsSync(join(home, 'runs', 'int', 'run.lock')), 'the lock is released');
+      const resumed = JSON.parse((await run(['runs', 'resume', 'int', '--json'], home)).stdout);
+      assert.equal(resumed.episodes, 24);
+      assert.equal(resumed.correct, 24);
+      const perKey = new Map<string, number>();
+      for (const l of lines(home, 'int').filter((x) => x.type === 'episode')) perKey.set(l.key, (perKey.get(l.key) ?? 0) + 1);
+      assert.ok([...perKey.values()].every((n) => n === 1));
+    } finally {
+      await mock.close();
+    }
+  }));
+
 test('an ORS env server that restarts mid-run: episodes hit by it are errors (never wrong), resume completes them', () =>
   withHome(async (home) => {
     let server = await buildServer({ environments: [arithmeticEnvironment()] });
