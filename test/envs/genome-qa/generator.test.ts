@@ -104,3 +104,27 @@ test('band and gene questions avoid boundaries and ambiguous genes', async () =>
   const gen = new TaskGenerator(bad);
   assert.ok(gen.ctx.selectGenes().every((x) => x.select !== null));
 });
+
+test('intergenic: distance = bases strictly between; pairs with any gene in the gap are never asked', async () => {
+  const { fakeAssembly, tx } = await import('./fake-assembly.js');
+  const { intergenicDistance } = await import('../../../src/envs/genome-qa/domains/intergenic_distance.js');
+  const { GenContext } = await import('../../../src/envs/genome-qa/context.js');
+  const { Rng } = await import('../../../src/envs/genome-qa/rng.js');
+  const genes = [
+    tx({ name: 'NM_1.1', chrom: 'chr1', strand: '+', gene: 'AAA', exons: [[1000, 1200], [1500, 2000]], select: true }),
+    tx({ name: 'NM_2.1', chrom: 'chr1', strand: '-', gene: 'BBB', exons: [[5000, 5300], [6000, 6100]], select: true }),
+    // CCC has no Select transcript, so it is never named, but it sits between BBB and DDD
+    tx({ name: 'NR_3.1', chrom: 'chr1', strand: '+', gene: 'CCC', exons: [[8000, 8100]] }),
+    tx({ name: 'NM_4.1', chrom: 'chr1', strand: '+', gene: 'DDD', exons: [[9000, 9500]], select: true }),
+  ];
+  const ctx = new GenContext(fakeAssembly({ chroms: { chr1: 20_000 }, genes }));
+  const seen = new Set<string>();
+  for (let i = 0; i < 50; i++) {
+    const d = await intergenicDistance.kinds[0].generate(ctx, new Rng(i));
+    if (!d) continue;
+    seen.add(JSON.stringify(d.source.genes));
+    assert.deepEqual(d.source.genes, ['AAA', 'BBB']);
+    assert.equal(d.answer.distance_bp, String(5000 - 2000), 'start(B) - end(A) - 1 in 1-based = 5001 - 2000 - 1');
+  }
+  assert.deepEqual([...seen], ['["AAA","BBB"]']);
+});

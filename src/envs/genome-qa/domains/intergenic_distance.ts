@@ -9,7 +9,11 @@ import { answerFormat, SELECT_TX, template } from './common.js';
 
 type SGene = Gene & { select: Transcript };
 
-/** Neighbouring pairs (A before B) of unambiguous genes with a clean gap between them. */
+/**
+ * Neighbouring pairs (A before B) of unambiguous genes with a clean gap: no transcript of any
+ * other gene overlaps [A.start, B.end), which rules out genes in the gap and genes overlapping
+ * A or B (either would make "end of A" or "next gene" depend on the gene set used).
+ */
 function pairs(ctx: GenContext): [SGene, SGene][] {
   const byChrom = new Map<string, SGene[]>();
   for (const g of ctx.selectGenes()) {
@@ -17,27 +21,38 @@ function pairs(ctx: GenContext): [SGene, SGene][] {
     byChrom.get(g.chrom)!.push(g);
   }
   const out: [SGene, SGene][] = [];
-  const all = new Map<string, Gene[]>();
-  for (const g of ctx.asm.genes()) {
-    if (!all.has(g.chrom)) all.set(g.chrom, []);
-    all.get(g.chrom)!.push(g);
-  }
   for (const [chrom, list] of byChrom) {
     list.sort((x, y) => x.start - y.start);
-    const txs = ctx.transcriptsOn(chrom);
+    const txs = ctx.transcriptsOn(chrom); // sorted by txStart
+    const maxEnd: number[] = [];
+    txs.forEach((t, i) => (maxEnd[i] = Math.max(t.txEnd, i ? maxEnd[i - 1] : 0)));
+    const clean = (a: SGene, b: SGene) => {
+      // transcripts starting before B.end, scanned down while any of them could still reach A.start
+      let hi = upperBound(txs, b.end) - 1;
+      for (; hi >= 0 && maxEnd[hi] > a.start; hi--) {
+        const t = txs[hi];
+        if (t.txEnd > a.start && t.gene !== a.symbol && t.gene !== b.symbol) return false;
+      }
+      return true;
+    };
     for (let i = 0; i + 1 < list.length; i++) {
-      const a = list[i];
-      const b = list[i + 1];
-      if (a.end >= b.start) continue;
-      const gapTouched = txs.some((t) => t.gene !== a.symbol && t.gene !== b.symbol && t.txStart < b.start && t.txEnd > a.end);
-      const geneBetween = (all.get(chrom) ?? []).some((g) => g !== a && g !== b && g.start < b.start && g.end > a.end);
-      // a gene that starts inside A and extends past it would make "end of A" ambiguous
-      const overlapsA = txs.some((t) => t.gene !== a.symbol && t.txStart < a.end && t.txEnd > a.start);
-      const overlapsB = txs.some((t) => t.gene !== b.symbol && t.txStart < b.end && t.txEnd > b.start);
-      if (!gapTouched && !geneBetween && !overlapsA && !overlapsB) out.push([a, b]);
+      const [a, b] = [list[i], list[i + 1]];
+      if (a.end < b.start && clean(a, b)) out.push([a, b]);
     }
   }
   return out;
+}
+
+/** First index whose txStart >= x. */
+function upperBound(txs: Transcript[], x: number): number {
+  let lo = 0;
+  let hi = txs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (txs[mid].txStart < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 const FORMULA = 'i.e. start(B) - end(A) - 1 with 1-based inclusive coordinates (equivalently B.start - A.end in 0-based half-open UCSC coordinates)';
