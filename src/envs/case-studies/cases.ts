@@ -2,9 +2,11 @@
 // Case authors: add one import and one array entry per case.
 
 import type { CaseStudy } from './types.js';
+import { oncologyTxr1 } from './oncology-txr1/index.js';
 import { crisprLinc473 } from './crispr-linc473/index.js';
+import { cisMvmr } from './cis-mvmr/index.js';
 
-export const caseStudies: CaseStudy[] = [crisprLinc473];
+export const caseStudies: CaseStudy[] = [oncologyTxr1, crisprLinc473, cisMvmr];
 
 export function findCase(id: string, cases: readonly CaseStudy[] = caseStudies): CaseStudy | undefined {
   return cases.find((c) => c.id === id);

@@ -1,0 +1,61 @@
+// Shared facts of the TXR1/DLR1 model: the DLR1 star-allele table, the phenotype rule, the genomic
+// region, and the clinical outcome model used for both simulation and the oracle truth.
+
+import { expit } from '../framework/special.js';
+
+export const DLR1_ALLELES = [
+  { allele: '*1', freq: 0.42, value: 1, structural: 0 },
+  { allele: '*2', freq: 0.19, value: 0.5, structural: 0 },
+  { allele: '*3', freq: 0.13, value: 0, structural: 0 },
+  { allele: '*4', freq: 0.11, value: 0, structural: 0 },
+  { allele: '*5', freq: 0.15, value: 0, structural: 1 }, // whole-gene deletion in the TXR1/DLR1 region
+] as const;
+
+export type Phenotype = 'NM' | 'IM' | 'PM';
+
+/** Activity score → phenotype: ≥ 1.5 normal, 0.5–1 intermediate, 0 poor. */
+export function phenotypeOf(activity: number): Phenotype {
+  return activity >= 1.5 ? 'NM' : activity > 0 ? 'IM' : 'PM';
+}
+
+/** chr22 region (synthetic coordinates): TXR1 regulatory domain and the DLR1 *5 deletion. */
+export const REGION = {
+  chrom: 'chr22',
+  txr1DomainStart: 42_080_000,
+  txr1DomainEnd: 42_200_000,
+  dlr1Del5Bp1: 42_126_000,
+  dlr1Del5Bp2: 42_139_000,
+} as const;
+
+export interface ClinicalCovariates {
+  age: number;
+  ecog: number;
+  burden: number;
+  priorLines: number;
+  priorResistance: number;
+  lineage: 'A' | 'B' | 'C';
+  phenotype: Phenotype;
+}
+
+/** Week-16 benefit log-odds without treatment and without a toxicity stop. */
+export function benefitEta(c: ClinicalCovariates): number {
+  const lin = c.lineage === 'A' ? 0 : c.lineage === 'B' ? 0.3 : -0.3;
+  return 0.2 - 0.5 * (c.ecog === 1 ? 1 : 0) - 1.2 * (c.ecog === 2 ? 1 : 0) - 0.5 * Math.log(c.burden) - 1.2 * c.priorResistance - 0.2 * c.priorLines + lin;
+}
+
+/** 8-week treatment-limiting toxicity risk under TXR1i. */
+export function toxRiskTxr1i(c: ClinicalCovariates): number {
+  return expit(-2.0 + 0.4 * (c.ecog === 2 ? 1 : 0) + 0.9 * (c.phenotype === 'IM' ? 1 : 0) + 2.3 * (c.phenotype === 'PM' ? 1 : 0) + 0.02 * (c.age - 64));
+}
+
+export const TOX_RISK_OTHER = expit(-3.2);
+export const TOX_BENEFIT_PENALTY = 1.2;
+
+/** P(benefit) under a therapy, integrating over the toxicity stop. */
+export function benefitProb(c: ClinicalCovariates, txr1i: boolean, target: boolean, delta: number): number {
+  const eta = benefitEta(c) + (txr1i && target ? delta : 0);
+  const pt = txr1i ? toxRiskTxr1i(c) : TOX_RISK_OTHER;
+  return pt * expit(eta - TOX_BENEFIT_PENALTY) + (1 - pt) * expit(eta);
+}
+
+export const NCU_TOX_WEIGHT = 0.35;
