@@ -11,7 +11,7 @@
 // background load on a shared machine hits them alike, and the server process's CPU time per
 // call is reported too: unlike calls/s it hardly depends on what else the machine is doing.
 // Bounded: BENCH_SLICES slices of BENCH_SLICE_SECONDS per target and concurrency (default
-// 4 × 1 s) after a warm-up slice, and at most MAX_CALLS_PER_SLICE calls per slice.
+// 6 × 1 s) after a warm-up slice, and at most MAX_CALLS_PER_SLICE calls per slice.
 // BENCH_CONCURRENCY=1,64 picks the session counts; BENCH_PROFILE=<dir> profiles the server.
 
 import { fork, type ChildProcess } from 'node:child_process';
@@ -23,7 +23,7 @@ import { OrsClient, type OrsSession } from '../src/ors/client/index.js';
 import { SseParser } from '../src/ors/client/sse.js';
 
 const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 1);
-const SLICES = Number(process.env.BENCH_SLICES ?? 4);
+const SLICES = Number(process.env.BENCH_SLICES ?? 6);
 const MAX_CALLS_PER_SLICE = 200_000;
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,64,256').split(',').map(Number);
 
@@ -35,6 +35,8 @@ interface Tally {
   seconds: number;
   failures: number;
   serverCpuMicros: number;
+  /** calls/s and server CPU µs/call of each measured slice, for per-round ratios */
+  slices: Array<{ perSecond: number; cpuPerCall: number }>;
 }
 
 /** One request through a keep-alive agent; resolves with the whole body text. */
@@ -108,8 +110,10 @@ async function slice(concurrency: number, call: CallFn, tally: Tally | null, ser
   await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
   const cpu1 = await serverCpu();
   if (tally) {
-    tally.seconds += (last - start) / 1000;
+    const seconds = (last - start) / 1000;
+    tally.seconds += seconds;
     tally.serverCpuMicros += cpu1 - cpu0;
+    tally.slices.push({ perSecond: count / seconds, cpuPerCall: (cpu1 - cpu0) / Math.max(1, count) });
   }
 }
 
@@ -149,6 +153,7 @@ async function main(): Promise<void> {
   });
   const serverCpu = () => askCpu(child);
   const rows: Row[] = [];
+  const ratios: Ratio[] = [];
   try {
     const orsUrl = new URL(urls.orsUrl);
     const bareUrl = new URL(urls.bareUrl);
@@ -171,12 +176,13 @@ async function main(): Promise<void> {
           return out.ok && out.output.blocks[0].type === 'text' && out.output.blocks[0].text === `w${w}-${i}`;
         },
       };
-      const tallies = new Map<Target, Tally>(TARGETS.map((t) => [t, { latencies: [], seconds: 0, failures: 0, serverCpuMicros: 0 }]));
+      const tallies = new Map<Target, Tally>(TARGETS.map((t) => [t, { latencies: [], seconds: 0, failures: 0, serverCpuMicros: 0, slices: [] }]));
       for (const t of TARGETS) await slice(c, calls[t], null, serverCpu); // warm-up
       for (let r = 0; r < SLICES; r++) {
         for (const t of TARGETS) await slice(c, calls[t], tallies.get(t)!, serverCpu);
       }
       for (const t of TARGETS) rows.push(toRow(t, c, tallies.get(t)!));
+      ratios.push({ sessions: c, ...roundRatios(tallies.get('ORS /call (our server)')!, tallies.get('bare fastify SSE route')!) });
       orsAgent.destroy();
       bareAgent.destroy();
       await Promise.all(sessions.map((s) => s.close()));
@@ -185,7 +191,32 @@ async function main(): Promise<void> {
     child.send('stop');
     await new Promise((r) => child.once('exit', r));
   }
-  printTable(rows);
+  printTable(rows, ratios);
+}
+
+interface Ratio {
+  sessions: number;
+  /** median over rounds of bare calls/s ÷ ORS calls/s, and its range */
+  throughput: number[];
+  /** median over rounds of ORS server CPU per call ÷ bare */
+  cpu: number[];
+}
+
+/** Per-round overhead ratios (adjacent slices share the background load), summarised. */
+function roundRatios(ors: Tally, bare: Tally): Omit<Ratio, 'sessions'> {
+  const n = Math.min(ors.slices.length, bare.slices.length);
+  const throughput: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < n; i++) {
+    throughput.push(bare.slices[i].perSecond / ors.slices[i].perSecond);
+    cpu.push(ors.slices[i].cpuPerCall / bare.slices[i].cpuPerCall);
+  }
+  return { throughput: throughput.sort((a, b) => a - b), cpu: cpu.sort((a, b) => a - b) };
+}
+
+function median(sorted: number[]): number {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
 }
 
 function toRow(target: Target, sessions: number, t: Tally): Row {
@@ -204,7 +235,7 @@ function toRow(target: Target, sessions: number, t: Tally): Row {
   };
 }
 
-function printTable(rows: Row[]): void {
+function printTable(rows: Row[], ratios: Ratio[]): void {
   const cpu = os.cpus();
   console.log(`\nORS benchmark: ${cpu.length} CPU (${cpu[0]?.model.trim()}), Node ${process.version}, load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`${SLICES} interleaved slices of ${SLICE_SECONDS} s per row after a warm-up slice; trivial tool "echo"; servers in a child process, load generator here.\n`);
@@ -215,15 +246,11 @@ function printTable(rows: Row[]): void {
       `| ${r.target} | ${r.sessions} | ${r.calls} | ${Math.round(r.perSecond)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${Math.round(r.serverCpuMicrosPerCall)} | ${r.failures} |`,
     );
   }
-  console.log('\n| sessions | ORS overhead in calls/s (bare ÷ ORS) | ORS overhead in server CPU per call (ORS ÷ bare) |');
+  console.log('\nORS overhead against the bare route, median over rounds [min–max]:\n');
+  console.log('| sessions | calls/s (bare ÷ ORS) | server CPU per call (ORS ÷ bare) |');
   console.log('|---:|---:|---:|');
-  for (const c of CONCURRENCY) {
-    const ors = rows.find((r) => r.sessions === c && r.target === 'ORS /call (our server)');
-    const bare = rows.find((r) => r.sessions === c && r.target === 'bare fastify SSE route');
-    if (ors && bare) {
-      console.log(`| ${c} | ${(bare.perSecond / ors.perSecond).toFixed(2)}× | ${(ors.serverCpuMicrosPerCall / bare.serverCpuMicrosPerCall).toFixed(2)}× |`);
-    }
-  }
+  const fmt = (v: number[]) => `${median(v).toFixed(2)}× [${v[0].toFixed(2)}–${v[v.length - 1].toFixed(2)}]`;
+  for (const r of ratios) console.log(`| ${r.sessions} | ${fmt(r.throughput)} | ${fmt(r.cpu)} |`);
 }
 
 await main();
