@@ -2,6 +2,7 @@
 // shared by several environments (every environment has its own `oracle`).
 
 import { arithmeticSolver, arithmeticWrong } from './arithmetic.js';
+import { caseStudyAgents } from './case-studies-builtin.js';
 import { genomeQaAgents } from './genome-qa-builtin.js';
 import { defineScriptedAgent, type ScriptedAgent } from './types.js';
 
@@ -13,7 +14,7 @@ export const giveUp = defineScriptedAgent({
   async *plan() {},
 });
 
-const registry: ScriptedAgent[] = [arithmeticSolver, arithmeticWrong, ...genomeQaAgents, giveUp];
+const registry: ScriptedAgent[] = [arithmeticSolver, arithmeticWrong, ...genomeQaAgents, ...caseStudyAgents, giveUp];
 
 /** Adds agents (environment areas register theirs here). Names must be unique per env. */
 export function registerBuiltinAgents(agents: ScriptedAgent[]): void {

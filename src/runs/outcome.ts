@@ -2,10 +2,11 @@
 //
 // Convention with environments (documented in the README): the finishing tool output may
 // carry `metadata.verdict` — "correct", "incorrect", "malformed", "judged" or "ungraded" —
-// which wins; otherwise a finished episode is correct when its reward reaches the pass
-// threshold. `metadata.domain` (or the task spec's `domain`) groups tasks for per-domain
-// statistics, and `metadata.judge_usage` ({model, input_tokens, output_tokens}) reports an
-// LLM judge's tokens, counted apart from the agent's.
+// which wins; then a boolean `metadata.pass` (partial-credit tasks); otherwise a finished
+// episode is correct when its reward reaches the pass threshold. `metadata.domain` (or the
+// task spec's `domain`, or its `case`) groups tasks for per-domain statistics, and
+// `metadata.judge_usage` ({model, input_tokens, output_tokens}) reports an LLM judge's
+// tokens, counted apart from the agent's.
 
 import type { EpisodeResult } from '../agents/loop.js';
 import type { JsonObject } from '../ors/types.js';
@@ -34,12 +35,15 @@ export function classifyEpisode(r: EpisodeResult, passThreshold: number): Classi
   }
   if (verdict === 'correct') return { outcome: 'correct', reward: r.reward, detail: 'verdict correct' };
   if (verdict === 'incorrect' || verdict === 'malformed') return { outcome: 'wrong', reward: r.reward, detail: `verdict ${verdict}` };
+  // Partial-credit environments (case studies) say whether the task as a whole passed.
+  const pass = r.finalMetadata?.pass;
+  if (typeof pass === 'boolean') return { outcome: pass ? 'correct' : 'wrong', reward: r.reward, detail: `pass ${pass}` };
   const ok = r.reward >= passThreshold;
   return { outcome: ok ? 'correct' : 'wrong', reward: r.reward, detail: `reward ${r.reward} ${ok ? '>=' : '<'} ${passThreshold}` };
 }
 
 export function domainOf(task: JsonObject, metadata: JsonObject | null): string | null {
-  const d = metadata?.domain ?? task.domain;
+  const d = metadata?.domain ?? task.domain ?? task.case;
   return typeof d === 'string' && d.length > 0 ? d : null;
 }
 
