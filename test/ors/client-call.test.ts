@@ -53,13 +53,13 @@ test('ok:false is returned, an error event throws OrsToolFault', async () => {
     startSse(res);
     const name = (JSON.parse(body) as { name: string }).name;
     if (name === 'nope') res.end(sseEvent('task_id', TASK) + sseResult({ ok: false, error: "'nope' is not a valid tool" }));
-    else res.end(sseEvent('task_id', TASK) + sseEvent('error', 'ValueError: disk on fire'));
+    else res.end(sseEvent('task_id', TASK) + sseEvent('error', 'ValueError: disk on fire\n  at line 2'));
   });
   assert.deepEqual(await session.call('nope', {}), { ok: false, error: "'nope' is not a valid tool" });
   await assert.rejects(session.call('boom', {}), (err: unknown) => {
     assert.ok(err instanceof OrsToolFault);
     assert.equal(err.taskId, TASK);
-    assert.match(err.message, /disk on fire/);
+    assert.match(err.message, /disk on fire\n {2}at line 2$/, 'multi-line error data joins with a newline');
     return true;
   });
 });
