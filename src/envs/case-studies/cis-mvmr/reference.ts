@@ -151,7 +151,21 @@ export function unitSd(files: Files, protein: string, gwasUnit: string, opts: { 
   return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
 }
 
+const loadCache = new WeakMap<Files, Map<string, MvmrData>>();
+
+/** Parsed and aligned files (cached per files object, so naive analyses do not re-parse). */
 export function loadMvmr(files: Files, opts: AlignOptions = { harmonise: true, palindromeMaf: 0.42 }): MvmrData {
+  const key = JSON.stringify(opts);
+  let perFiles = loadCache.get(files);
+  if (!perFiles) loadCache.set(files, (perFiles = new Map()));
+  const hit = perFiles.get(key);
+  if (hit) return hit;
+  const d = parseMvmr(files, opts);
+  perFiles.set(key, d);
+  return d;
+}
+
+function parseMvmr(files: Files, opts: AlignOptions): MvmrData {
   const panel = loadPanel(files);
   const a = (p: string) => alignFile(files, p, panel, opts);
   const screenA = a('prota_screening.tsv.gz');
@@ -234,26 +248,49 @@ export interface MvmrOptions {
 }
 
 /** Joint cis-MVMR estimate (per SD of log10 concentration when convertUnits). */
-export function mvmr(d: MvmrData, opts: MvmrOptions): { thetaA: number; thetaB: number; instruments: number[]; pleiotropicSnp: number | null } {
+interface PerUnitFit {
+  coefA: number;
+  coefB: number;
+  instruments: number[];
+  pleiotropicSnp: number | null;
+}
+
+// Fits per data object and options: naive analyses that only change the unit conversion reuse them.
+const fitCache = new WeakMap<MvmrData, Map<string, PerUnitFit>>();
+
+function fitPerUnit(d: MvmrData, replicationBetas: boolean, pleiotropyScan: boolean): PerUnitFit {
+  const key = `${replicationBetas}|${pleiotropyScan}`;
+  let perData = fitCache.get(d);
+  if (!perData) fitCache.set(d, (perData = new Map()));
+  const hit = perData.get(key);
+  if (hit) return hit;
   const J = selectInstruments(d, { zMin: 5, r2Max: 0.3 });
   if (J.length < 3) throw new Error(`only ${J.length} instruments after clumping`);
-  const [ea, eb] = opts.replicationBetas ? [d.repA, d.repB] : [d.screenA, d.screenB];
+  const [ea, eb] = replicationBetas ? [d.repA, d.repB] : [d.screenA, d.screenB];
   const X = J.map((j) => [ea.beta[j], eb.beta[j]]);
   const y = J.map((j) => d.outcome.beta[j]);
   const se = J.map((j) => d.outcome.se[j]);
   const RJ = J.map((a) => J.map((b) => d.panel.R[a][b]));
   let fit = gls(X, y, se, RJ, 1e-3);
   let pleio: number | null = null;
-  if (opts.pleiotropyScan) {
+  if (pleiotropyScan) {
     pleio = scanPleiotropy(d, J, X, y, se, RJ);
     if (pleio !== null) {
       const sdG = d.panel.altFreq.map((f) => Math.sqrt(2 * f * (1 - f)));
       fit = gls(J.map((j, i) => [...X[i], d.panel.R[j][pleio!] / sdG[j]]), y, se, RJ, 1e-3);
     }
   }
+  const out = { coefA: fit.coef[0], coefB: fit.coef[1], instruments: J, pleiotropicSnp: pleio };
+  perData.set(key, out);
+  return out;
+}
+
+/** Joint cis-MVMR estimate (per SD of log10 concentration when convertUnits). */
+export function mvmr(d: MvmrData, opts: MvmrOptions): { thetaA: number; thetaB: number; instruments: number[]; pleiotropicSnp: number | null } {
+  const f = fitPerUnit(d, opts.replicationBetas, opts.pleiotropyScan);
   const sA = opts.convertUnits ? d.sdUnitA : 1;
   const sB = opts.convertUnits ? d.sdUnitB : 1;
-  return { thetaA: fit.coef[0] * sA, thetaB: fit.coef[1] * sB, instruments: J, pleiotropicSnp: pleio };
+  return { thetaA: f.coefA * sA, thetaB: f.coefB * sB, instruments: f.instruments, pleiotropicSnp: f.pleiotropicSnp };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Naive analyses for case 1, each falling into named traps of the design.
 
 import type { Answer, CaseStudy } from '../types.js';
-import { loadTxr, targetPopulation, toAnswer, type RegistryRow } from './reference.js';
+import { aipw, loadTxr, targetPopulation, toAnswer, type RegistryRow } from './reference.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
@@ -27,13 +27,19 @@ function nonResponderImputation(files: Files): Answer {
   return toAnswer(crude(targetPopulation(loadTxr(files)), true));
 }
 
-/** Traps: right target group, but complete-case unadjusted comparison and crude toxicity among the treated. */
-function crudeInTargets(files: Files): Answer {
-  return toAnswer(crude(targetPopulation(loadTxr(files)), false));
+/**
+ * Traps: target called from the SV evidence alone — samples after time zero count, germline DLR1*5
+ * deletions are not removed, no expression confirmation — then analysed properly (AIPW).
+ * (A crude complete-case comparison in the right targets was tried first: it missed the calibrated
+ * tolerance on only 13/40 seeds, so it is not a usable naive check.)
+ */
+function svOnlyTargetCall(files: Files): Answer {
+  const d = loadTxr(files, { baselineOnly: false, sampleQc: true, germlineFilter: false, expressionConfirm: false });
+  return toAnswer(aipw(targetPopulation(d)));
 }
 
 export const naiveTxr: CaseStudy['naive'] = [
   { name: 'any_sv_complete_case', trap: 'target from any TXR1 SV call (no QC, timing, germline or expression filter); complete cases; unadjusted', analyse: anySvCompleteCase },
   { name: 'nonresponder_imputation', trap: 'unassessed week-16 visits counted as no benefit (toxicity-driven missingness), unadjusted', analyse: nonResponderImputation },
-  { name: 'crude_in_targets', trap: 'confounding by indication ignored; toxicity among treated not standardised for DLR1 phenotype', analyse: crudeInTargets },
+  { name: 'sv_only_target_call', trap: 'target from SV calls alone: post-time-zero samples, germline DLR1*5 deletions and unconfirmed passenger SVs included', analyse: svOnlyTargetCall },
 ];

@@ -61,7 +61,21 @@ export interface TargetOptions {
 
 export const REFERENCE_TARGETING: TargetOptions = { baselineOnly: true, sampleQc: true, germlineFilter: true, expressionConfirm: true };
 
+// Parsed evidence per files object, so naive analyses on the same instance do not re-parse it.
+const loadCache = new WeakMap<Files, Map<string, TxrData>>();
+
 export function loadTxr(files: Files, opts: TargetOptions = REFERENCE_TARGETING): TxrData {
+  const key = JSON.stringify(opts);
+  let perFiles = loadCache.get(files);
+  if (!perFiles) loadCache.set(files, (perFiles = new Map()));
+  const hit = perFiles.get(key);
+  if (hit) return hit;
+  const d = parseTxr(files, opts);
+  perFiles.set(key, d);
+  return d;
+}
+
+function parseTxr(files: Files, opts: TargetOptions): TxrData {
   const alleleValue = new Map(records(files, 'dlr1_allele_table.tsv.gz').map((r) => [r.allele, Number(r.function_value)]));
   const pgx = new Map(records(files, 'germline_pgx.tsv.gz').map((r) => [r.patient_id, r]));
   const registry: RegistryRow[] = records(files, 'registry.tsv.gz').map((r) => {
