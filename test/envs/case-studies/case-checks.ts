@@ -4,38 +4,49 @@
 
 import assert from 'node:assert/strict';
 import { Value } from '@sinclair/typebox/value';
-import { generate, filesMap } from '../../../src/envs/case-studies/framework/generate.js';
+import { DEFAULT_MAX_ATTEMPTS, filesMap, simulateInstance } from '../../../src/envs/case-studies/framework/generate.js';
 import { isGzip, gunzip } from '../../../src/envs/case-studies/framework/gzip.js';
 import { unzipSync } from 'fflate';
 import type { CaseStudy, Truth } from '../../../src/envs/case-studies/types.js';
 
 const within = (x: number, [lo, hi]: [number, number]) => Number.isFinite(x) && x >= lo && x <= hi;
 
-/** Served instance of a seed: checks the serving rule explicitly on the accepted sub-seed. */
-export async function checkServed(cs: CaseStudy, seed: number): Promise<void> {
-  const inst = await generate(cs, seed);
-  const files = filesMap(inst);
-  const ref = await cs.reference(files);
-  for (const [k, b] of Object.entries(inst.bounds)) assert.ok(within(ref[k], b), `${cs.id} seed ${seed}: reference ${k}=${ref[k]} outside [${b}] (truth ${inst.truth[k]})`);
-  for (const n of cs.naive) {
-    const a = await n.analyse(files);
-    const missed = Object.entries(inst.bounds).filter(([k, b]) => !within(a[k], b)).map(([k]) => k);
-    assert.ok(missed.length > 0, `${cs.id} seed ${seed}: naive ${n.name} passes every field`);
+/**
+ * Served instance of a seed: the first sub-seed where the reference passes every field and every
+ * naive analysis misses at least one (the framework's serving rule, evaluated here once per sub-seed
+ * with our own assertions). Fails if no sub-seed within the framework's attempt budget qualifies.
+ */
+export async function checkServed(cs: CaseStudy, seed: number): Promise<number> {
+  const problems: string[] = [];
+  for (let subSeed = 0; subSeed < DEFAULT_MAX_ATTEMPTS; subSeed++) {
+    const inst = simulateInstance(cs, seed, subSeed);
+    const files = filesMap(inst);
+    const ref = await cs.reference(files);
+    assert.equal(Object.keys(ref).sort().join(','), Object.keys(cs.answerSchema.properties).sort().join(','));
+    assert.ok(Value.Check(cs.answerSchema, ref), `${cs.id}: reference answer does not match its schema`);
+    const refMiss = Object.entries(inst.bounds).filter(([k, b]) => !within(ref[k], b)).map(([k]) => `${k}=${ref[k]} (truth ${inst.truth[k]})`);
+    const lucky: string[] = [];
+    for (const n of cs.naive) {
+      const a = await n.analyse(files);
+      if (Object.entries(inst.bounds).every(([k, b]) => within(a[k], b))) lucky.push(n.name);
+    }
+    if (refMiss.length === 0 && lucky.length === 0) return subSeed;
+    problems.push(`sub-seed ${subSeed}: ${refMiss.length ? `reference misses ${refMiss.join(', ')}` : `naive passes: ${lucky.join(', ')}`}`);
   }
-  assert.equal(Object.keys(ref).sort().join(','), Object.keys(cs.answerSchema.properties).sort().join(','));
-  assert.ok(Value.Check(cs.answerSchema, ref), `${cs.id}: reference answer does not match its schema`);
+  assert.fail(`${cs.id} seed ${seed}: no servable sub-seed:\n${problems.join('\n')}`);
 }
 
 /** Same (seed, subSeed) → identical bytes and truth; different seeds → different files. */
-export function checkReproducible(cs: CaseStudy, seed: number): void {
+export function checkReproducible(cs: CaseStudy, seed: number, constantPaths: string[] = []): void {
   const a = cs.simulate(seed, 0);
   const b = cs.simulate(seed, 0);
   const c = cs.simulate(seed + 1, 0);
   assert.deepEqual(a.files.map((f) => f.path), b.files.map((f) => f.path));
   a.files.forEach((f, i) => assert.ok(Buffer.from(f.data).equals(Buffer.from(b.files[i].data)), `${cs.id}: ${f.path} differs between runs`));
   assert.deepEqual(a.truth, b.truth);
-  const differs = a.files.filter((f, i) => !Buffer.from(f.data).equals(Buffer.from(c.files[i].data)));
-  assert.equal(differs.length, a.files.length, `${cs.id}: some files identical across seeds`);
+  // Reference tables (e.g. a star-allele definition table) are the same for every seed by design.
+  const same = a.files.filter((f, i) => Buffer.from(f.data).equals(Buffer.from(c.files[i].data))).map((f) => f.path);
+  assert.deepEqual(same, constantPaths, `${cs.id}: files identical across seeds`);
 }
 
 /** Every readable form of a file: decompressed text, zip members, raw bytes. */

@@ -10,9 +10,10 @@ import { CASE_ID, simulateMvmr } from './simulator.js';
 
 /**
  * Tolerances: max(floor 0.06, 3 × RMSE_ref) from the calibration sweep
- * `npm run bench:cases-1-3 -- cis-mvmr 100` (table in docs/case-studies-1-3-calibration.md).
+ * `node --import tsx bench/case-studies-1-3.calibrate.ts cis-mvmr 50`: RMSE θA 0.0318, θB 0.0521
+ * (θB's RMSE is driven by a few seeds with few instruments; table in docs/case-studies-1-3-calibration.md).
  */
-export const MVMR_TOLERANCE = { theta_PROTA: 0.09, theta_PROTB: 0.13 } as const;
+export const MVMR_TOLERANCE = { theta_PROTA: 0.095, theta_PROTB: 0.156 } as const;
 
 export function mvmrBounds(truth: Truth): Bounds {
   const t = MVMR_TOLERANCE;
