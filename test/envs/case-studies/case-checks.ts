@@ -86,3 +86,15 @@ export function checkSchema(cs: CaseStudy, good: Record<string, number>): void {
   }
   assert.ok(!Value.Check(schema, { ...good, extra: 1 }), 'extra key accepted');
 }
+
+/** Rubric: unique ids, 1–3 point weights, one 3-point framing item, regex pre-checks that compile. */
+export function checkRubric(cs: CaseStudy): void {
+  const ids = cs.rubric.map((r) => r.id);
+  assert.equal(new Set(ids).size, ids.length, 'duplicate rubric ids');
+  assert.ok(cs.rubric.length >= 6, 'fewer than 6 rubric items');
+  assert.equal(cs.rubric.filter((r) => r.weight === 3).length, 1, 'expected exactly one 3-point framing item');
+  for (const r of cs.rubric) {
+    assert.ok(r.weight >= 1 && r.weight <= 3, `${r.id}: weight ${r.weight}`);
+    for (const p of r.patterns ?? []) assert.doesNotThrow(() => new RegExp(p, 'i'), `${r.id}: bad pattern ${p}`);
+  }
+}

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cisMvmr } from '../../../src/envs/case-studies/cis-mvmr/index.js';
-import { checkReproducible, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
 
 const SEEDS = [0, 1, 2, 3, 4];
 
@@ -28,4 +28,8 @@ test('cis-mvmr: answer schema is strict about keys and types', () => {
   const inst = cisMvmr.simulate(0, 0);
   checkSchema(cisMvmr, { ...inst.truth });
   assert.equal(cisMvmr.prompt({ ...inst, bounds: cisMvmr.bounds(inst.truth) }).includes('{"answer"'), true);
+});
+
+test('cis-mvmr: rubric items are well formed', () => {
+  checkRubric(cisMvmr);
 });

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crisprLinc473 } from '../../../src/envs/case-studies/crispr-linc473/index.js';
-import { checkReproducible, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
 
 const SEEDS = [0, 1, 2, 3, 4];
 
@@ -28,4 +28,8 @@ test('crispr-linc473: answer schema is strict about keys and types', () => {
   const inst = crisprLinc473.simulate(0, 0);
   checkSchema(crisprLinc473, { ...inst.truth });
   assert.equal(crisprLinc473.prompt({ ...inst, bounds: crisprLinc473.bounds(inst.truth) }).includes('{"answer"'), true);
+});
+
+test('crispr-linc473: rubric items are well formed', () => {
+  checkRubric(crisprLinc473);
 });

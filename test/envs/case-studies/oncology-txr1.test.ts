@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { oncologyTxr1 } from '../../../src/envs/case-studies/oncology-txr1/index.js';
-import { checkReproducible, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
 
 const SEEDS = [0, 1, 2, 3, 4];
 
@@ -28,4 +28,8 @@ test('oncology-txr1: answer schema is strict about keys and types', () => {
   const inst = oncologyTxr1.simulate(0, 0);
   checkSchema(oncologyTxr1, { ...inst.truth });
   assert.equal(oncologyTxr1.prompt({ ...inst, bounds: oncologyTxr1.bounds(inst.truth) }).includes('{"answer"'), true);
+});
+
+test('oncology-txr1: rubric items are well formed', () => {
+  checkRubric(oncologyTxr1);
 });
