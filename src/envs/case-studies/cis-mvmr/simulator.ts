@@ -170,13 +170,13 @@ export function simulateMvmr(seed: number, subSeed: number): MvmrSimulation {
   const freq = popLd.freq; // population alt frequency
   const sdG = freq.map((f) => Math.sqrt(2 * f * (1 - f)));
 
-  // Effects: causal variants among common, non-ambiguous SNPs, at least 6 SNPs apart.
+  // Effects: causal variants among common, non-ambiguous SNPs, at least 15 SNPs (150 kb) apart, so the clumped instruments keep each signal.
   const er = root.split('effects');
   const eligible = [...Array(J).keys()].filter((j) => j > 5 && j < J - 5 && !isPalindromic(alt[j], ref[j]) && Math.min(freq[j], 1 - freq[j]) > 0.1);
   const causal: number[] = [];
   while (causal.length < 6) {
     const c = er.pick(eligible);
-    if (causal.every((x) => Math.abs(x - c) >= 6)) causal.push(c);
+    if (causal.every((x) => Math.abs(x - c) >= 15)) causal.push(c);
   }
   const causalA = causal.slice(0, 4);
   const causalB = [causal[0], causal[1], causal[4], causal[5]];
