@@ -161,8 +161,8 @@ for (const cs of cases) {
     parts.push(`## ${cs.id}`, '', `Sweep failed: ${err instanceof CalibrationError ? err.message : (err as Error).stack}`, '');
   }
   process.stderr.write(`${cs.id}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  // Written after every case, so a long sweep that is stopped still leaves the finished cases.
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, parts.join('\n'));
 }
-const report = parts.join('\n');
-mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT, report);
-console.log(report);
+console.log(parts.join('\n'));
