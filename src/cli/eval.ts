@@ -1,6 +1,7 @@
 // `genegym eval` and `genegym runs list|show|resume|compare|export`.
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { integer } from './args.js';
 import { writeFileSync } from 'node:fs';
 import { genegymHome } from '../genome/home.js';
 import { loadPriceTable } from '../models/index.js';
@@ -23,15 +24,6 @@ export interface CliIO {
 }
 
 let io: CliIO = { out: process.stdout, err: process.stderr };
-
-function integer(name: string, min: number) {
-  return (raw: string): number => {
-    if (!/^-?\d+$/.test(raw.trim())) throw new InvalidArgumentError(`${name} must be an integer (got ${JSON.stringify(raw)})`);
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be at least ${min} (got ${raw})`);
-    return n;
-  };
-}
 
 function positiveNumber(name: string) {
   return (raw: string): number => {

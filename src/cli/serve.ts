@@ -2,21 +2,13 @@
 // looking at what they contain.
 
 import { InvalidArgumentError, type Command } from 'commander';
+import { integer } from './args.js';
 import type { Environment } from '../ors/environment.js';
 import { buildServer } from '../ors/server/index.js';
 import { countTasks, taskRange } from '../ors/server/tasks.js';
 import { HttpError } from '../ors/server/errors.js';
 import { environments, findEnvironment } from '../envs/registry.js';
 import type { EnvOptions } from '../envs/registry-types.js';
-
-function integer(name: string, min: number) {
-  return (raw: string): number => {
-    if (!/^-?\d+$/.test(raw.trim())) throw new InvalidArgumentError(`${name} must be an integer (got ${JSON.stringify(raw)})`);
-    const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be at least ${min} (got ${raw})`);
-    return n;
-  };
-}
 
 function positiveSeconds(name: string) {
   return (raw: string): number => {
