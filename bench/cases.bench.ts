@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { caseStudies } from '../src/envs/case-studies/cases.js';
 import { CalibrationError, DEFAULT_MAX_ATTEMPTS, filesMap, simulateInstance, validateInstance } from '../src/envs/case-studies/framework/generate.js';
 import type { CaseStudy } from '../src/envs/case-studies/types.js';
+import { schemaFields } from '../src/grading/json-answer.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -47,7 +48,8 @@ const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '�
 
 async function sweep(cs: CaseStudy): Promise<string> {
   const keys = Object.keys(cs.answerSchema.properties);
-  const isInt = (k: string) => (cs.answerSchema.properties[k] as unknown as { type: string }).type === 'integer';
+  const kinds = new Map(schemaFields(cs.answerSchema).map((f) => [f.key, f.kind]));
+  const isInt = (k: string) => kinds.get(k) !== 'number'; // integer codes and labels (graded as their index) are exact
   const fields = new Map<string, FieldStats>(keys.map((k) => [k, { errs: [], refPass: 0, halfWidths: [], isInt: isInt(k) }]));
   const naiveMiss = new Map<string, Map<string, number>>(cs.naive.map((n) => [n.name, new Map(keys.map((k) => [k, 0]))]));
   const naiveErr = new Map<string, Map<string, number[]>>(cs.naive.map((n) => [n.name, new Map(keys.map((k) => [k, []]))]));
@@ -117,7 +119,7 @@ async function sweep(cs: CaseStudy): Promise<string> {
     const r = rmse(st.errs);
     const hw = quantile(st.halfWidths, 0.5);
     const flag = !st.isInt && hw < 3 * r ? ' ⚠ narrower than 3×RMSE' : '';
-    L.push(`| ${k} | ${st.isInt ? 'int' : 'float'} | ${fmt(r)} | ${fmt(mean(st.errs))} | ${fmt(Math.max(...st.errs.map(Math.abs)))} | ${fmt(3 * r)} | ${fmt(hw)}${flag} | ${pct(st.refPass, SEEDS)} |`);
+    L.push(`| ${k} | ${kinds.get(k) === 'number' ? 'float' : kinds.get(k) === 'label' ? 'label (code)' : 'int'} | ${fmt(r)} | ${fmt(mean(st.errs))} | ${fmt(Math.max(...st.errs.map(Math.abs)))} | ${fmt(3 * r)} | ${fmt(hw)}${flag} | ${pct(st.refPass, SEEDS)} |`);
   }
   L.push('', '| naive analysis | trap | ' + keys.map((k) => `misses ${k} (RMSE)`).join(' | ') + ' | fails ≥ 1 field | threw |');
   L.push('|---|---|' + keys.map(() => '---|').join('') + '---|---|');

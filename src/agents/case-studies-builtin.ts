@@ -6,6 +6,7 @@
 
 import { generate, filesMap } from '../envs/case-studies/framework/generate.js';
 import { findCase } from '../envs/case-studies/cases.js';
+import { answerToWire } from '../grading/json-answer.js';
 import type { Analysis, CaseStudy } from '../envs/case-studies/types.js';
 import { defineCallbackAgent, type AgentContext, type ScriptedAgent } from './types.js';
 
@@ -27,7 +28,7 @@ function analysisAgent(name: string, description: string, pick: (cs: CaseStudy) 
       const instance = await generate(cs, seed);
       const { analyse, reasoning } = pick(cs);
       const answer = await analyse(filesMap(instance));
-      await call('submit_answer', { response: JSON.stringify({ answer, reasoning }) });
+      await call('submit_answer', { response: JSON.stringify({ answer: answerToWire(cs.answerSchema, answer), reasoning }) });
     },
   });
 }

@@ -1,20 +1,59 @@
 // Strict parsing of a case-study answer: the agent must return exactly one JSON object
 // `{"answer": {...}, "reasoning": "..."}` with every schema key, integers where the schema
-// says integer, and finite numbers. A lenient repair parse (code fences, surrounding prose,
+// says integer, finite numbers, and one of the allowed labels for a label field. A lenient repair parse (code fences, surrounding prose,
 // string numbers, NaN) runs only when the strict one fails; using it is a format penalty.
 // Per-field problems leave that field null (an abstention) instead of failing the whole answer.
 
-import type { TObject } from '@sinclair/typebox';
+import { Type, type TLiteral, type TObject, type TUnion } from '@sinclair/typebox';
 
-export type FieldKind = 'integer' | 'number';
+export type FieldKind = 'integer' | 'number' | 'label';
 
-/** Keys and integer/float typing of an answer schema, in schema order. */
-export function schemaFields(schema: TObject): { key: string; kind: FieldKind }[] {
+/** One answer field: integer/float, or a label from a fixed list (graded as its 0-based index). */
+export interface AnswerField {
+  key: string;
+  kind: FieldKind;
+  /** allowed labels of a 'label' field, in code order */
+  labels?: string[];
+}
+
+/**
+ * A categorical answer field (e.g. "F1".."F8"): the agent writes one of the labels as a JSON
+ * string; grading, truth and bounds use its 0-based index in `labels`, so the numeric grading
+ * path is unchanged.
+ */
+export function labelField(labels: readonly string[], description: string): TUnion<TLiteral<string>[]> {
+  if (labels.length < 2 || new Set(labels).size !== labels.length) throw new Error('a label field needs at least two distinct labels');
+  return Type.Union(labels.map((l) => Type.Literal(l)), { description });
+}
+
+/** The labels of a schema property built by labelField, else undefined. */
+export function fieldLabels(prop: unknown): string[] | undefined {
+  const anyOf = (prop as { anyOf?: { const?: unknown }[] }).anyOf;
+  if (!Array.isArray(anyOf) || anyOf.length === 0 || !anyOf.every((m) => typeof m.const === 'string')) return undefined;
+  return anyOf.map((m) => m.const as string);
+}
+
+/** Keys and integer/float/label typing of an answer schema, in schema order. */
+export function schemaFields(schema: TObject): AnswerField[] {
   return Object.entries(schema.properties).map(([key, s]) => {
+    const labels = fieldLabels(s);
+    if (labels) return { key, kind: 'label' as const, labels };
     const type = (s as { type?: string }).type;
-    if (type !== 'integer' && type !== 'number') throw new Error(`answer schema field ${key} must be integer or number, got ${type}`);
+    if (type !== 'integer' && type !== 'number') throw new Error(`answer schema field ${key} must be integer, number or a label list, got ${type}`);
     return { key, kind: type };
   });
+}
+
+/** Internal numeric answer (label fields as codes) → the JSON answer object an agent would write. */
+export function answerToWire(schema: TObject, answer: Record<string, number>): Record<string, number | string> {
+  const out: Record<string, number | string> = { ...answer };
+  for (const f of schemaFields(schema)) {
+    if (f.kind !== 'label' || !(f.key in answer)) continue;
+    const label = f.labels![answer[f.key]];
+    if (label === undefined) throw new RangeError(`${f.key}: code ${answer[f.key]} is not one of 0..${f.labels!.length - 1}`);
+    out[f.key] = label;
+  }
+  return out;
 }
 
 export interface ParsedAnswer {
@@ -45,7 +84,7 @@ function nullValues(fields: { key: string }[]): Record<string, number | null> {
   return Object.fromEntries(fields.map((f) => [f.key, null]));
 }
 
-function strictParse(text: string, fields: { key: string; kind: FieldKind }[]): ParsedAnswer {
+function strictParse(text: string, fields: AnswerField[]): ParsedAnswer {
   const out: ParsedAnswer = { status: 'strict', values: nullValues(fields), reasoning: null, formatErrors: [], fieldErrors: {} };
   let obj: unknown;
   try {
@@ -76,6 +115,12 @@ function strictParse(text: string, fields: { key: string; kind: FieldKind }[]): 
     if (!(f.key in answer)) {
       out.formatErrors.push(`missing key ${f.key}`);
       out.fieldErrors[f.key] = 'missing';
+    } else if (f.kind === 'label') {
+      const code = typeof v === 'string' ? f.labels!.indexOf(v) : -1;
+      if (code < 0) {
+        out.formatErrors.push(`${f.key} must be one of ${f.labels!.map((l) => JSON.stringify(l)).join(', ')}`);
+        out.fieldErrors[f.key] = `not an allowed label (${JSON.stringify(v)?.slice(0, 40)})`;
+      } else out.values[f.key] = code;
     } else if (typeof v !== 'number') {
       out.formatErrors.push(`${f.key} must be a JSON number, got ${v === null ? 'null' : typeof v}`);
       out.fieldErrors[f.key] = `not a number (${JSON.stringify(v)?.slice(0, 40)})`;
@@ -102,7 +147,7 @@ function answerObjectText(raw: string): string {
   return m ? m[0] : raw;
 }
 
-function repairParse(text: string, fields: { key: string; kind: FieldKind }[]): Omit<ParsedAnswer, 'status' | 'formatErrors'> | null {
+function repairParse(text: string, fields: AnswerField[]): Omit<ParsedAnswer, 'status' | 'formatErrors'> | null {
   const candidates = jsonObjectsIn(stripFences(text))
     .map((c) => ({ raw: c, obj: lenientJson(c) }))
     .filter((c): c is { raw: string; obj: Record<string, unknown> } => isPlainObject(c.obj));
@@ -126,6 +171,14 @@ function repairParse(text: string, fields: { key: string; kind: FieldKind }[]): 
     let v = answer[f.key];
     if (!(f.key in answer)) {
       fieldErrors[f.key] = 'missing';
+      continue;
+    }
+    if (f.kind === 'label') {
+      // repair tolerates case and surrounding blanks ("f3 " → "F3"), nothing looser
+      const text = typeof v === 'string' ? v.trim().toLowerCase() : null;
+      const code = text === null ? -1 : f.labels!.findIndex((l) => l.toLowerCase() === text);
+      if (code < 0) fieldErrors[f.key] = `not an allowed label (${JSON.stringify(v)?.slice(0, 40)})`;
+      else values[f.key] = code;
       continue;
     }
     if (typeof v === 'string' && NUMBER_TEXT.test(v.trim())) v = Number(v.trim());

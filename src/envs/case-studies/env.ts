@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import { readFile, stat } from 'node:fs/promises';
 import { defineEnvironment, defineTool, type Environment, ToolError, UnknownSplitError } from '../../ors/environment.js';
 import { type JsonObject, toolOutput } from '../../ors/types.js';
-import { parseAnswer } from '../../grading/json-answer.js';
+import { parseAnswer, schemaFields } from '../../grading/json-answer.js';
 import type { JudgeConfig } from '../../grading/judge.js';
 import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore } from '../../grading/rubric.js';
 import { gradeCase } from '../../grading/tolerance.js';
@@ -46,13 +46,14 @@ export const DEFAULT_PER_CASE: Record<CaseSplit, number> = { train: 10_000, test
 
 /** The agent-facing answer contract appended to every prompt. */
 export function answerContract(cs: CaseStudy): string {
-  const keys = Object.entries(cs.answerSchema.properties).map(([k, s]) => `"${k}": <${(s as unknown as { type: string }).type === 'integer' ? 'int' : 'float'}>`);
+  const keys = schemaFields(cs.answerSchema).map((f) => `"${f.key}": ${f.kind === 'label' ? f.labels!.map((l) => JSON.stringify(l)).join(' | ') : `<${f.kind === 'integer' ? 'int' : 'float'}>`}`);
   return [
     'How to work: your files are in /workspace (the working directory of run_python and run_bash). list_files and',
     'read_file show them (read_file decompresses .gz and pages through long files); run_python and run_bash execute',
     'code in an offline sandbox with python3, numpy, scipy, pandas and statsmodels. There is no network.',
     'When you are done, call submit_answer once with `response` set to exactly one JSON object — no markdown fences,',
-    'no text before or after it, no key omitted, integers where an int is asked, finite numbers:',
+    'no text before or after it, no key omitted, integers where an int is asked, finite numbers, and one of the',
+    'listed strings where alternatives are shown:',
     `{"answer": {${keys.join(', ')}}, "reasoning": "<method and QC>"}`,
   ].join('\n');
 }

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_ATTEMPTS, filesMap, simulateInstance } from '../../../src/e
 import { isGzip, gunzip } from '../../../src/envs/case-studies/framework/gzip.js';
 import { unzipSync } from 'fflate';
 import type { CaseStudy, Truth } from '../../../src/envs/case-studies/types.js';
+import { answerToWire, fieldLabels } from '../../../src/grading/json-answer.js';
 
 const within = (x: number, [lo, hi]: [number, number]) => Number.isFinite(x) && x >= lo && x <= hi;
 
@@ -23,7 +24,7 @@ export async function checkServed(cs: CaseStudy, seed: number): Promise<number> 
     const files = filesMap(inst);
     const ref = await cs.reference(files);
     assert.equal(Object.keys(ref).sort().join(','), Object.keys(cs.answerSchema.properties).sort().join(','));
-    assert.ok(Value.Check(cs.answerSchema, ref), `${cs.id}: reference answer does not match its schema`);
+    assert.ok(Value.Check(cs.answerSchema, answerToWire(cs.answerSchema, ref)), `${cs.id}: reference answer does not match its schema`);
     const refMiss = Object.entries(inst.bounds).filter(([k, b]) => !within(ref[k], b)).map(([k]) => `${k}=${ref[k]} (truth ${inst.truth[k]})`);
     const lucky: string[] = [];
     for (const n of cs.naive) {
@@ -74,12 +75,17 @@ export function checkTruthHidden(cs: CaseStudy, files: { path: string; data: Uin
 }
 
 /** The schema rejects wrong types, missing and extra keys, and accepts a well-typed answer. */
-export function checkSchema(cs: CaseStudy, good: Record<string, number>): void {
+export function checkSchema(cs: CaseStudy, goodCodes: Record<string, number>): void {
   const schema = cs.answerSchema;
+  // label fields are written as their label (code → label), everything else as numbers
+  const good = answerToWire(schema, goodCodes);
   assert.ok(Value.Check(schema, good), 'well-typed answer rejected');
   const keys = Object.keys(schema.properties);
   for (const k of keys) {
-    assert.ok(!Value.Check(schema, { ...good, [k]: String(good[k]) }), `${k} as a string accepted`);
+    if (fieldLabels(schema.properties[k])) {
+      assert.ok(!Value.Check(schema, { ...good, [k]: goodCodes[k] }), `${k} as a number accepted`);
+      assert.ok(!Value.Check(schema, { ...good, [k]: `${good[k]}x` }), `${k} accepted an unknown label`);
+    } else assert.ok(!Value.Check(schema, { ...good, [k]: String(good[k]) }), `${k} as a string accepted`);
     const { [k]: _drop, ...rest } = good;
     assert.ok(!Value.Check(schema, rest), `missing ${k} accepted`);
     if ((schema.properties[k] as { type?: string }).type === 'integer') assert.ok(!Value.Check(schema, { ...good, [k]: 0.5 }), `${k} accepted a float`);
