@@ -1,5 +1,5 @@
 // Our own .npy (format v1.0) and .npz reader/writer for the dtypes case files use:
-// float64 '<f8', int64 '<i8', int32 '<i4', uint8 '|u1', bool '|b1' and fixed-width unicode '<U{n}'.
+// float64 '<f8', int64 '<i8', int32 '<i4', int8 '|i1', uint8 '|u1', bool '|b1' and fixed-width unicode '<U{n}'.
 // Layout: magic "\x93NUMPY", version 1.0, uint16 LE header length, a Python-dict header padded
 // with spaces and '\n' so the data starts on a 64-byte boundary, then C-order little-endian data.
 // .npz is a zip of `<name>.npy` members (stored by default, like np.savez), with a fixed
@@ -7,15 +7,15 @@
 
 import { unzipSync, zipSync } from 'fflate';
 
-export type NpyDtype = 'float64' | 'int64' | 'int32' | 'uint8' | 'bool' | 'str';
+export type NpyDtype = 'float64' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool' | 'str';
 
-export type NpyData = Float64Array | BigInt64Array | Int32Array | Uint8Array | string[];
+export type NpyData = Float64Array | BigInt64Array | Int32Array | Int8Array | Uint8Array | string[];
 
 export interface NpyArray {
   dtype: NpyDtype;
   /** C-order shape; [] for a scalar */
   shape: number[];
-  /** float64 → Float64Array, int64 → BigInt64Array, int32 → Int32Array, uint8 and bool → Uint8Array, str → string[] */
+  /** float64 → Float64Array, int64 → BigInt64Array, int32 → Int32Array, int8 → Int8Array, uint8 and bool → Uint8Array, str → string[] */
   data: NpyData;
 }
 
@@ -44,6 +44,15 @@ export function npyArray(dtype: NpyDtype, values: ArrayLike<number> | readonly b
       for (let i = 0; i < n; i++) {
         const v = (values as ArrayLike<number>)[i];
         if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) throw new Error(`npy int32: value ${i} out of range: ${v}`);
+        out[i] = v;
+      }
+      return { dtype, shape: shp, data: out };
+    }
+    case 'int8': {
+      const out = new Int8Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = (values as ArrayLike<number>)[i];
+        if (!Number.isInteger(v) || v < -128 || v > 127) throw new Error(`npy int8: value ${i} out of range: ${v}`);
         out[i] = v;
       }
       return { dtype, shape: shp, data: out };
@@ -81,6 +90,7 @@ function descrOf(a: NpyArray): string {
     case 'float64': return '<f8';
     case 'int64': return '<i8';
     case 'int32': return '<i4';
+    case 'int8': return '|i1';
     case 'uint8': return '|u1';
     case 'bool': return '|b1';
     case 'str': return `<U${strWidth(a.data as string[])}`;
@@ -130,6 +140,10 @@ function encodeBody(a: NpyArray, descr: string): Uint8Array {
       const v = dv(d.length * 4);
       d.forEach((x, i) => v.setInt32(i * 4, x, true));
       return new Uint8Array(v.buffer);
+    }
+    case 'int8': {
+      const d = a.data as Int8Array;
+      return new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
     }
     case 'uint8':
     case 'bool':
@@ -190,6 +204,10 @@ export function readNpy(bytes: Uint8Array): NpyArray {
     const d = new Int32Array(n);
     for (let i = 0; i < n; i++) d[i] = body.getInt32(i * 4, true);
     return { dtype: 'int32', shape, data: d };
+  }
+  if (descr === '|i1') {
+    need(1);
+    return { dtype: 'int8', shape, data: new Int8Array(bytes.slice(off, off + n).buffer) };
   }
   if (descr === '|u1' || descr === '|b1') {
     need(1);

@@ -17,6 +17,7 @@ const sample = {
   f: npyArray('float64', [0.1, -2.5, 1e-300, Infinity, NaN, 3], [2, 3]),
   i: npyArray('int64', [0, -1, 2 ** 53 - 1]),
   i4: npyArray('int32', [7, -7]),
+  i1: npyArray('int8', [-1, 0, 2, 127, -128], [5]),
   b: npyArray('bool', [true, false, true]),
   u: npyArray('uint8', [0, 255]),
   s: npyArray('str', ['MTB0001', 'g', 'Ω-ü']),
@@ -87,6 +88,8 @@ print(json.dumps(out))
     assert.equal(out.i.dtype, 'int64');
     assert.deepEqual(out.i.values, ['0', '-1', String(2 ** 53 - 1)]);
     assert.equal(out.i4.dtype, 'int32');
+    assert.equal(out.i1.dtype, 'int8');
+    assert.deepEqual(out.i1.values, ['-1', '0', '2', '127', '-128']);
     assert.equal(out.b.dtype, 'bool');
     assert.deepEqual(out.b.values, ['True', 'False', 'True']);
     assert.equal(out.u.dtype, 'uint8');
