@@ -8,6 +8,15 @@ import { ToolError, toolSpec, type Environment, type Episode, type Tool } from '
 import type { JsonObject, RunToolOutput, ToolSpec } from '../ors/types.js';
 import { EnvFault, type EnvDriver, type EpisodeTarget } from './target.js';
 
+// A tool's spec never changes; sharing one frozen object per tool also lets model transports
+// cache their converted form across episodes.
+const specs = new WeakMap<object, ToolSpec>();
+function specOf(tool: Tool<any, any>): ToolSpec {
+  let spec = specs.get(tool);
+  if (!spec) specs.set(tool, (spec = Object.freeze(toolSpec(tool) as ToolSpec)));
+  return spec;
+}
+
 type ValidateFn = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
 const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
 
@@ -73,7 +82,7 @@ export class InProcessDriver implements EnvDriver {
           throw new EnvFault(`prompt failed: ${(err as Error).message}`);
         }
       },
-      tools: async () => tools.map((t) => toolSpec(t) as ToolSpec),
+      tools: async () => tools.map(specOf),
       call: async (name, input) => {
         const tool = byName.get(name);
         if (!tool) return { ok: false, error: `'${name}' is not a valid tool` };

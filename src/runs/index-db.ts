@@ -113,6 +113,14 @@ export class RunIndex {
       });
   }
 
+  /** Many episode rows in one transaction: one WAL commit instead of one per episode. */
+  upsertEpisodes(records: readonly EpisodeRecord[]): void {
+    if (records.length === 0) return;
+    this.db.transaction(() => {
+      for (const r of records) this.upsertEpisode(r);
+    })();
+  }
+
   /** Rebuilds one run's rows from its JSONL. */
   reindex(store: RunStore, status?: RunStatus): void {
     const size = store.episodesSize();

@@ -102,6 +102,15 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecuteResult> {
       return p;
     };
 
+    // Index rows are batched: the JSONL line is written first and is the source of truth, and a
+    // crash before a flush is repaired by RunIndex.sync (the file outgrew the size indexed).
+    const pendingRows: EpisodeRecord[] = [];
+    const flushIndex = () => {
+      if (index && pendingRows.length) index.upsertEpisodes(pendingRows.splice(0));
+    };
+    const flushTimer = index ? setInterval(flushIndex, 250) : null;
+    flushTimer?.unref();
+
     const started = performance.now();
     let ranHere = 0;
     const queue = new PQueue({ concurrency: Math.max(1, cfg.concurrency) });
@@ -182,7 +191,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecuteResult> {
     const finish = (key: string, record: EpisodeRecord) => {
       record.ended_at = new Date().toISOString();
       store.append(record);
-      index?.upsertEpisode(record);
+      if (index) pendingRows.push(record);
       const prev = finals.get(key);
       if (prev && prev.outcome !== 'error') return; // cannot happen: completed keys are not planned
       if (prev) count(prev, -1);
@@ -225,7 +234,12 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecuteResult> {
     for (const item of todo) {
       queue.add(() => runOne(item)).catch(() => undefined);
     }
-    await queue.onIdle();
+    try {
+      await queue.onIdle();
+    } finally {
+      if (flushTimer) clearInterval(flushTimer);
+      flushIndex();
+    }
 
     const interrupted = signal?.aborted ?? false;
     const all = [...finals.values()];
