@@ -12,18 +12,15 @@ const NULL_BODY = new Set([101, 204, 205, 304]);
  * going through a web ReadableStream, which was the largest single cost per model call.
  */
 class BufferedResponse extends Response {
-  constructor(private readonly bytes: Buffer | null, init: ResponseInit) {
+  constructor(bytes: Buffer | null, init: ResponseInit) {
     super(null, init);
-  }
-  override async text(): Promise<string> {
-    return this.bytes ? this.bytes.toString('utf8') : '';
-  }
-  override async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-  override async arrayBuffer(): Promise<ArrayBuffer> {
-    const b = this.bytes ?? Buffer.alloc(0);
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    const text = async () => (bytes ? bytes.toString('utf8') : '');
+    // Response declares these as properties, so they are overridden as properties.
+    Object.defineProperties(this, {
+      text: { value: text },
+      json: { value: async () => JSON.parse(await text()) },
+      arrayBuffer: { value: async () => (bytes ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) : new ArrayBuffer(0)) },
+    });
   }
 }
 
