@@ -1,0 +1,287 @@
+// The viewer's own derived index (runs/viewer.sqlite): one row per line of a run's
+// episodes.jsonl with its byte offset and the small fields tables and statistics need, so a
+// page of episodes or one transcript never parses the whole file. Like the runs index it can
+// be deleted at any time; scans are incremental (only bytes appended since the last scan).
+
+import Database from 'better-sqlite3';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import { finalRecords, RunStore, runsDir } from '../../runs/store.js';
+import type { EpisodeRecord, Outcome } from '../../runs/types.js';
+
+/** What the viewer keeps of one episode record: everything but the task, metadata and transcript. */
+export interface EpisodeRow {
+  seq: number;
+  offset: number;
+  length: number;
+  key: string;
+  task_index: number;
+  task_id: string;
+  epoch: number;
+  attempt: number;
+  domain: string | null;
+  outcome: Outcome;
+  reward: number | null;
+  end_reason: string;
+  detail: string | null;
+  turns: number;
+  tool_calls: number;
+  duration_ms: number;
+  started_at: string;
+  agent_in: number;
+  agent_out: number;
+  agent_calls: number;
+  agent_cost: number | null;
+  judge_in: number;
+  judge_out: number;
+  judge_calls: number;
+  judge_cost: number | null;
+}
+
+export const OUTCOMES: readonly Outcome[] = ['correct', 'wrong', 'ungraded', 'error'];
+
+export interface EpisodeQuery {
+  outcome?: Outcome;
+  domain?: string;
+  /** case-insensitive substring of the task id, domain, detail or task text */
+  q?: string;
+  offset: number;
+  limit: number;
+}
+
+/** Characters of the task spec kept for text search (the question, mostly). */
+const SEARCH_TASK_CHARS = 4000;
+const CHUNK = 8 * 1024 * 1024;
+
+const COLUMNS = `seq, offset, length, key, task_index, task_id, epoch, attempt, domain, outcome, reward, end_reason, detail,
+  turns, tool_calls, duration_ms, started_at, agent_in, agent_out, agent_calls, agent_cost, judge_in, judge_out, judge_calls, judge_cost`;
+
+export class ViewerIndex {
+  readonly db: Database.Database;
+
+  constructor(readonly home: string) {
+    this.db = new Database(join(runsDir(home), 'viewer.sqlite'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS scans (run_id TEXT PRIMARY KEY, bytes INTEGER NOT NULL, lines INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS lines (
+        run_id TEXT NOT NULL, seq INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+        final INTEGER NOT NULL DEFAULT 0, key TEXT NOT NULL, task_index INTEGER NOT NULL, task_id TEXT NOT NULL,
+        epoch INTEGER NOT NULL, attempt INTEGER NOT NULL, domain TEXT, outcome TEXT NOT NULL, reward REAL,
+        end_reason TEXT NOT NULL, detail TEXT, turns INTEGER NOT NULL, tool_calls INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL, started_at TEXT NOT NULL,
+        agent_in INTEGER NOT NULL, agent_out INTEGER NOT NULL, agent_calls INTEGER NOT NULL, agent_cost REAL,
+        judge_in INTEGER NOT NULL, judge_out INTEGER NOT NULL, judge_calls INTEGER NOT NULL, judge_cost REAL,
+        search TEXT NOT NULL,
+        PRIMARY KEY (run_id, seq));
+      CREATE INDEX IF NOT EXISTS lines_final ON lines (run_id, final, task_index, epoch);
+      CREATE INDEX IF NOT EXISTS lines_key ON lines (run_id, key);
+    `);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /**
+   * Indexes whatever was appended to the run's JSONL since the last scan; returns the number of
+   * bytes covered. Only whole lines are taken: a line still being written waits for the next scan.
+   */
+  sync(store: RunStore): number {
+    const size = store.episodesSize();
+    const prev = this.db.prepare('SELECT bytes, lines FROM scans WHERE run_id = ?').get(store.id) as { bytes: number; lines: number } | undefined;
+    if (prev && prev.bytes === size) return size;
+    let start = prev?.bytes ?? 0;
+    let seq = prev?.lines ?? 0;
+    if (start > size) {
+      // The file shrank: it was replaced, so the old rows describe another file.
+      this.db.prepare('DELETE FROM lines WHERE run_id = ?').run(store.id);
+      start = 0;
+      seq = 0;
+    }
+    const insert = this.db.prepare(`INSERT OR REPLACE INTO lines (run_id, ${COLUMNS}, search) VALUES (@run_id, @seq, @offset, @length, @key, @task_index,
+      @task_id, @epoch, @attempt, @domain, @outcome, @reward, @end_reason, @detail, @turns, @tool_calls, @duration_ms, @started_at,
+      @agent_in, @agent_out, @agent_calls, @agent_cost, @judge_in, @judge_out, @judge_calls, @judge_cost, @search)`);
+    let covered = start;
+    const fd = openSync(store.episodesPath, 'r');
+    try {
+      this.db.transaction(() => {
+        let pos = start;
+        let carry: Buffer = Buffer.alloc(0);
+        let carryOffset = start;
+        const buf = Buffer.allocUnsafe(CHUNK);
+        while (pos < size) {
+          const n = readSync(fd, buf, 0, Math.min(CHUNK, size - pos), pos);
+          if (n <= 0) break;
+          pos += n;
+          const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+          let lineStart = 0;
+          for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, lineStart)) {
+            const offset = carryOffset + lineStart;
+            const row = parseLine(data.subarray(lineStart, nl), offset, nl - lineStart, seq);
+            if (row) {
+              insert.run({ run_id: store.id, ...row });
+              seq++;
+            }
+            lineStart = nl + 1;
+            covered = carryOffset + lineStart;
+          }
+          carry = Buffer.from(data.subarray(lineStart));
+          carryOffset += lineStart;
+        }
+        this.db.prepare('INSERT OR REPLACE INTO scans (run_id, bytes, lines) VALUES (?, ?, ?)').run(store.id, covered, seq);
+        this.markFinals(store.id);
+      })();
+    } finally {
+      closeSync(fd);
+    }
+    return covered;
+  }
+
+  /** Flags the record that counts for each key, by the runs store's own rule (finalRecords). */
+  private markFinals(runId: string): void {
+    const rows = this.db.prepare('SELECT seq, key, outcome FROM lines WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ seq: number; key: string; outcome: Outcome }>;
+    const bySeq = new Map<number, EpisodeRecord>();
+    const stand = rows.map((r) => {
+      const rec = { key: r.key, outcome: r.outcome } as EpisodeRecord;
+      bySeq.set(r.seq, rec);
+      return rec;
+    });
+    const finals = new Set(finalRecords(stand).values());
+    this.db.prepare('UPDATE lines SET final = 0 WHERE run_id = ? AND final = 1').run(runId);
+    const mark = this.db.prepare('UPDATE lines SET final = 1 WHERE run_id = ? AND seq = ?');
+    for (const [seq, rec] of bySeq) if (finals.has(rec)) mark.run(runId, seq);
+  }
+
+  /** The final record of every key, in task/epoch order. */
+  finals(runId: string): EpisodeRow[] {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND final = 1 ORDER BY task_index, epoch`).all(runId) as EpisodeRow[];
+  }
+
+  /** A filtered page of final records, and how many match in all. */
+  page(runId: string, q: EpisodeQuery): { total: number; rows: EpisodeRow[] } {
+    const where = ['run_id = @runId', 'final = 1'];
+    const params: Record<string, unknown> = { runId, limit: q.limit, offset: q.offset };
+    if (q.outcome) {
+      where.push('outcome = @outcome');
+      params.outcome = q.outcome;
+    }
+    if (q.domain !== undefined) {
+      where.push(q.domain === '(none)' ? 'domain IS NULL' : 'domain = @domain');
+      params.domain = q.domain;
+    }
+    if (q.q) {
+      where.push("search LIKE @q ESCAPE '\\'");
+      params.q = `%${q.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    const clause = where.join(' AND ');
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM lines WHERE ${clause}`).get(params) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE ${clause} ORDER BY task_index, epoch LIMIT @limit OFFSET @offset`).all(params) as EpisodeRow[];
+    return { total, rows };
+  }
+
+  /** The final record of one key, or null. */
+  finalOf(runId: string, key: string): EpisodeRow | null {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND key = ? AND final = 1`).get(runId, key) as EpisodeRow | undefined) ?? null;
+  }
+
+  /** Every attempt recorded for a key (errors that were retried, then the one that counts). */
+  attempts(runId: string, key: string): EpisodeRow[] {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND key = ? ORDER BY seq`).all(runId, key) as EpisodeRow[];
+  }
+
+  domains(runId: string): string[] {
+    return (this.db.prepare("SELECT DISTINCT COALESCE(domain, '(none)') AS d FROM lines WHERE run_id = ? AND final = 1 ORDER BY d").all(runId) as Array<{ d: string }>).map((r) => r.d);
+  }
+
+  scannedBytes(runId: string): number {
+    return (this.db.prepare('SELECT bytes FROM scans WHERE run_id = ?').get(runId) as { bytes: number } | undefined)?.bytes ?? 0;
+  }
+}
+
+/** Reads one whole record back from the JSONL by its byte range. */
+export function readRecordAt(store: RunStore, offset: number, length: number): EpisodeRecord {
+  const fd = openSync(store.episodesPath, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    const n = readSync(fd, buf, 0, length, offset);
+    return JSON.parse(buf.subarray(0, n).toString('utf8')) as EpisodeRecord;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The light record the statistics functions take (they read no task or transcript). */
+export function asRecord(runId: string, split: string, r: EpisodeRow): EpisodeRecord {
+  return {
+    type: 'episode',
+    key: r.key,
+    run_id: runId,
+    task_index: r.task_index,
+    task_id: r.task_id,
+    epoch: r.epoch,
+    attempt: r.attempt,
+    split,
+    domain: r.domain,
+    outcome: r.outcome,
+    reward: r.reward,
+    end_reason: r.end_reason as EpisodeRecord['end_reason'],
+    detail: r.detail,
+    task: {},
+    turns: r.turns,
+    tool_calls: r.tool_calls,
+    invalid_calls: 0,
+    model_calls: r.agent_calls,
+    usage: {
+      agent: { inputTokens: r.agent_in, outputTokens: r.agent_out, calls: r.agent_calls, cost: r.agent_cost },
+      judge: { inputTokens: r.judge_in, outputTokens: r.judge_out, calls: r.judge_calls, cost: r.judge_cost },
+    },
+    started_at: r.started_at,
+    ended_at: r.started_at,
+    duration_ms: r.duration_ms,
+    final_metadata: null,
+    transcript: [],
+  };
+}
+
+function parseLine(bytes: Buffer, offset: number, length: number, seq: number): (Omit<EpisodeRow, never> & { search: string }) | null {
+  if (length === 0) return null;
+  let rec: EpisodeRecord;
+  try {
+    rec = JSON.parse(bytes.toString('utf8')) as EpisodeRecord;
+  } catch {
+    return null; // a torn line from a crash: the store's readers skip it too
+  }
+  if (rec?.type !== 'episode') return null;
+  const task = JSON.stringify(rec.task ?? {}).slice(0, SEARCH_TASK_CHARS);
+  return {
+    seq,
+    offset,
+    length,
+    key: rec.key,
+    task_index: rec.task_index,
+    task_id: rec.task_id,
+    epoch: rec.epoch,
+    attempt: rec.attempt,
+    domain: rec.domain,
+    outcome: rec.outcome,
+    reward: rec.reward,
+    end_reason: rec.end_reason,
+    detail: rec.detail,
+    turns: rec.turns,
+    tool_calls: rec.tool_calls,
+    duration_ms: rec.duration_ms,
+    started_at: rec.started_at,
+    agent_in: rec.usage.agent.inputTokens,
+    agent_out: rec.usage.agent.outputTokens,
+    agent_calls: rec.usage.agent.calls,
+    agent_cost: rec.usage.agent.cost,
+    judge_in: rec.usage.judge.inputTokens,
+    judge_out: rec.usage.judge.outputTokens,
+    judge_calls: rec.usage.judge.calls,
+    judge_cost: rec.usage.judge.cost,
+    search: [rec.task_id, rec.domain ?? '', rec.detail ?? '', rec.end_reason, task].join('\n').toLowerCase(),
+  };
+}
