@@ -1,11 +1,12 @@
 // Built-in agents for `case-studies`: the case's reference analysis (which recovers the
-// truth) and its first naive analysis (which falls into a planted trap). Each rebuilds the
+// truth) and its naive analyses (each falls into a planted trap): `naive` is the first,
+// `naive-<k>` the k-th. Each rebuilds the
 // task's instance from its public spec (case id and seed; generation is deterministic) and
 // analyses the same files the agent's workspace holds — never the truth — then submits
 // through the episode loop like any agent.
 
-import { generate, filesMap } from '../envs/case-studies/framework/generate.js';
-import { findCase } from '../envs/case-studies/cases.js';
+import { filesMap, InstanceCache } from '../envs/case-studies/framework/generate.js';
+import { caseStudies, findCase } from '../envs/case-studies/cases.js';
 import { answerToWire } from '../grading/json-answer.js';
 import type { Analysis, CaseStudy } from '../envs/case-studies/types.js';
 import { defineCallbackAgent, type AgentContext, type ScriptedAgent } from './types.js';
@@ -18,6 +19,9 @@ function caseOf(ctx: AgentContext): { cs: CaseStudy; seed: number } {
   return { cs, seed };
 }
 
+// Epochs and several agents over the same tasks reuse one generated instance.
+const instances = new InstanceCache(16);
+
 function analysisAgent(name: string, description: string, pick: (cs: CaseStudy) => { analyse: Analysis; reasoning: string }): ScriptedAgent {
   return defineCallbackAgent({
     name,
@@ -25,7 +29,7 @@ function analysisAgent(name: string, description: string, pick: (cs: CaseStudy) 
     description,
     run: async (ctx, call) => {
       const { cs, seed } = caseOf(ctx);
-      const instance = await generate(cs, seed);
+      const instance = await instances.get(cs, seed);
       const { analyse, reasoning } = pick(cs);
       const answer = await analyse(filesMap(instance));
       await call('submit_answer', { response: JSON.stringify({ answer: answerToWire(cs.answerSchema, answer), reasoning }) });
@@ -38,9 +42,14 @@ export const caseStudyAgents: ScriptedAgent[] = [
     analyse: cs.reference,
     reasoning: `Built-in reference analysis for ${cs.id}.`,
   })),
-  analysisAgent('naive', "the case's first naive analysis, which falls into a planted trap (expected: fails)", (cs) => {
-    const n = cs.naive[0];
-    if (!n) throw new Error(`case ${cs.id} has no naive analysis`);
-    return { analyse: n.analyse, reasoning: `Built-in naive analysis "${n.name}" (trap: ${n.trap}).` };
-  }),
+  analysisAgent('naive', "the case's first naive analysis, which falls into a planted trap (expected: fails)", (cs) => naiveOf(cs, 1)),
+  ...Array.from({ length: Math.max(0, ...caseStudies.map((c) => c.naive.length)) }, (_, i) =>
+    analysisAgent(`naive-${i + 1}`, `the case's naive analysis number ${i + 1}, which falls into a planted trap (expected: fails)`, (cs) => naiveOf(cs, i + 1)),
+  ),
 ];
+
+function naiveOf(cs: CaseStudy, k: number): { analyse: Analysis; reasoning: string } {
+  const n = cs.naive[k - 1];
+  if (!n) throw new Error(`case ${cs.id} has ${cs.naive.length} naive analyses, not ${k}`);
+  return { analyse: n.analyse, reasoning: `Built-in naive analysis "${n.name}" (trap: ${n.trap}).` };
+}
