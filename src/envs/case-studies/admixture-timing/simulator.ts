@@ -113,7 +113,7 @@ function calledIntervals(c: CalledChromosome): [number, number][] {
 }
 
 /** Clean tracts of one haplotype on one chromosome under the single-pulse CTMC. */
-function simulateChromosome(rng: Rng, c: CalledChromosome, t: number, m: number): Tract[] {
+export function simulateChromosome(rng: Rng, c: CalledChromosome, t: number, m: number): Tract[] {
   // Ancestry path over the whole chromosome: junction positions and the state after each.
   const junctions: number[] = [];
   const states: Ancestry[] = [];

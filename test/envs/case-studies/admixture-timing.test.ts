@@ -1,0 +1,109 @@
+// Case 9 (admixture-timing): served instances, reproducible bytes, hidden truth, strict schema,
+// rubric; unit tests of the CTMC likelihood, the pulse-time MLE and each QC repair.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { admixtureTiming } from '../../../src/envs/case-studies/admixture-timing/index.js';
+import { ANC_A, ANC_B, ctmcLogLik, fitPulseTime, flipChromosome, switchRateEstimate, type Haplotype, type Tract } from '../../../src/envs/case-studies/admixture-timing/model.js';
+import { dropAndFill, fixInversions, isFlaggedMicro, repairReciprocalSwitches } from '../../../src/envs/case-studies/admixture-timing/reference.js';
+import { simulateAdmixture, simulateChromosome } from '../../../src/envs/case-studies/admixture-timing/simulator.js';
+import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
+import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+
+const SEEDS = [0, 1, 2, 3, 4];
+
+for (const seed of SEEDS) {
+  test(`admixture-timing seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
+    await checkServed(admixtureTiming, seed);
+  });
+}
+
+test('admixture-timing: files are byte-reproducible per seed and differ across seeds', () => {
+  checkReproducible(admixtureTiming, 7);
+});
+
+test('admixture-timing: truth values never appear in the files', () => {
+  for (const seed of [0, 1]) {
+    const inst = admixtureTiming.simulate(seed, 0);
+    checkTruthHidden(admixtureTiming, inst.files, inst.truth);
+  }
+});
+
+test('admixture-timing: answer schema is strict about keys and types', () => {
+  const inst = admixtureTiming.simulate(0, 0);
+  checkSchema(admixtureTiming, { ...inst.truth });
+  const prompt = admixtureTiming.prompt({ ...inst, bounds: admixtureTiming.bounds(inst.truth) });
+  assert.ok(prompt.includes('{"answer"'));
+  for (const f of inst.files) assert.ok(prompt.includes(f.path), `prompt does not name ${f.path}`);
+});
+
+test('admixture-timing: rubric items are well formed; parent-order consistency check', () => {
+  checkRubric(admixtureTiming);
+  const [ok] = admixtureTiming.consistency!({ parent1_A_fraction: 0.2, parent1_t: 8, parent2_A_fraction: 0.7, parent2_t: 9 });
+  const [bad] = admixtureTiming.consistency!({ parent1_A_fraction: 0.7, parent1_t: 8, parent2_A_fraction: 0.2, parent2_t: 9 });
+  assert.equal(ok.ok, true);
+  assert.equal(bad.ok, false);
+});
+
+const tract = (start: number, end: number, anc: 0 | 1, posterior = 0.985, lowComplexity = 0.05): Tract => ({ start, end, anc, posterior, lowComplexity });
+
+test('CTMC log-likelihood matches a hand computation (switch, censored ends, one gap)', () => {
+  // chromosome: A [0, 0.3) | B [0.3, 0.5) | gap [0.5, 0.6) | B [0.6, 1.0)
+  const hap: Haplotype = [[tract(0, 0.3, ANC_A), tract(0.3, 0.5, ANC_B), tract(0.6, 1.0, ANC_B)]];
+  const t = 10, m = 0.25;
+  const qA = t * (1 - m), qB = t * m;
+  const expected = Math.log(m) - qA * 0.3 + Math.log(qA) - qB * 0.2 + Math.log(1 - m + m * Math.exp(-t * 0.1)) - qB * 0.4;
+  assert.ok(Math.abs(ctmcLogLik(hap, t, m) - expected) < 1e-12);
+  // closed form: 1 switch, L = 0.9, L_A = 0.3, L_B = 0.6 → t̂ = 0.9 / (2·0.3·0.6) = 2.5
+  assert.ok(Math.abs(switchRateEstimate(hap) - 2.5) < 1e-12);
+});
+
+test('pulse-time MLE recovers a known t on simulated single-pulse tracts', () => {
+  for (const [t, m] of [[6, 0.2], [10, 0.65], [14, 0.5]] as const) {
+    const rng = Rng.from('admixture-timing-test', t);
+    // 300 chromosomes of 1 M, each called on [0.02, 0.97] with one gap: ~1,000+ switches.
+    const hap: Haplotype = [];
+    for (let c = 0; c < 300; c++)
+      hap.push(simulateChromosome(rng.split(c), { name: `c${c}`, lengthMorgan: 1, calledStart: 0.02, calledEnd: 0.97, gaps: [[0.5, 0.53]] }, t, m));
+    const fit = fitPulseTime(hap);
+    assert.ok(Math.abs(fit.t - t) / t < 0.08, `t = ${t}, m = ${m}: MLE ${fit.t}`);
+    assert.ok(Math.abs(fit.m - m) < 0.04, `m = ${m}: fraction ${fit.m}`);
+    // the likelihood really peaks there
+    assert.ok(ctmcLogLik(hap, fit.t, fit.m) > ctmcLogLik(hap, fit.t * 1.1, fit.m));
+    assert.ok(ctmcLogLik(hap, fit.t, fit.m) > ctmcLogLik(hap, fit.t * 0.9, fit.m));
+  }
+});
+
+test('micro-tract filter needs all three flags and fills only between agreeing flanks', () => {
+  const micro = (s: number, e: number, anc: 0 | 1) => tract(s, e, anc, 0.7, 0.8);
+  const hap: Haplotype = [[
+    tract(0, 0.4, ANC_A), micro(0.4, 0.42, ANC_B), tract(0.42, 0.9, ANC_A), // filled: one A tract
+    tract(0.9, 0.93, ANC_B, 0.7, 0.1), // short, low posterior, but not low-complexity: kept
+    tract(0.93, 1.2, ANC_A), micro(1.2, 1.23, ANC_A), tract(1.23, 1.5, ANC_B), // flanks disagree: uncalled
+  ]];
+  const { hap: out, dropped, filled } = dropAndFill(hap, isFlaggedMicro);
+  assert.equal(dropped, 2);
+  assert.equal(filled, 1);
+  assert.deepEqual(out[0].map((t) => [t.start, t.end, t.anc]), [[0, 0.9, ANC_A], [0.9, 0.93, ANC_B], [0.93, 1.2, ANC_A], [1.23, 1.5, ANC_B]]);
+});
+
+test('reciprocal switch repair restores both haplotypes only for coincident complementary breakpoints', () => {
+  const h1: Haplotype = [[tract(0, 0.5, ANC_A), tract(0.5, 0.6, ANC_B), tract(0.6, 1, ANC_A)]];
+  const h2: Haplotype = [[tract(0, 0.50004, ANC_B), tract(0.50004, 0.59997, ANC_A), tract(0.59997, 1, ANC_B)]];
+  const { haps, repaired } = repairReciprocalSwitches(h1, h2);
+  assert.equal(repaired, 1);
+  assert.deepEqual(haps[0][0].map((t) => [t.start, t.end, t.anc]), [[0, 1, ANC_A]]);
+  assert.deepEqual(haps[1][0].map((t) => [t.start, t.end, t.anc]), [[0, 1, ANC_B]]);
+  // breakpoints 0.001 M apart are two real switches, not a phase error
+  const h2far: Haplotype = [[tract(0, 0.501, ANC_B), tract(0.501, 0.6, ANC_A), tract(0.6, 1, ANC_B)]];
+  assert.equal(repairReciprocalSwitches(h1, h2far).repaired, 0);
+});
+
+test('inversion detection flips the planted chromosome and nothing else', () => {
+  const sim = simulateAdmixture(3, 0);
+  const clean = sim.latent.clean;
+  const inv = sim.latent.invertedChromosome;
+  const inverted = [flipChromosome(clean[0], inv), flipChromosome(clean[1], inv)] as [Haplotype, Haplotype];
+  assert.deepEqual(fixInversions(inverted).flipped, [inv]);
+  assert.deepEqual(fixInversions(clean).flipped, []);
+});
