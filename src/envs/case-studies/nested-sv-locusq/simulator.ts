@@ -104,6 +104,19 @@ function allocate(targets: number[], caps: number[], total: number): number[] {
   return out;
 }
 
+/** k distinct indices of 0..n-1 (partial Fisher–Yates on a typed array, in draw order). */
+function sampleDistinct(rng: Rng, n: number, k: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.below(n - i);
+    const t = idx[i];
+    idx[i] = idx[j];
+    idx[j] = t;
+  }
+  return idx.subarray(0, k);
+}
+
 /** k of the weighted items without replacement (Efraimidis–Spirakis keys), in index order. */
 function weightedSample(rng: Rng, weights: ArrayLike<number>, k: number): number[] {
   const keys = Array.from({ length: weights.length }, (_, i) => [Math.log(rng.uniformOpen()) / weights[i], i] as const);
@@ -189,10 +202,10 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
   const nSampled = allocate(targets, members.map((m) => m.length), DESIGN.cohortN);
   const cohort: number[] = [];
   members.forEach((m, cell) => {
-    for (const j of sr.sampleIndices(m.length, nSampled[cell])) cohort.push(m[j]);
+    for (const j of sampleDistinct(sr, m.length, nSampled[cell])) cohort.push(m[j]);
   });
   // Sample ids: distinct random 5-digit numbers, rows in id order.
-  const ids = sr.sampleIndices(99_999, DESIGN.cohortN).map((x) => x + 1);
+  const ids = Array.from(sampleDistinct(sr, 99_999, DESIGN.cohortN), (x) => x + 1);
   sr.shuffle(cohort);
   const order = ids.map((id, k) => [id, cohort[k]] as const).sort((a, b) => a[0] - b[0]);
   const n = order.length;
