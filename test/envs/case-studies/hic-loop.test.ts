@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hicConsistency, hicLoop } from '../../../src/envs/case-studies/hic-loop/index.js';
 import { distanceExpected, iceBalance } from '../../../src/envs/case-studies/hic-loop/pipeline.js';
-import { fillGaps } from '../../../src/envs/case-studies/hic-loop/reference.js';
+import { detectSvBins, fillGaps } from '../../../src/envs/case-studies/hic-loop/reference.js';
 import { coarsen2, simulateHic, svBlock } from '../../../src/envs/case-studies/hic-loop/simulator.js';
 import { loadHic } from '../../../src/envs/case-studies/hic-loop/io.js';
 import { SAMPLES } from '../../../src/envs/case-studies/hic-loop/layout.js';
@@ -145,4 +145,13 @@ test('simulator: artifacts sit only on masked pixels; 40 kb = 2 × 2 sums of 20 
   const h40 = loadHic(files, '40kb');
   assert.deepEqual([...h40.matrices.case_rep1], [...coarsen2(h20.matrices.case_rep1, n)]);
   assert.equal(h20.bins.start[8], 560_000);
+});
+
+test('SV scan recovers exactly the planted segment (seeds 0–4)', () => {
+  for (const seed of SEEDS) {
+    const sim = simulateHic(seed, 0);
+    const data = loadHic(new Map(sim.files.map((f) => [f.path, f.data])), '20kb');
+    const mask = Uint8Array.from(data.bins.mappability, (m) => (m >= 0.5 ? 1 : 0));
+    assert.deepEqual(detectSvBins(data, mask), sim.latent.svBins, `seed ${seed}`);
+  }
 });

@@ -12,7 +12,10 @@ import { simulateHic } from './simulator.js';
 /**
  * Tolerances: max(floor 0.12, 3 × RMSE_ref) from
  * `npm run bench:cases -- --case hic-loop --seeds 200 --out docs/calibration/hic-loop.md`.
- * CALIBRATION_NOTE
+ * 200 seeds: reference RMSE 0 for all three fields (max abs error 0: after masking, the observed and
+ * clean matrices are identical, and the SV scan found the planted segment on every seed), so the
+ * floor sets the half-width. Naive fail-≥1-field rates: no_masking 100%, coarse_40kb 100%,
+ * pooled_expected 99.5%; 1 of 201 sub-seeds rejected (0.5%); simulate + reference 232 ms mean.
  * The floor (design note §9) covers legitimate analyst choices such as median- instead of
  * mean-expected (+0.06 / +0.03 in the design prototype).
  */
