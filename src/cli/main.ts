@@ -6,6 +6,7 @@ import { registerServeCommands } from './serve.js';
 import { registerAssemblyCommands } from './assembly.js';
 import { registerEvalCommands } from './eval.js';
 import { registerGenomeQaCommands } from './genome-qa.js';
+import { registerViewCommands } from './view.js';
 
 export function buildProgram(): Command {
   const program = new Command('genegym')
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerAssemblyCommands(program);
   registerEvalCommands(program);
   registerGenomeQaCommands(program);
+  registerViewCommands(program);
   return program;
 }
 

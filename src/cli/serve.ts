@@ -79,6 +79,7 @@ export function registerServeCommands(program: Command): void {
     .option('--sandbox <mode>', 'sandbox for environments that run agent code: bwrap or none', sandboxMode)
     .option('--env-opt <key=value>', 'environment setting (repeatable), e.g. --env-opt seed=7', keyValue)
     .option('--log', 'log requests as JSON lines on stderr (secrets and keys are redacted)')
+    .option('--ui', 'also serve the runs viewer at /ui (it shows answer keys and transcripts: never expose it to the agents under evaluation)')
     .action(async (flags) => {
       const apiKey: string | undefined = flags.apiKey ?? (process.env.GENEGYM_API_KEY || undefined);
       const envs = await loadEnvironments(flags.env, envOptions(flags));
@@ -91,12 +92,14 @@ export function registerServeCommands(program: Command): void {
         keepAliveMs: flags.keepAlive * 1000,
         // JSON lines on stderr (stdout carries the URL): warnings and faults always, requests with --log.
         logger: { level: flags.log ? 'info' : 'warn', stream: process.stderr },
+        extend: flags.ui ? (app) => mountViewerUi(app) : undefined,
       });
       const url = await server.listen({ port: flags.port, host: flags.host });
       if (!apiKey && !isLoopback(flags.host)) {
         console.error(`genegym: warning: listening on ${flags.host} without an API key; anyone who can reach it can use it`);
       }
       console.log(`genegym: serving ${envs.map((e) => e.name).join(', ')} at ${url}${apiKey ? ' (API key required)' : ''}`);
+      if (flags.ui) console.log(`genegym: runs viewer at ${url}/ui/`);
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) {
@@ -189,6 +192,16 @@ async function exportTaskRows(env: Environment, split: string, start: number, st
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return n;
+}
+
+/** The runs viewer, mounted on the ORS app at /ui (bundle built on first use if missing). */
+async function mountViewerUi(app: import('fastify').FastifyInstance): Promise<void> {
+  const [{ ensureBundle }, { mountViewer }, { genegymHome }] = await Promise.all([
+    import('../web/bundle.js'),
+    import('../web/server/plugin.js'),
+    import('../genome/home.js'),
+  ]);
+  await mountViewer(app, { home: genegymHome(), bundleDir: await ensureBundle() });
 }
 
 function isLoopback(host: string): boolean {

@@ -25,6 +25,8 @@ export interface ServerOptions {
   /** How long a finished call's result stays replayable by task_id (default and minimum 60000). */
   resultTtlMs?: number;
   logger?: boolean | object;
+  /** Registers more routes (e.g. the web viewer at /ui) before the app starts; they sit behind the same API-key check. */
+  extend?: (app: FastifyInstance) => Promise<void>;
 }
 
 export interface OrsServer {
@@ -72,6 +74,7 @@ export async function buildServer(options: ServerOptions): Promise<OrsServer> {
     bodyLimit,
     logger: options.logger ?? false,
   });
+  if (options.extend) await options.extend(app);
   await app.ready();
   sessions.startReaper();
 
