@@ -43,7 +43,11 @@ test('hic-loop: rubric items and red flags are well formed', () => {
   checkRubric(hicLoop);
   assert.ok((hicLoop.redFlags ?? []).length >= 1);
   for (const r of hicLoop.redFlags ?? []) for (const p of r.patterns ?? []) assert.doesNotThrow(() => new RegExp(p, 'i'));
-  assert.ok(new RegExp(hicLoop.redFlags![0].patterns![0], 'i').test('I used the 40 kb matrix for the loop'));
+  const flagged = (text: string) => (hicLoop.redFlags ?? []).some((r) => (r.patterns ?? []).some((p) => new RegExp(p, 'i').test(text)));
+  assert.ok(flagged('I used the 40 kb matrix for the loop'));
+  assert.ok(flagged('The loop strength was read from the 40kb matrix.'));
+  assert.ok(!flagged('I did not use the 40 kb matrix; bins 8 and 17 are 20 kb ids.'));
+  assert.ok(!flagged('Loop strength computed on the 20 kb matrix after masking.'));
 });
 
 test('hic-loop: consistency check wants delta = case − control', () => {
