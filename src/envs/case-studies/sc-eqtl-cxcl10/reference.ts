@@ -30,7 +30,7 @@ export function correctedCalls(data: ScData): ScAnalysis {
   // around zero (some below it), so the mixture runs on the fractions themselves, not their logs.
   const isg = markerFraction(data.cells, soup, rho);
   const lst1 = markerFraction(data.cells, soup, rho, [RESTING_MARKER]);
-  const activated = callActivation([isg, lst1], data.cells.lane, 0.95);
+  const activated = callActivation([isg, lst1], data.cells.lane, 0.99);
   return { soup, laneRho, rho, activated };
 }
 
