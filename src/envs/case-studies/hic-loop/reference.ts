@@ -42,11 +42,10 @@ const SV_MAX_GAP = 2;
 export function detectSvBins(data: HicData, mask: Uint8Array): number[] {
   const { n } = data;
   const scaled = {} as Record<SampleName, Float64Array>;
+  const everyBin = new Uint8Array(n).fill(1);
   for (const s of SAMPLES) {
     const m = data.matrices[s.name];
-    const all = new Uint8Array(n).fill(1);
-    const e = distanceExpected(Float64Array.from(m), n, mask, 0);
-    scaled[s.name] = obsExpMatrix(Float64Array.from(m), n, all, e);
+    scaled[s.name] = obsExpMatrix(m, n, everyBin, distanceExpected(m, n, mask, 0));
   }
   const cases = SAMPLES.filter((s) => data.conditionOf[s.name] === 'case').map((s) => scaled[s.name]);
   const controls = SAMPLES.filter((s) => data.conditionOf[s.name] === 'control').map((s) => scaled[s.name]);
@@ -86,7 +85,9 @@ export function fillGaps(bins: number[], maxGap: number): number[] {
 /** Matrix rows of the asked-about pixel at this resolution (the 40 kb bins containing 20 kb bins 8 and 17). */
 function loopRows(files: Files, data: HicData, resolution: PipelineOptions['resolution']): [number, number] {
   if (resolution === '20kb') return [rowOfBin(data.bins, LOOP_ANCHORS[0]), rowOfBin(data.bins, LOOP_ANCHORS[1])];
-  const bins20 = parseTsv(readText(files.get(FILES.bins20)!));
+  const bytes = files.get(FILES.bins20);
+  if (!bytes) throw new Error(`missing file ${FILES.bins20}`);
+  const bins20 = parseTsv(readText(bytes));
   const ids = numberColumn(bins20, 'bin_id');
   const starts = numberColumn(bins20, 'start');
   const containing = (id: number) => {
