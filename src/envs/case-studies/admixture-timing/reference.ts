@@ -28,7 +28,7 @@ export const MICRO_RULE = { maxLength: 0.05, maxPosterior: 0.8, minLowComplexity
 export const RECIPROCAL_EPS = 1e-4;
 export const RECIPROCAL_MAX_LENGTH = 0.25;
 /** Flip a chromosome's labels when that raises the two haplotypes' log-likelihood by more than this. */
-export const INVERSION_LLR = 6;
+export const INVERSION_LLR = 6.5;
 
 export const isFlaggedMicro = (t: Tract) =>
   t.end - t.start < MICRO_RULE.maxLength && t.posterior < MICRO_RULE.maxPosterior && t.lowComplexity > MICRO_RULE.minLowComplexity;
@@ -100,28 +100,32 @@ export function repairReciprocalSwitches(h1: Haplotype, h2: Haplotype): { haps: 
 }
 
 /**
- * Chromosome-level label inversions: with each haplotype's genome-wide (t̂, m̂), the chromosome whose
- * A/B flip on both haplotypes gains the most log-likelihood is flipped if the gain exceeds
- * INVERSION_LLR; repeated (re-fitting each time) until no chromosome qualifies.
+ * Chromosome-level label inversions. For each chromosome c, each haplotype's (t̂, m̂) is fitted on the
+ * other chromosomes (so an inverted c cannot pull m̂ toward itself), and the log-likelihood gain of
+ * flipping A/B on c for both haplotypes is summed. The chromosome with the largest gain is flipped if
+ * that gain exceeds INVERSION_LLR; repeated until no chromosome qualifies.
  */
+export function inversionGains(haps: [Haplotype, Haplotype]): number[] {
+  return haps[0].map((_, c) => {
+    let gain = 0;
+    for (const p of [0, 1]) {
+      const others = haps[p].map((chrom, k) => (k === c ? [] : chrom));
+      const fit = fitPulseTime(others);
+      const chrom = [haps[p][c]];
+      gain += ctmcLogLik(flipChromosome(chrom, 0), fit.t, fit.m) - ctmcLogLik(chrom, fit.t, fit.m);
+    }
+    return gain;
+  });
+}
+
 export function fixInversions(haps: [Haplotype, Haplotype], maxFlips = 3): { haps: [Haplotype, Haplotype]; flipped: number[] } {
   let cur = haps;
   const flipped: number[] = [];
   for (let round = 0; round < maxFlips; round++) {
-    const fits = cur.map((h) => fitPulseTime(h));
-    let best = -1, bestGain = -Infinity;
-    for (let c = 0; c < cur[0].length; c++) {
-      let gain = 0;
-      for (const p of [0, 1]) {
-        const chrom = [cur[p][c]];
-        gain += ctmcLogLik(flipChromosome(chrom, 0), fits[p].t, fits[p].m) - ctmcLogLik(chrom, fits[p].t, fits[p].m);
-      }
-      if (gain > bestGain) {
-        bestGain = gain;
-        best = c;
-      }
-    }
-    if (bestGain <= INVERSION_LLR) break;
+    const gains = inversionGains(cur);
+    let best = 0;
+    for (let c = 1; c < gains.length; c++) if (gains[c] > gains[best]) best = c;
+    if (!(gains[best] > INVERSION_LLR)) break;
     cur = [flipChromosome(cur[0], best), flipChromosome(cur[1], best)];
     flipped.push(best);
   }

@@ -22,7 +22,7 @@ import { Rng } from '../framework/prng.js';
 import { beta, exponential, normal } from '../framework/samplers.js';
 import { writeTsv, type Cell } from '../framework/tsv.js';
 import { AUTOSOMES, roundMorgan, type CalledChromosome } from './genome.js';
-import { ANC_A, ANC_B, ancestryFraction, ancestrySpan, fitPulseTime, type Ancestry, type Haplotype, type Tract } from './model.js';
+import { ANC_A, ANC_B, ancestryFraction, ctmcLogLik, fitPulseTime, flipChromosome, type Ancestry, type Haplotype, type Tract } from './model.js';
 
 export const CASE_ID = 'admixture-timing';
 
@@ -163,10 +163,14 @@ function hostTract(chrom: readonly Tract[], a: number, b: number, margin: number
   return -1;
 }
 
-/** Replaces tract i by left piece, inserted piece [a, b) with ancestry `anc`, right piece. */
-function splice(chrom: Tract[], i: number, a: number, b: number, inserted: Omit<Tract, 'start' | 'end'>): void {
+/**
+ * Replaces tract i by left piece, inserted piece [a, b), right piece. The right piece gets its own
+ * QC values, as a separately called tract would (identical values would betray the insert).
+ */
+function splice(rng: Rng, chrom: Tract[], i: number, a: number, b: number, inserted: Omit<Tract, 'start' | 'end'>): void {
   const host = chrom[i];
-  chrom.splice(i, 1, { ...host, end: a }, { ...inserted, start: a, end: b }, { ...host, start: b });
+  const right: Tract = { ...host, start: b, posterior: goodPosterior(rng), lowComplexity: goodLowComplexity(rng) };
+  chrom.splice(i, 1, { ...host, end: a }, { ...inserted, start: a, end: b }, right);
 }
 
 /** Lengths of the called chromosomes, for drawing positions proportional to map length. */
@@ -195,8 +199,8 @@ function plantReciprocalSwitches(rng: Rng, chroms: readonly CalledChromosome[], 
     if (i1 < 0 || i2 < 0) continue;
     const anc1 = haps[0][c][i1].anc, anc2 = haps[1][c][i2].anc;
     if (anc1 === anc2) continue; // a switch between equal ancestries is invisible
-    splice(haps[0][c], i1, a, b, { anc: anc2, posterior: goodPosterior(rng), lowComplexity: goodLowComplexity(rng) });
-    splice(haps[1][c], i2, a2, b2, { anc: anc1, posterior: goodPosterior(rng), lowComplexity: goodLowComplexity(rng) });
+    splice(rng, haps[0][c], i1, a, b, { anc: anc2, posterior: goodPosterior(rng), lowComplexity: goodLowComplexity(rng) });
+    splice(rng, haps[1][c], i2, a2, b2, { anc: anc1, posterior: goodPosterior(rng), lowComplexity: goodLowComplexity(rng) });
     planted++;
   }
   return planted;
@@ -213,7 +217,7 @@ function plantMicroTracts(rng: Rng, hap: Haplotype, chroms: readonly CalledChrom
     const b = roundMorgan(a + len);
     const i = hostTract(hap[c], a, b, 0.004);
     if (i < 0) continue;
-    splice(hap[c], i, a, b, {
+    splice(rng, hap[c], i, a, b, {
       anc: (1 - hap[c][i].anc) as Ancestry,
       posterior: round3(rng.uniformRange(0.55, 0.79)),
       lowComplexity: round3(rng.uniformRange(0.62, 0.95)),
@@ -234,8 +238,9 @@ function plantDecoys(rng: Rng, hap: Haplotype): void {
 }
 
 /**
- * The long chromosome whose A/B inversion moves the parents furthest apart from their pattern:
- * largest Σ_p t_p(1 − 2m_p)(L_B − L_A), i.e. the strongest flip evidence and fraction shift.
+ * The long chromosome whose A/B inversion is most evident: largest log-likelihood gain (generative
+ * t_p, m_p) of the clean labels over the inverted ones, summed over both haplotypes. That is also
+ * where the inversion shifts the fractions most (h1 mostly B and h2 mostly A, or the reverse).
  */
 function chooseInversion(chroms: readonly CalledChromosome[], clean: [Haplotype, Haplotype], m: [number, number], t: [number, number]): { index: number; evidence: number } {
   let best = -1, bestScore = -Infinity;
@@ -243,8 +248,8 @@ function chooseInversion(chroms: readonly CalledChromosome[], clean: [Haplotype,
     if (c.lengthMorgan < DESIGN.inversionMinLength) return;
     let score = 0;
     for (const p of [0, 1]) {
-      const { lengthA, lengthB } = ancestrySpan([clean[p][ci]]);
-      score += t[p] * (1 - 2 * m[p]) * (lengthB - lengthA);
+      const chrom = [clean[p][ci]];
+      score += ctmcLogLik(chrom, t[p], m[p]) - ctmcLogLik(flipChromosome(chrom, 0), t[p], m[p]);
     }
     if (score > bestScore) {
       bestScore = score;
