@@ -32,7 +32,7 @@ function config(run_id: string, env: string, agent: string, model: string | null
 
 /** Deterministic outcome pattern: different per run so the comparison has flips both ways. */
 function outcomeFor(run: string, task: number, epoch: number): Outcome {
-  const x = (task * 7 + epoch * 3 + (run === RUN_A ? 0 : 5)) % 10;
+  const x = (task * 7 + epoch * 3 + (run === RUN_A ? 0 : 4)) % 10;
   if (x < 5) return 'correct';
   if (x < 8) return 'wrong';
   return x === 8 ? 'ungraded' : 'error';
@@ -45,14 +45,14 @@ function record(run: string, split: string, index: number, epoch: number, task: 
   const prompt = String(task.question ?? `Case ${task.case}: analyse the workspace files and submit the answer.`);
   const finished = outcome !== 'error';
   const transcript: TranscriptEvent[] = [
-    { t: 0, kind: 'prompt', blocks: [{ type: 'text', text: prompt }], tools: [] },
+    { t: 0, kind: 'prompt', blocks: [{ type: 'text', text: prompt, detail: null }], tools: [] },
     { t: 5, kind: 'agent', turn: 1, ms: 420, text: 'Let me look this up.', calls: [{ id: 'c1', name: 'web_search', input: { query: `${task.id} details` } }], usage: { inputTokens: 900, outputTokens: 60 }, model: opts.model ?? undefined },
-    { t: 430, kind: 'tool', turn: 1, ms: 35, callId: 'c1', name: 'web_search', output: { ok: true, output: { blocks: [{ type: 'text', text: opts.toolOutput ?? 'Result 1: UCSC Genome Browser page.' }], metadata: { source: 'offline-index' }, reward: 0, finished: false } } },
+    { t: 430, kind: 'tool', turn: 1, ms: 35, callId: 'c1', name: 'web_search', output: { ok: true, output: { blocks: [{ type: 'text', text: opts.toolOutput ?? 'Result 1: UCSC Genome Browser page.', detail: null }], metadata: { source: 'offline-index' }, reward: 0, finished: false } } },
   ];
   if (finished) {
     transcript.push(
       { t: 470, kind: 'agent', turn: 2, ms: 380, text: 'Submitting.', calls: [{ id: 'c2', name: 'submit_answer', input: opts.submit }], usage: { inputTokens: 1400, outputTokens: 40 }, model: opts.model ?? undefined },
-      { t: 860, kind: 'tool', turn: 2, ms: 12, callId: 'c2', name: 'submit_answer', output: { ok: true, output: { blocks: [{ type: 'text', text: `Verdict: ${outcome === 'correct' ? 'correct' : outcome === 'wrong' ? 'incorrect' : 'ungraded'}` }], metadata: { verdict: outcome === 'wrong' ? 'incorrect' : outcome }, reward: outcome === 'correct' ? 1 : 0, finished: true } } },
+      { t: 860, kind: 'tool', turn: 2, ms: 12, callId: 'c2', name: 'submit_answer', output: { ok: true, output: { blocks: [{ type: 'text', text: `Verdict: ${outcome === 'correct' ? 'correct' : outcome === 'wrong' ? 'incorrect' : 'ungraded'}`, detail: null }], metadata: { verdict: outcome === 'wrong' ? 'incorrect' : outcome }, reward: outcome === 'correct' ? 1 : 0, finished: true } } },
     );
   } else {
     transcript.push({ t: 470, kind: 'error', where: 'agent', message: 'model API error: 503 Service Unavailable' });

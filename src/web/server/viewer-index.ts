@@ -52,6 +52,7 @@ export interface EpisodeQuery {
 /** Characters of the task spec kept for text search (the question, mostly). */
 const SEARCH_TASK_CHARS = 4000;
 const CHUNK = 8 * 1024 * 1024;
+const SCHEMA_VERSION = 1;
 
 const COLUMNS = `seq, offset, length, key, task_index, task_id, epoch, attempt, domain, outcome, reward, end_reason, detail,
   turns, tool_calls, duration_ms, started_at, agent_in, agent_out, agent_calls, agent_cost, judge_in, judge_out, judge_calls, judge_cost`;
@@ -64,11 +65,16 @@ export class ViewerIndex {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    // Derived data: a file of an older layout is simply rebuilt.
+    if (this.db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+      this.db.exec('DROP TABLE IF EXISTS scans; DROP TABLE IF EXISTS lines;');
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS scans (run_id TEXT PRIMARY KEY, bytes INTEGER NOT NULL, lines INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS lines (
         run_id TEXT NOT NULL, seq INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
-        final INTEGER NOT NULL DEFAULT 0, key TEXT NOT NULL, task_index INTEGER NOT NULL, task_id TEXT NOT NULL,
+        final INTEGER NOT NULL DEFAULT 0, key_order INTEGER NOT NULL DEFAULT 0, key TEXT NOT NULL, task_index INTEGER NOT NULL, task_id TEXT NOT NULL,
         epoch INTEGER NOT NULL, attempt INTEGER NOT NULL, domain TEXT, outcome TEXT NOT NULL, reward REAL,
         end_reason TEXT NOT NULL, detail TEXT, turns INTEGER NOT NULL, tool_calls INTEGER NOT NULL,
         duration_ms INTEGER NOT NULL, started_at TEXT NOT NULL,
@@ -140,7 +146,11 @@ export class ViewerIndex {
     return covered;
   }
 
-  /** Flags the record that counts for each key, by the runs store's own rule (finalRecords). */
+  /**
+   * Flags the record that counts for each key, by the runs store's own rule (finalRecords), and
+   * numbers the keys in the order finalRecords yields them (first line of each key), because the
+   * paired bootstrap's resampling depends on that order: the viewer must feed it the same.
+   */
   private markFinals(runId: string): void {
     const rows = this.db.prepare('SELECT seq, key, outcome FROM lines WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ seq: number; key: string; outcome: Outcome }>;
     const bySeq = new Map<number, EpisodeRecord>();
@@ -149,15 +159,19 @@ export class ViewerIndex {
       bySeq.set(r.seq, rec);
       return rec;
     });
-    const finals = new Set(finalRecords(stand).values());
+    const finalList = [...finalRecords(stand).values()];
+    const order = new Map(finalList.map((rec, i) => [rec, i]));
     this.db.prepare('UPDATE lines SET final = 0 WHERE run_id = ? AND final = 1').run(runId);
-    const mark = this.db.prepare('UPDATE lines SET final = 1 WHERE run_id = ? AND seq = ?');
-    for (const [seq, rec] of bySeq) if (finals.has(rec)) mark.run(runId, seq);
+    const mark = this.db.prepare('UPDATE lines SET final = 1, key_order = ? WHERE run_id = ? AND seq = ?');
+    for (const [seq, rec] of bySeq) {
+      const i = order.get(rec);
+      if (i !== undefined) mark.run(i, runId, seq);
+    }
   }
 
-  /** The final record of every key, in task/epoch order. */
+  /** The final record of every key, in the order the runs store's finalRecords gives them. */
   finals(runId: string): EpisodeRow[] {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND final = 1 ORDER BY task_index, epoch`).all(runId) as EpisodeRow[];
+    return this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND final = 1 ORDER BY key_order`).all(runId) as EpisodeRow[];
   }
 
   /** A filtered page of final records, and how many match in all. */

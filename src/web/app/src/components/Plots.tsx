@@ -58,7 +58,7 @@ export function IntervalChart({ data, xLabel }: { data: IntervalDatum[]; xLabel:
           width: 720,
           height: 40 + 26 * data.length,
           marginLeft: 190,
-          x: { domain: [0, 1], label: xLabel, percent: true, grid: true },
+          x: { domain: [0, 1], label: xLabel, tickFormat: '.0%', grid: true },
           y: { label: null, domain: data.map((d) => d.label) },
           marks: [
             Plot.ruleY(data, { y: 'label', x1: 'low', x2: 'high', stroke: '#345', strokeWidth: 2 }),
@@ -81,7 +81,7 @@ export function DiffChart({ diff, low, high }: { diff: number; low: number; high
         Plot.plot({
           width: 520,
           height: 70,
-          x: { domain: [-span, span], label: 'B − A (percentage points)', percent: true, grid: true },
+          x: { domain: [-span, span], label: 'B − A (difference in accuracy)', tickFormat: '+.0%', grid: true },
           y: { axis: null },
           marks: [
             Plot.ruleX([0], { stroke: '#888' }),
