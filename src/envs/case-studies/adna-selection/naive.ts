@@ -1,0 +1,25 @@
+// Naive analyses for case 10, each the reference HMM with one planted trap left in.
+// Measured but not used as serving checks (they miss the tolerance on too few seeds, see
+// index.ts): symmetric error (seq_error both ways) and years converted at 25 per generation.
+
+import type { CaseStudy } from '../types.js';
+import { analysis, REFERENCE_OPTIONS } from './analysis.js';
+
+export const naiveAdna: CaseStudy['naive'] = [
+  {
+    name: 'alt_allele_scale',
+    trap: 'selection fitted to the alt allele as reported; at the more strongly selected locus alt is the ancestral allele, so its s comes out negative and the other locus is picked',
+    analyse: analysis({ ...REFERENCE_OPTIONS, scale: 'alt' }),
+  },
+  {
+    name: 'error_ignored',
+    trap: 'reads taken at face value (no miscalls); early deamination C→T/G→A inflates the rare derived allele and flattens the sweep',
+    analyse: analysis({ ...REFERENCE_OPTIONS, error: 'none' }),
+  },
+  {
+    name: 'years_as_generations',
+    trap: 'elapsed sample_year used as the number of generations (37 years per generation ignored), so s is per year, about 37 times too small',
+    // a 61-state grid: a finer grid cannot undo a 37-fold time error and costs 37 times the steps
+    analyse: analysis({ ...REFERENCE_OPTIONS, time: { yearsPerGeneration: 1 }, gridSize: 61 }),
+  },
+];

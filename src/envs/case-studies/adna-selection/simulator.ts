@@ -1,0 +1,206 @@
+// Simulator for case 10: selection from noisy ancient-DNA time series at two haploid loci.
+//
+// Generative model: haploid Wright–Fisher with selection on the derived allele,
+// x' = x(1 + s)/(1 + s·x), x_{t+1} ~ Bin(N_{t+1}, x')/N_{t+1}, over generations 0..180 with a
+// bottleneck in Ne. Both loci are under positive selection (s in [0.01, 0.06], at least 0.015
+// apart); the more strongly selected one is reported with its ALT allele = ancestral allele, so on
+// the alt scale it looks like negative selection. Reads at 30 sampling times (every 6 generations
+// from 6 to 180): 30–100 reads per sample; every read is miscalled at 0.01 in both directions
+// (instrument), plus post-mortem deamination damage d ≈ 0.02 + 0.30·(1 − gen/180) in the C→T or
+// G→A direction. `seq_error` is the mean of the two directional rates, so the damage direction
+// has rate 2·seq_error − 0.01 and the other 0.01. On the selected locus the damage turns ancestral
+// into derived reads, which inflates the early (rare) derived frequency. Sample years use 37 years
+// per generation.
+
+import type { CaseFile, Truth } from '../types.js';
+import { gzip } from '../framework/gzip.js';
+import { Rng } from '../framework/prng.js';
+import { binomial, normal } from '../framework/samplers.js';
+import { writeTsv, type Cell } from '../framework/tsv.js';
+
+export const CASE_ID = 'adna-selection';
+
+export const DESIGN = {
+  generations: 180,
+  firstSample: 6,
+  sampleEvery: 6,
+  yearsPerGeneration: 37,
+  instrumentError: 0.01,
+  damageBase: 0.02,
+  damageSlope: 0.3,
+  /** log-normal jitter of each library's damage rate */
+  damageJitterSdLog: 0.15,
+  /** cap on the damage rate (keeps every miscall rate below one half) */
+  damageMax: 0.45,
+  readsMin: 80,
+  readsMax: 240,
+  sMin: 0.01,
+  sMax: 0.06,
+  minGap: 0.015,
+  minStartFreq: 0.01,
+} as const;
+
+export type Base = 'A' | 'C' | 'G' | 'T';
+export type LocusLabel = 'A' | 'B';
+export const LOCI: readonly LocusLabel[] = ['A', 'B'];
+
+export interface LocusAlleles {
+  ref: Base;
+  alt: Base;
+  ancestral: Base;
+  derived: Base;
+}
+
+/** Deamination turns C into T and G into A in the reads. */
+export function damageTarget(from: Base): Base | null {
+  return from === 'C' ? 'T' : from === 'G' ? 'A' : null;
+}
+
+/** True when damage miscalls ancestral as derived at this locus (C→T or G→A from ancestral to derived). */
+export function damageRaisesDerived(al: Pick<LocusAlleles, 'ancestral' | 'derived'>): boolean {
+  return damageTarget(al.ancestral) === al.derived;
+}
+
+export interface DemographyRow {
+  start: number;
+  end: number;
+  ne: number;
+}
+
+export function neAt(rows: readonly DemographyRow[], generation: number): number {
+  for (const r of rows) if (generation >= r.start && generation <= r.end) return r.ne;
+  throw new Error(`no Ne for generation ${generation}`);
+}
+
+export interface AdnaLatent {
+  s: Record<LocusLabel, number>;
+  selected: LocusLabel;
+  /** derived-allele frequency per generation 0..G */
+  trajectory: Record<LocusLabel, Float64Array>;
+  alleles: Record<LocusLabel, LocusAlleles>;
+  demography: DemographyRow[];
+}
+
+export interface AdnaSimulation {
+  files: CaseFile[];
+  truth: Truth;
+  meta: Record<string, unknown>;
+  latent: AdnaLatent;
+}
+
+/** One Wright–Fisher trajectory of the derived-allele frequency, redrawn (same stream) if the allele is lost. */
+export function wrightFisher(rng: Rng, s: number, x0: number, ne: (g: number) => number, generations: number): Float64Array {
+  const traj = new Float64Array(generations + 1);
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    let n = ne(0);
+    traj[0] = Math.max(1, Math.round(x0 * n)) / n;
+    let lost = false;
+    for (let g = 1; g <= generations; g++) {
+      const x = traj[g - 1];
+      const xs = (x * (1 + s)) / (1 + s * x);
+      n = ne(g);
+      traj[g] = binomial(rng, n, xs) / n;
+      if (traj[g] === 0) {
+        lost = true;
+        break;
+      }
+    }
+    if (!lost) return traj;
+  }
+  throw new Error('derived allele lost in 1000 attempts');
+}
+
+function drawDemography(rng: Rng): DemographyRow[] {
+  const high = 250 * rng.integer(40, 80);
+  const low = 100 * rng.integer(10, 24);
+  const start = rng.integer(40, 80);
+  const end = start + rng.integer(30, 50);
+  return [
+    { start: 0, end: start - 1, ne: high },
+    { start, end, ne: low },
+    { start: end + 1, end: DESIGN.generations, ne: high },
+  ];
+}
+
+/** Selection coefficients: both in [sMin, sMax], at least minGap apart. */
+function drawS(rng: Rng): [number, number] {
+  for (;;) {
+    const a = rng.uniformRange(DESIGN.sMin, DESIGN.sMax);
+    const b = rng.uniformRange(DESIGN.sMin, DESIGN.sMax);
+    if (Math.abs(a - b) >= DESIGN.minGap) return a > b ? [a, b] : [b, a];
+  }
+}
+
+/** Start frequency so the deterministic sweep passes 0.5 around generation 50–130 (and starts ≥ 1%). */
+function startFrequency(rng: Rng, s: number): number {
+  const tHalf = rng.uniformRange(50, 130);
+  return Math.max(DESIGN.minStartFreq, 1 / (1 + Math.pow(1 + s, tHalf)));
+}
+
+const TRANSITIONS: readonly [Base, Base][] = [['C', 'T'], ['G', 'A'], ['T', 'C'], ['A', 'G']];
+
+function gz(header: string[], rows: Cell[][]): Uint8Array {
+  return gzip(writeTsv(header, rows));
+}
+
+export function simulateAdna(seed: number, subSeed: number): AdnaSimulation {
+  const root = Rng.from(CASE_ID, seed, subSeed);
+  const demography = drawDemography(root.split('demography'));
+  const ne = (g: number) => neAt(demography, g);
+  const pr = root.split('parameters');
+  const [sSel, sOther] = drawS(pr);
+  const selected: LocusLabel = pr.bernoulli(0.5) ? 'A' : 'B';
+  const other: LocusLabel = selected === 'A' ? 'B' : 'A';
+  const s = { [selected]: sSel, [other]: sOther } as Record<LocusLabel, number>;
+
+  // The selected locus: alt = ancestral, damage raises the derived reads. The other: alt = derived.
+  const [selAnc, selDer] = pr.pick(TRANSITIONS.slice(0, 2));
+  const [othAnc, othDer] = pr.pick(TRANSITIONS);
+  const alleles = {
+    [selected]: { ref: selDer, alt: selAnc, ancestral: selAnc, derived: selDer },
+    [other]: { ref: othAnc, alt: othDer, ancestral: othAnc, derived: othDer },
+  } as Record<LocusLabel, LocusAlleles>;
+
+  const G = DESIGN.generations;
+  const trajectory = {} as Record<LocusLabel, Float64Array>;
+  for (const L of LOCI) {
+    const tr = root.split('trajectory', L);
+    trajectory[L] = wrightFisher(tr, s[L], startFrequency(tr, s[L]), ne, G);
+  }
+
+  const yearOffset = -4722 + 37 * root.split('calendar').integer(-12, 12);
+  const files: CaseFile[] = [];
+  for (const L of LOCI) {
+    const rr = root.split('reads', L);
+    const al = alleles[L];
+    const raises = damageRaisesDerived(al);
+    const rows: Cell[][] = [];
+    for (let g = DESIGN.firstSample; g <= G; g += DESIGN.sampleEvery) {
+      const n = rr.integer(DESIGN.readsMin, DESIGN.readsMax);
+      const damage = Math.min(DESIGN.damageMax, (DESIGN.damageBase + DESIGN.damageSlope * (1 - g / G)) * Math.exp(normal(rr, 0, DESIGN.damageJitterSdLog)));
+      const seqError = Math.round((DESIGN.instrumentError + damage / 2) * 1e6) / 1e6;
+      const damageRate = 2 * seqError - DESIGN.instrumentError;
+      const errAncToDer = raises ? damageRate : DESIGN.instrumentError;
+      const errDerToAnc = raises ? DESIGN.instrumentError : damageRate;
+      const x = trajectory[L][g];
+      const pDerived = x * (1 - errDerToAnc) + (1 - x) * errAncToDer;
+      const derivedReads = binomial(rr, n, pDerived);
+      const altReads = al.alt === al.derived ? derivedReads : n - derivedReads;
+      rows.push([g, altReads, n, seqError, yearOffset + DESIGN.yearsPerGeneration * g]);
+    }
+    files.push({ path: `locus_${L}.tsv.gz`, data: gz(['generation', 'alt_reads', 'total_reads', 'seq_error', 'sample_year'], rows) });
+  }
+  files.push({
+    path: 'loci.tsv.gz',
+    data: gz(['locus', 'ref_allele', 'alt_allele', 'ancestral_allele', 'derived_allele'], LOCI.map((L) => [L, alleles[L].ref, alleles[L].alt, alleles[L].ancestral, alleles[L].derived])),
+  });
+  files.push({ path: 'demography.tsv.gz', data: gz(['generation_start', 'generation_end', 'Ne'], demography.map((r) => [r.start, r.end, r.ne])) });
+
+  const truth: Truth = { selected_locus: selected === 'A' ? 0 : 1, s: sSel };
+  const meta = {
+    samplesPerLocus: G / DESIGN.sampleEvery,
+    generations: G,
+    demography: demography.map((r) => [r.start, r.end, r.ne]),
+  };
+  return { files, truth, meta, latent: { s, selected, trajectory, alleles, demography } };
+}
