@@ -8,6 +8,8 @@ import { ANC_A, ANC_B, ctmcLogLik, fitPulseTime, flipChromosome, switchRateEstim
 import { dropAndFill, fixInversions, isFlaggedMicro, repairReciprocalSwitches } from '../../../src/envs/case-studies/admixture-timing/reference.js';
 import { simulateAdmixture, simulateChromosome } from '../../../src/envs/case-studies/admixture-timing/simulator.js';
 import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
+import { gzip, readText } from '../../../src/envs/case-studies/framework/gzip.js';
+import { loadAdmixture } from '../../../src/envs/case-studies/admixture-timing/io.js';
 import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
 
 const SEEDS = [0, 1, 2, 3, 4];
@@ -106,4 +108,15 @@ test('inversion detection flips the planted chromosome and nothing else', () => 
   const inverted = [flipChromosome(clean[0], inv), flipChromosome(clean[1], inv)] as [Haplotype, Haplotype];
   assert.deepEqual(fixInversions(inverted).flipped, [inv]);
   assert.deepEqual(fixInversions(clean).flipped, []);
+});
+
+test('malformed inputs give clear errors', () => {
+  const inst = admixtureTiming.simulate(0, 0);
+  const files = new Map(inst.files.map((f) => [f.path, f.data]));
+  const tracts = readText(files.get('tracts.tsv.gz')!);
+  const edit = (text: string) => new Map([...files, ['tracts.tsv.gz', gzip(text)]]);
+  assert.throws(() => loadAdmixture(new Map([...files].filter(([p]) => p !== 'chromosomes.tsv.gz'))), /missing input file chromosomes\.tsv\.gz/);
+  assert.throws(() => loadAdmixture(edit(tracts.replace('\th1\t', '\th3\t'))), /hap must be h1 or h2/);
+  assert.throws(() => loadAdmixture(edit(tracts.replace(/\tA\t/, '\tC\t'))), /anc must be A or B/);
+  assert.throws(() => loadAdmixture(edit(tracts.replace('chr1\t', 'chrX\t'))), /chromosome chrX is not in chromosomes/);
 });
