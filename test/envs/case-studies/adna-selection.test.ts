@@ -36,7 +36,7 @@ test('adna-selection: answer schema is strict about keys and types', () => {
   const inst = adnaSelection.simulate(0, 0);
   checkSchema(adnaSelection, { ...inst.truth });
   const prompt = adnaSelection.prompt({ ...inst, bounds: adnaSelection.bounds(inst.truth) });
-  assert.ok(prompt.includes('{"answer": {"selected_locus": <int>, "s": <float>}'));
+  assert.ok(prompt.includes('{"answer": {"selected_locus": "A" | "B", "s": <float>}'));
   for (const f of inst.files) assert.ok(prompt.includes(f.path), `prompt does not name ${f.path}`);
 });
 

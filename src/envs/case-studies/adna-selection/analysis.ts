@@ -5,6 +5,7 @@
 import type { Answer } from '../types.js';
 import { loadAdna, type AdnaData, type LocusRecord } from './io.js';
 import { FrequencyGrid, fitSelection, likelihoodInterval, locusModel, type DerivedSample, type LocusModel, type SelectionFit } from './model.js';
+import { LOCUS_LABELS } from './schema.js';
 import { damageTarget, DESIGN, LOCI, type DemographyRow, type LocusLabel } from './simulator.js';
 
 export interface AnalysisOptions {
@@ -77,7 +78,7 @@ export function analyseAdna(data: AdnaData, opts: AnalysisOptions): AdnaResult {
 }
 
 export function toAnswer(r: AdnaResult): Answer {
-  return { selected_locus: r.selected === 'A' ? 0 : 1, s: r.fits[r.selected].s };
+  return { selected_locus: LOCUS_LABELS.indexOf(r.selected), s: r.fits[r.selected].s };
 }
 
 export function analysis(opts: AnalysisOptions) {

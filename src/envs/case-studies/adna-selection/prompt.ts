@@ -23,8 +23,8 @@ Files in your workspace:
   over each range of generations.
 
 Report:
-- selected_locus (int): the locus with the larger selection coefficient on the derived-allele scale,
-  coded 0 for locus A and 1 for locus B.
+- selected_locus (string, "A" or "B"): the locus with the larger selection coefficient on the
+  derived-allele scale.
 - s (float): that locus's selection coefficient per generation, on the derived-allele scale.
 
 Be alert to: which allele each file counts, how the miscall rates differ by direction and over time,
@@ -32,4 +32,4 @@ the time unit of the selection coefficient, and changes in population size.
 
 Analyse the files rigorously: your reasoning and quality control are graded, not only the numbers.
 Reply with exactly one JSON object — no markdown fences, no text before or after it, no key omitted:
-{"answer": {"selected_locus": <int>, "s": <float>}, "reasoning": "<method and QC>"}`;
+{"answer": {"selected_locus": "A" | "B", "s": <float>}, "reasoning": "<method and QC>"}`;

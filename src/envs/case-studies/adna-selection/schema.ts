@@ -1,11 +1,14 @@
-// Answer schema for case 10. The task definition's `selected_locus` is the string "A" or "B";
-// the grader scores numbers only, so it is an integer code here (0 = A, 1 = B), as the prompt says.
+// Answer schema for case 10 (keys and typing as in the task definition). `selected_locus` is a
+// label field: the agent writes "A" or "B"; truth, bounds and analyses use its index (A = 0, B = 1).
 
 import { Type } from '@sinclair/typebox';
+import { labelField } from '../../../grading/json-answer.js';
+
+export const LOCUS_LABELS = ['A', 'B'] as const;
 
 export const adnaAnswerSchema = Type.Object(
   {
-    selected_locus: Type.Integer({ minimum: 0, maximum: 1, description: 'the locus under stronger positive selection on the derived-allele scale: 0 = locus A, 1 = locus B' }),
+    selected_locus: labelField(LOCUS_LABELS, 'the locus under stronger positive selection on the derived-allele scale'),
     s: Type.Number({ description: 'selection coefficient per generation of the selected locus on the derived-allele scale (s > 0: derived allele favoured)' }),
   },
   { additionalProperties: false },

@@ -196,7 +196,8 @@ export function simulateAdna(seed: number, subSeed: number): AdnaSimulation {
   });
   files.push({ path: 'demography.tsv.gz', data: gz(['generation_start', 'generation_end', 'Ne'], demography.map((r) => [r.start, r.end, r.ne])) });
 
-  const truth: Truth = { selected_locus: selected === 'A' ? 0 : 1, s: sSel };
+  // selected_locus is a label field, graded as its index in the schema's labels (A = 0, B = 1)
+  const truth: Truth = { selected_locus: LOCI.indexOf(selected), s: sSel };
   const meta = {
     samplesPerLocus: G / DESIGN.sampleEvery,
     generations: G,
