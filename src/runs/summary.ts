@@ -94,7 +94,10 @@ export function summarise(records: EpisodeRecord[], ks: number[]): RunSummary {
   let duration = 0;
   for (const r of records) {
     const d = r.domain ?? '(none)';
-    byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
+    // push, not spread: copying the list per record made large runs quadratic
+    const list = byDomain.get(d);
+    if (list) list.push(r);
+    else byDomain.set(d, [r]);
     for (const role of ['agent', 'judge'] as const) {
       const u = usage[role];
       const o = r.usage[role];
