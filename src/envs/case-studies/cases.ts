@@ -10,9 +10,10 @@ import { scEqtlCxcl10 } from './sc-eqtl-cxcl10/index.js';
 import { nestedSvLocusQ } from './nested-sv-locusq/index.js';
 import { admixtureTiming } from './admixture-timing/index.js';
 import { hicLoop } from './hic-loop/index.js';
+import { mppQtl } from './mpp-qtl/index.js';
 import { adnaSelection } from './adna-selection/index.js';
 
-export const caseStudies: CaseStudy[] = [oncologyTxr1, crisprLinc473, cisMvmr, carrierDrx1, scEqtlCxcl10, nestedSvLocusQ, hicLoop, admixtureTiming, adnaSelection];
+export const caseStudies: CaseStudy[] = [oncologyTxr1, crisprLinc473, cisMvmr, carrierDrx1, scEqtlCxcl10, nestedSvLocusQ, hicLoop, mppQtl, admixtureTiming, adnaSelection];
 
 export function findCase(id: string, cases: readonly CaseStudy[] = caseStudies): CaseStudy | undefined {
   return cases.find((c) => c.id === id);
