@@ -1,0 +1,124 @@
+// Case 8 (mpp-qtl): served instances, reproducible bytes, hidden truth, strict schema, rubric, and
+// the founder HMM itself (a hand-built mosaic recovered, transitions, grid posteriors), the
+// orientation check against the simulator's latent swaps, and clear errors on bad input.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mppQtl } from '../../../src/envs/case-studies/mpp-qtl/index.js';
+import { runFounderHmm, stayProbability, type ChromosomeMap } from '../../../src/envs/case-studies/mpp-qtl/hmm.js';
+import { checkOrientation } from '../../../src/envs/case-studies/mpp-qtl/analysis.js';
+import { loadMpp } from '../../../src/envs/case-studies/mpp-qtl/io.js';
+import { simulateMppQtl } from '../../../src/envs/case-studies/mpp-qtl/simulator.js';
+import { filesMap } from '../../../src/envs/case-studies/framework/generate.js';
+import { readNpz } from '../../../src/envs/case-studies/framework/npy.js';
+import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+
+const SEEDS = [0, 1, 2, 3, 4];
+
+for (const seed of SEEDS) {
+  test(`mpp-qtl seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
+    await checkServed(mppQtl, seed);
+  });
+}
+
+test('mpp-qtl: files are byte-reproducible per seed and differ across seeds', () => {
+  checkReproducible(mppQtl, 7);
+});
+
+test('mpp-qtl: truth values never appear in the files', () => {
+  for (const seed of [0, 1]) {
+    const inst = mppQtl.simulate(seed, 0);
+    checkTruthHidden(mppQtl, inst.files, inst.truth);
+  }
+});
+
+test('mpp-qtl: answer schema is strict about keys and types; prompt names files and format', () => {
+  const inst = mppQtl.simulate(0, 0);
+  checkSchema(mppQtl, { ...inst.truth });
+  const prompt = mppQtl.prompt({ ...inst, bounds: mppQtl.bounds(inst.truth) });
+  assert.ok(prompt.includes('{"answer": {"high_founder": "F1", "qtl_pos_cM": <float>}'));
+  for (const f of inst.files) assert.ok(prompt.includes(f.path), `prompt does not name ${f.path}`);
+});
+
+test('mpp-qtl: rubric items are well formed', () => {
+  checkRubric(mppQtl);
+});
+
+test('mpp-qtl: files have the specified shapes; markers are shuffled out of map order', () => {
+  const inst = mppQtl.simulate(3, 0);
+  assert.deepEqual(inst.files.map((f) => f.path), ['markers.tsv.gz', 'founders.tsv.gz', 'ril_genotypes.npz', 'phenotypes.tsv.gz']);
+  const npz = readNpz(inst.files[2].data);
+  assert.equal(npz.genotypes.dtype, 'int8');
+  assert.equal(npz.genotypes.shape[0], 500);
+  const d = loadMpp(filesMap(inst));
+  const values = new Set(d.genotypes);
+  assert.deepEqual([...values].sort(), [-1, 0, 1, 2]);
+  let inOrder = 0;
+  for (let j = 1; j < d.nMarker; j++) if (d.chr[j] === d.chr[j - 1] && d.pos[j] > d.pos[j - 1]) inOrder++;
+  assert.ok(inOrder < d.nMarker * 0.7, `markers look sorted (${inOrder} ascending neighbours)`);
+  assert.deepEqual([...new Set(d.batch)].sort(), [1, 2, 3, 4]);
+});
+
+test('founder HMM: P(same founder) is 1 at distance 0 and tends to 1/8', () => {
+  assert.equal(stayProbability(0.07, 0), 1);
+  assert.ok(Math.abs(stayProbability(0.07, 1e4) - 1 / 8) < 1e-12);
+  assert.ok(Math.abs(stayProbability(0.07, 10) - (1 / 8 + (7 / 8) * Math.exp((-8 / 7) * 0.7))) < 1e-15);
+});
+
+test('founder HMM recovers a known mosaic on a small hand-built example', () => {
+  // 36 markers 1 cM apart; at marker m founder f carries allele 1 when bit (m mod 3) of f is set,
+  // so every run of three markers spells the founder's number in binary.
+  const nM = 36;
+  const alleles = new Uint8Array(nM * 8);
+  for (let m = 0; m < nM; m++) for (let f = 0; f < 8; f++) alleles[m * 8 + f] = (f >> m % 3) & 1;
+  const map: ChromosomeMap = { pos: Float64Array.from({ length: nM }, (_, m) => m), alleles };
+  const truth = Array.from({ length: nM }, (_, m) => (m < 12 ? 2 : m < 24 ? 5 : 0)); // F3, then F6, then F1
+  const geno = Int8Array.from(truth, (f, m) => alleles[m * 8 + f]);
+  geno[5] = 1 - geno[5]; // one genotyping error
+  geno[17] = -1; // one missing call
+  geno[30] = 2; // one heterozygous call
+  const { posteriors } = runFounderHmm(map, geno, 1, { rate: 0.07, error: 0.01 }, 'markers');
+  for (let m = 0; m < nM; m++) {
+    const p = posteriors.probs.subarray(m * 8, m * 8 + 8);
+    let best = 0;
+    for (let f = 1; f < 8; f++) if (p[f] > p[best]) best = f;
+    assert.equal(best, truth[m], `marker ${m}: founder F${best + 1}, expected F${truth[m] + 1}`);
+    const mid = m % 12 >= 3 && m % 12 <= 8;
+    // mid-segment calls are confident, slightly less so right next to the erroneous call
+    const floor = Math.abs(m - 5) <= 2 ? 0.8 : 0.95;
+    if (mid) assert.ok(p[truth[m]] > floor, `marker ${m}: posterior ${p[truth[m]]} for the true founder`);
+  }
+  // grid posteriors: at a marker they equal the marker posterior; between markers they stay in (0, 1) and sum to 1
+  const grid = Float64Array.from([6, 6.5, 30.25]);
+  const g = runFounderHmm(map, geno, 1, { rate: 0.07, error: 0.01 }, grid).posteriors.probs;
+  for (let f = 0; f < 8; f++) assert.ok(Math.abs(g[f] - posteriors.probs[6 * 8 + f]) < 1e-6);
+  for (let k = 0; k < 3; k++) assert.ok(Math.abs(g.subarray(k * 8, k * 8 + 8).reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  assert.ok(g[8 + 2] > 0.9 && g[8 + 2] > posteriors.probs[6 * 8 + 2], 'between markers 6 and 7 the founder is still F3, more surely away from the error');
+  // the leave-one-out check flags the erroneous call most; away from it, calls fit their neighbours
+  const c = runFounderHmm(map, geno, 1, { rate: 0.07, error: 0.01 }, new Float64Array(0), true).check!;
+  assert.ok(c.mismatch[5] > 0.9);
+  for (let m = 0; m < nM; m++) if (m !== 5) assert.ok(c.mismatch[m] < c.mismatch[5], `marker ${m}: mismatch ${c.mismatch[m]}`);
+  assert.equal(c.informative[17], 0);
+  for (let m = 12; m < nM; m++) if (c.informative[m] && m % 12 >= 3 && m % 12 <= 8) assert.ok(c.mismatch[m] < 0.1, `marker ${m}: mismatch ${c.mismatch[m]}`);
+});
+
+test('orientation check finds exactly the markers whose coding the simulator swapped', () => {
+  for (const seed of [0, 5]) {
+    const sim = simulateMppQtl(seed, 0);
+    const d = loadMpp(filesMap(sim));
+    const o = checkOrientation(d);
+    const found = d.markerIds.filter((_, j) => o.flip[j] === 1).sort();
+    assert.deepEqual(found, [...sim.latent.flippedIds].sort());
+    assert.ok(o.byHmm >= 0 && o.maxMismatchAfter < 0.5);
+  }
+});
+
+test('mpp-qtl: missing files and unknown ids give clear errors', () => {
+  const files = new Map(filesMap(mppQtl.simulate(0, 0)));
+  const noPheno = new Map(files);
+  noPheno.delete('phenotypes.tsv.gz');
+  assert.throws(() => loadMpp(noPheno), /missing file phenotypes\.tsv\.gz/);
+  const swapped = new Map(files);
+  swapped.set('markers.tsv.gz', files.get('founders.tsv.gz')!);
+  assert.throws(() => loadMpp(swapped), /markers\.tsv\.gz has no column chr/);
+});
