@@ -2,8 +2,9 @@
 
 export const scEqtlPrompt = `You are analysing a simulated single-cell genomics data set; treat it exactly as you would real
 data. Peripheral-blood monocytes from 60 donors were profiled by droplet single-cell RNA-seq, several
-donors pooled per lane. A subset of the monocytes is in an interferon-activated state. Estimate how
-the lead variant near CXCL10 changes CXCL10 expression in the activated monocytes.
+donors pooled per lane. A subset of the monocytes is in an interferon-activated state, marked by high
+expression of interferon-stimulated genes such as IFI6 and ISG15 (resting monocytes express more
+LST1). Estimate how the lead variant near CXCL10 changes CXCL10 expression in the activated monocytes.
 
 Files in your workspace:
 - cell_counts.tsv.gz — one row per cell-containing droplet (monocytes only): cell_id (D01_C001, …),

@@ -1,0 +1,115 @@
+// Case 5 (sc-eqtl-cxcl10): served instances, reproducible bytes, hidden truth, strict schema, rubric,
+// and unit checks of the model pieces on small hand-checkable inputs.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzip, gzip } from '../../../src/envs/case-studies/framework/gzip.js';
+import { scEqtlCxcl10 } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/index.js';
+import { loadScData } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/io.js';
+import { fitDonorNb, gaussianMixture2, laneContamination, markerFraction, soupProfiles } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/model.js';
+import { G, GENES, gi } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/simulator.js';
+import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+
+const SEEDS = [0, 1, 2, 3, 4];
+
+for (const seed of SEEDS) {
+  test(`sc-eqtl-cxcl10 seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
+    await checkServed(scEqtlCxcl10, seed);
+  });
+}
+
+test('sc-eqtl-cxcl10: files are byte-reproducible per seed and differ across seeds', () => {
+  checkReproducible(scEqtlCxcl10, 7);
+});
+
+test('sc-eqtl-cxcl10: truth values never appear in the files', () => {
+  for (const seed of [0, 1]) {
+    const inst = scEqtlCxcl10.simulate(seed, 0);
+    checkTruthHidden(scEqtlCxcl10, inst.files, inst.truth);
+  }
+});
+
+test('sc-eqtl-cxcl10: answer schema is strict about keys and types', () => {
+  const inst = scEqtlCxcl10.simulate(0, 0);
+  checkSchema(scEqtlCxcl10, { ...inst.truth });
+  const prompt = scEqtlCxcl10.prompt({ ...inst, bounds: scEqtlCxcl10.bounds(inst.truth) });
+  assert.ok(prompt.includes('{"answer": {"beta_activated"'));
+  for (const f of inst.files) assert.ok(prompt.includes(f.path), `prompt does not name ${f.path}`);
+});
+
+test('sc-eqtl-cxcl10: rubric items are well formed', () => {
+  checkRubric(scEqtlCxcl10);
+  assert.ok((scEqtlCxcl10.redFlags ?? []).some((r) => r.id === 'cells_as_replicates'));
+});
+
+test('sc-eqtl-cxcl10: file columns follow the task preview', () => {
+  const inst = scEqtlCxcl10.simulate(3, 0);
+  const header = (path: string) => new TextDecoder().decode(gunzip(inst.files.find((f) => f.path === path)!.data)).split('\n', 1)[0].split('\t');
+  assert.deepEqual(header('cell_counts.tsv.gz').slice(0, 6), ['cell_id', 'donor', 'total_umi', 'HBB', 'IFI6', 'ISG15']);
+  assert.equal(header('cell_counts.tsv.gz').at(-1), 'CXCL10');
+  assert.deepEqual(header('donors.tsv.gz'), ['donor', 'lane', 'sex', 'age', 'rs_cxcl10_alt_dosage', 'effect_allele', 'other_allele']);
+  assert.deepEqual(header('empty_droplets.tsv.gz').slice(0, 3), ['lane', 'barcode', 'total_umi']);
+});
+
+// ---- model pieces on tiny inputs ----
+
+/** A three-file data set: two lanes, two donors, given cell and empty-droplet rows. */
+function tinyFiles(cells: [string, number, Partial<Record<string, number>>][], empties: [string, number, Partial<Record<string, number>>][]) {
+  const row = (counts: Partial<Record<string, number>>) => GENES.map((g) => counts[g] ?? 0).join('\t');
+  const cellText = ['cell_id\tdonor\ttotal_umi\t' + GENES.join('\t'), ...cells.map(([d, n, c], i) => `${d}_C${i}\t${d}\t${n}\t${row(c)}`)].join('\n') + '\n';
+  const emptyText = ['lane\tbarcode\ttotal_umi\t' + GENES.join('\t'), ...empties.map(([l, n, c], i) => `${l}\tE${i}\t${n}\t${row(c)}`)].join('\n') + '\n';
+  const donorText = 'donor\tlane\tsex\tage\trs_cxcl10_alt_dosage\teffect_allele\tother_allele\nD01\tL01\tF\t40\t0\tT\tC\nD02\tL02\tM\t50\t2\tT\tC\n';
+  return new Map([
+    ['cell_counts.tsv.gz', gzip(cellText)],
+    ['donors.tsv.gz', gzip(donorText)],
+    ['empty_droplets.tsv.gz', gzip(emptyText)],
+  ]);
+}
+
+test('soup, contamination and corrected marker fraction match a hand calculation', () => {
+  // Lane L01 soup: HBB 10/100 = 0.1, IFI6 20/100 = 0.2. Cell of 1000 UMIs with 20 HBB → ρ = 20/(1000·0.1) = 0.2.
+  const files = tinyFiles(
+    [['D01', 1000, { HBB: 20, IFI6: 90 }], ['D02', 500, { HBB: 0, IFI6: 5 }]],
+    [['L01', 60, { HBB: 6, IFI6: 12 }], ['L01', 40, { HBB: 4, IFI6: 8 }], ['L02', 100, { HBB: 5 }]],
+  );
+  const d = loadScData(files);
+  const soup = soupProfiles(d.empties, 2);
+  assert.ok(Math.abs(soup[0][gi('HBB')] - 0.1) < 1e-12 && Math.abs(soup[0][gi('IFI6')] - 0.2) < 1e-12);
+  const rho = laneContamination(d.cells, soup);
+  assert.ok(Math.abs(rho[0] - 0.2) < 1e-12, `rho ${rho[0]}`);
+  assert.equal(rho[1], 0);
+  // own IFI6 fraction: (90 − 0.2·1000·0.2) / (0.8·1000) = 50/800
+  const f = markerFraction(d.cells, soup, Float64Array.from([rho[0], rho[1]]), ['IFI6']);
+  assert.ok(Math.abs(f[0] - 50 / 800) < 1e-12, `fraction ${f[0]}`);
+  assert.equal(G, GENES.length);
+});
+
+test('readers reject a cell whose donor is not in donors.tsv.gz', () => {
+  const files = tinyFiles([['D09', 1000, {}]], [['L01', 100, { HBB: 1 }]]);
+  assert.throws(() => loadScData(files), /donor D09 .* not in donors/);
+});
+
+test('two-component mixture separates two clear groups', () => {
+  const x: number[] = [];
+  for (let i = 0; i < 300; i++) x.push(((i % 17) - 8) * 0.01); // around 0
+  for (let i = 0; i < 100; i++) x.push(1 + ((i % 13) - 6) * 0.01); // around 1
+  const m = gaussianMixture2([x]);
+  assert.ok(Math.abs(m.mean[0][0]) < 0.02 && Math.abs(m.mean[1][0] - 1) < 0.02, JSON.stringify(m.mean));
+  assert.ok(Math.abs(m.weight[1] - 0.25) < 0.01);
+  assert.ok(m.posterior.slice(0, 300).every((p) => p < 0.01) && m.posterior.slice(300).every((p) => p > 0.99));
+});
+
+test('donor NB model recovers a known per-allele effect with an ambient offset', () => {
+  // y_d = ambient_d + exp(μ + β g_d)·S_d exactly (with a small deterministic donor wobble): β = 0.4.
+  const D = 40, beta = 0.4, mu = Math.log(0.006);
+  const g = Array.from({ length: D }, (_, d) => d % 3);
+  const exposure = Float64Array.from({ length: D }, (_, d) => 40_000 + 1000 * (d % 7));
+  const ambient = Float64Array.from({ length: D }, (_, d) => 20 + 5 * (d % 4));
+  const wobble = (d: number) => [0.05, -0.05, 0.03, -0.03, 0][d % 5];
+  const y = Float64Array.from({ length: D }, (_, d) => Math.round(ambient[d] + Math.exp(mu + beta * g[d] + wobble(d)) * exposure[d]));
+  const fit = fitDonorNb({ y, ambient, exposure, cells: new Int32Array(D).fill(50) }, g);
+  assert.ok(Math.abs(fit.beta - beta) < 0.02, `beta ${fit.beta}`);
+  // ignoring the ambient offset inflates low-expression donors and shrinks the slope
+  const naive = fitDonorNb({ y, ambient: new Float64Array(D), exposure, cells: new Int32Array(D).fill(50) }, g);
+  assert.ok(naive.beta < fit.beta - 0.01, `naive ${naive.beta} vs ${fit.beta}`);
+});
