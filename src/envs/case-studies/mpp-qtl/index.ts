@@ -42,7 +42,7 @@ export const mppQtl: CaseStudy = {
   designNotes: [
     'Planted traps (never the answer values):',
     '- markers.tsv.gz rows and the genotype columns are shuffled out of map order; an HMM walked in file order reconstructs nothing.',
-    '- 8% of markers have their 0/1 coding swapped in ril_genotypes.npz relative to founders.tsv.gz, including the 2–3 most QTL-informative markers within 5 cM of the QTL; allele frequency reveals swaps except where 4 of 8 founders carry allele 1, where the founder-HMM fit must be used.',
+    '- 8% of markers have their 0/1 coding swapped in ril_genotypes.npz relative to founders.tsv.gz, including the 3 most QTL-informative markers within 5 cM of the QTL; allele frequency reveals swaps except where 4 of 8 founders carry allele 1, where the founder-HMM fit must be used.',
     '- phenotyping batch is aligned with F2 ancestry at a second chromosome-1 locus 30 cM from the QTL and one batch shifts the phenotype strongly, so scans without the batch covariate peak at that nuisance locus.',
     '- a single-marker (biallelic) scan cannot name a founder: each marker groups several founders, and the best markers near the QTL are the swapped ones.',
     'Expected method: sort markers; orientation check; 8-state founder HMM with posteriors on a grid; Haley–Knott scan with batch, sex and age; founder effects at the peak; support interval.',

@@ -1,7 +1,7 @@
 // Case 8 simulator: 500 recombinant inbred lines from 8 founders, two chromosomes of ~110
 // markers, one chromosome-1 QTL with a high-effect founder, and three planted problems:
 // (1) the marker file is shuffled out of map order; (2) 8% of markers are coded with the
-// alleles swapped in the RIL genotypes (2–3 of them the most QTL-informative markers within
+// alleles swapped in the RIL genotypes (3 of them the most QTL-informative markers within
 // 5 cM of the QTL); (3) phenotyping batch is aligned with F2 ancestry at a second chromosome-1
 // locus 30 cM away, and batch shifts the phenotype, so a scan without the batch covariate peaks
 // there. Truth: the QTL position (population truth, cM) and the high founder (code 0..7 = F1..F8).
@@ -36,7 +36,7 @@ export const DESIGN = {
   /** P(high batch | F2 at the nuisance locus) vs otherwise */
   pHighBatch: [0.8, 0.15] as [number, number],
   /** high batch mean above the others' (residual SD units); the other three spread ±0.3 */
-  highBatchShift: [2.6, 3.0] as [number, number],
+  highBatchShift: [2.8, 3.2] as [number, number],
   flippedShare: 0.08,
   nearFlipWindowCm: 5,
   genotypeError: 0.01,
@@ -130,7 +130,7 @@ export function simulateMppQtl(seed: number, subSeed: number): { files: CaseFile
   // plus random others away from q, 8% in all
   const fr = root.split('flips');
   const nFlip = Math.round(D.flippedShare * markers.length);
-  const nNear = 2 + fr.below(2);
+  const nNear = 3;
   const linkage = (m: MarkerInfo) => stayProbability(D.switchRate, m.pos - q);
   const singleMarkerSignal = (m: MarkerInfo) => {
     const k = m.alleles.reduce((a, b) => a + b, 0);
