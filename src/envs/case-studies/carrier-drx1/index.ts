@@ -10,15 +10,20 @@ import { carrierAnswerSchema } from './schema.js';
 import { CASE_ID, simulateCarrier } from './simulator.js';
 
 /**
- * Relative tolerances (half-width = r × truth): max(design floor, 3 × relative RMSE of the reference)
- * from the calibration sweep (see docs/calibration/carrier-drx1.md for the command and table).
+ * Relative tolerances (half-width = r × truth) = max(design floor, 3 × relative RMSE of the reference),
+ * rounded up to 0.01. Floors from the design: CF ±20%, residual ±30%, partner ±20%, couple ±40%.
+ * Sweep `npm run bench:cases -- --case carrier-drx1 --seeds 200 --out docs/calibration/carrier-drx1.md`
+ * (first run, with r = 0.27/0.2/0.35/0.2/0.45): absolute RMSE_ref CF_AFR 0.002426, CF_EUR 0.000938,
+ * residual 0.001003, partner 0.002212, couple 1.056e-5; divided by the median truths implied by the
+ * table's median half-widths (0.0292, 0.0264, 0.00897, 0.0329, 7.36e-5), 3 × RMSE is 24.9%, 10.7%,
+ * 33.6%, 20.2% and 43.0% of the truth. The committed report is the rerun with these final values.
  */
 export const CARRIER_TOLERANCE = {
-  carrier_frequency_afr: 0.27,
+  carrier_frequency_afr: 0.25,
   carrier_frequency_eur: 0.2,
-  residual_carrier_risk_afr_negative: 0.35,
-  partner_carrier_frequency_full_roster: 0.2,
-  couple_reproductive_risk: 0.45,
+  residual_carrier_risk_afr_negative: 0.34,
+  partner_carrier_frequency_full_roster: 0.21,
+  couple_reproductive_risk: 0.43,
 } as const;
 
 export function carrierBounds(truth: Truth): Bounds {
