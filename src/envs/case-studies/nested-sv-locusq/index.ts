@@ -56,7 +56,7 @@ export const nestedSvLocusQ: CaseStudy = {
     'Traps planted in every instance:',
     '- segB_depth_ratio is ≈ batch scale × (1 + 0.5 per copy); it needs per-batch calibration to copies on the clean panel (raw ratio doubles the per-unit effect).',
     '- Segment B is nested in the outer inversion, whose own disease effect has the opposite sign; without outer-dosage adjustment the segment-B effect nearly vanishes or flips.',
-    '- The cohort is sampled by clinic × stream × case status; source-population estimates need the n_source / n_sampled weights.',
+    '- The cohort is sampled by clinic × stream × case status, and the referral stream is enriched for segment-B carriers; source-population estimates need the n_source / n_sampled weights (an unweighted fit without cell terms is biased).',
     '- The breakpoint panel oversamples cases with a high depth ratio; fitting the association on it alone is selection-biased.',
     '- The panel has LOWQ, array-discordant and duplicated calls; the carrier count uses PASS + concordant calls, one per sample.',
     '- One expression gene responds to the outer orientation (position effect), not to B; a marginal scan on B picks it. Gene roles are shuffled per instance.',

@@ -20,8 +20,8 @@ export interface AnalysisOptions {
   dosage: 'calibrated' | 'raw_ratio';
   /** adjust the clinical and expression models for outer-inversion dosage */
   adjustOuter: boolean;
-  /** clinical fit: full cohort with design weights, or the breakpoint panel alone (unweighted) */
-  clinicalData: 'cohort_weighted' | 'panel_only';
+  /** clinical fit: full cohort with design weights, full cohort unweighted, or the breakpoint panel alone (unweighted) */
+  clinicalData: 'cohort_weighted' | 'cohort_unweighted' | 'panel_only';
   /** gene choice and effect: adjusted NB model (ranked by Wald z), or a marginal scan on B alone (ranked by fold change) */
   expressionModel: 'adjusted' | 'marginal';
   /** carrier count: reliable unique samples, or every panel row with ≥ 1 copy */
@@ -75,7 +75,7 @@ function clinicalLogOr(d: LocusQData, o: AnalysisOptions, b: Float64Array): numb
   const cols: Float64Array[] = [b];
   if (o.adjustOuter) cols.push(d.dosage.outer);
   cols.push(c.pc1, c.pc2, c.pc3, c.age.map((a) => a - 60), c.sex);
-  return weightedLogistic(design(cols), c.caseStatus, c.weight).coef[1];
+  return weightedLogistic(design(cols), c.caseStatus, o.clinicalData === 'cohort_weighted' ? c.weight : undefined).coef[1];
 }
 
 /** Per-copy log fold-change of the gene whose B effect is strongest under the chosen model. */

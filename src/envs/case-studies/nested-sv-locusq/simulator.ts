@@ -5,6 +5,8 @@
 // the nested segment B. Disease: logit = α_anc + β_B·B + β_O·O + 0.03·(age − 60) + 0.2·sex, so
 // B and O are confounded through nesting (B ≤ 2·O) and O through ancestry. A 6,000-person cohort
 // is drawn by (clinic, stream, case status) cell; the sampling table gives the design weights.
+// The referral stream is enriched for segment-B carriers (cascade testing) and samples cases
+// more heavily, so a fit that ignores the weights (or the cells) is biased away from β_B.
 // Planted traps: segment-B dosage is only seen as a batch-scaled read-depth ratio (≈ 1 + 0.5·B);
 // O's own effect of opposite sign cancels B's when O is left out; the breakpoint panel
 // oversamples cases with a high depth ratio, holds low-quality, discordant and duplicated calls;
@@ -45,6 +47,10 @@ export const DESIGN = {
   seqBatches: 6,
   depthNoiseSd: 0.07,
   rnaBatches: 3,
+  /** extra referral probability for segment-B carriers, and referral sampling multipliers */
+  referralCarrierBoost: 0.7,
+  referralCaseMult: 1.6,
+  referralControlMult: 0.8,
   panelHighRatio: 1.2,
   panelCaseHighWeight: 6,
   lowQualRate: 0.08,
@@ -177,7 +183,9 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
     const uc = pr.uniform();
     const cm = clinicByAnc[a];
     clinic[i] = uc < cm[0] ? 0 : uc < cm[0] + cm[1] ? 1 : uc < cm[0] + cm[1] + cm[2] ? 2 : 3;
-    stream[i] = pr.uniform() < 0.2 + 0.006 * (ag - 40) ? 1 : 0;
+    // The referral stream takes older people and cascade-tested relatives of known segment-B
+    // carriers, so stream membership is tied to B itself (not only through ancestry).
+    stream[i] = pr.uniform() < 0.12 + 0.004 * (ag - 40) + (b > 0 ? DESIGN.referralCarrierBoost : 0) ? 1 : 0;
     const eta = alphaBase + alphaAnc[a] + betaB * b + betaO * o + 0.03 * (ag - 60) + 0.2 * sex[i];
     yy[i] = pr.uniform() < expit(eta) ? 1 : 0;
   }
@@ -196,7 +204,7 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
     const isCase = cell % 2;
     const c = Math.floor(cell / 2 / STREAMS.length);
     const s = Math.floor(cell / 2) % STREAMS.length;
-    const rate = isCase ? caseRate * clinicCaseMult[c] * (s === 1 ? 1.6 : 1) : controlRate * clinicControlMult[c] * (s === 1 ? 0.8 : 1);
+    const rate = isCase ? caseRate * clinicCaseMult[c] * (s === 1 ? DESIGN.referralCaseMult : 1) : controlRate * clinicControlMult[c] * (s === 1 ? DESIGN.referralControlMult : 1);
     return m.length * rate;
   });
   const nSampled = allocate(targets, members.map((m) => m.length), DESIGN.cohortN);
