@@ -201,7 +201,7 @@ async function mountViewerUi(app: import('fastify').FastifyInstance): Promise<vo
     import('../web/server/plugin.js'),
     import('../genome/home.js'),
   ]);
-  await mountViewer(app, { home: genegymHome(), bundleDir: await ensureBundle() });
+  await mountViewer(app, { home: genegymHome(), bundleDir: await ensureBundle(), warm: true });
 }
 
 function isLoopback(host: string): boolean {

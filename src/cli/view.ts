@@ -14,7 +14,9 @@ export function registerViewCommands(program: Command): void {
       const [{ ensureBundle }, { startViewer }] = await Promise.all([import('../web/bundle.js'), import('../web/server/standalone.js')]);
       const home = genegymHome();
       const bundleDir = await ensureBundle();
-      const server = await startViewer({ home, bundleDir, host: flags.host, port: flags.port });
+      const t0 = Date.now();
+      const server = await startViewer({ home, bundleDir, host: flags.host, port: flags.port, warm: true });
+      console.error(`genegym: runs indexed for the viewer in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
         console.error(`genegym: warning: the viewer shows answer keys and transcripts to anyone who can reach ${flags.host}`);
       }

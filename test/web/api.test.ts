@@ -205,3 +205,18 @@ test('genegym serve --ui: the viewer mounts on the ORS server, behind its API ke
     await server.close();
   }
 });
+
+test('an empty GENEGYM_HOME (no runs yet) serves an empty leaderboard', async () => {
+  const empty = await mkdtemp(join(tmpdir(), 'gg-web-empty-'));
+  const bare = Fastify();
+  try {
+    await mountViewer(bare, { home: empty, bundleDir: null, answerKeys: stubKeys, warm: true });
+    await bare.ready();
+    const r = await bare.inject('/ui/api/leaderboard');
+    assert.equal(r.statusCode, 200);
+    assert.deepEqual(r.json(), []);
+  } finally {
+    await bare.close();
+    await rm(empty, { recursive: true, force: true });
+  }
+});

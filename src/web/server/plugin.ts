@@ -26,6 +26,8 @@ export interface ViewerOptions {
   /** folder of the built app (index.html + assets); null serves the API only */
   bundleDir: string | null;
   answerKeys?: AnswerKeySource;
+  /** index every run before serving (the first open of a large run is then quick) */
+  warm?: boolean;
 }
 
 export const MAX_PAGE = 1000;
@@ -47,6 +49,10 @@ function strParam(raw: unknown): string | undefined {
 
 export const viewerPlugin: FastifyPluginAsync<ViewerOptions> = async (app: FastifyInstance, opts: ViewerOptions) => {
   const view = new RunsView(opts.home);
+  if (opts.warm) {
+    const { runs, ms } = view.warm();
+    app.log.info(`viewer: indexed ${runs} runs in ${Math.round(ms)} ms`);
+  }
   const ownKeys = opts.answerKeys ? null : new BuiltinAnswerKeys({ home: opts.home });
   const answerKeys = opts.answerKeys ?? ownKeys!;
   app.addHook('onClose', async () => {

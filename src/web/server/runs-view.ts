@@ -100,12 +100,35 @@ export class RunsView {
     return store;
   }
 
+  /** Indexes every run now (at start-up), so the first page a researcher opens is quick. */
+  warm(): { runs: number; ms: number } {
+    const t0 = performance.now();
+    let runs = 0;
+    for (const id of this.runIds()) {
+      try {
+        this.open(id);
+        runs++;
+      } catch (err) {
+        if (!(err instanceof RunNotFoundError)) throw err;
+      }
+    }
+    return { runs, ms: performance.now() - t0 };
+  }
+
   runIds(): string[] {
     return RunStore.list(this.home);
   }
 
+  private readonly finalsCache = new Map<string, { bytes: number; records: EpisodeRecord[] }>();
+
+  /** Light final records (no task or transcript), cached until the run's file grows. */
   finalRecords(store: RunStore): EpisodeRecord[] {
-    return this.index.finals(store.id).map((r) => asRecord(store.id, store.config.split, r));
+    const bytes = this.index.scannedBytes(store.id);
+    const hit = this.finalsCache.get(store.id);
+    if (hit && hit.bytes === bytes) return hit.records;
+    const records = this.index.finals(store.id).map((r) => asRecord(store.id, store.config.split, r));
+    this.finalsCache.set(store.id, { bytes, records });
+    return records;
   }
 
   detail(runId: string): RunDetail {

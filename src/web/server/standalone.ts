@@ -11,9 +11,9 @@ export interface ViewerServer {
   close(): Promise<void>;
 }
 
-export async function startViewer(opts: { home: string; bundleDir: string | null; host?: string; port?: number; answerKeys?: AnswerKeySource }): Promise<ViewerServer> {
+export async function startViewer(opts: { home: string; bundleDir: string | null; host?: string; port?: number; answerKeys?: AnswerKeySource; warm?: boolean }): Promise<ViewerServer> {
   const app = Fastify({ logger: false, forceCloseConnections: true });
-  await mountViewer(app, { home: opts.home, bundleDir: opts.bundleDir, answerKeys: opts.answerKeys });
+  await mountViewer(app, { home: opts.home, bundleDir: opts.bundleDir, answerKeys: opts.answerKeys, warm: opts.warm });
   app.get('/', (_req, reply) => reply.redirect('/ui/', 302));
   await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
   const addr = app.server.address();

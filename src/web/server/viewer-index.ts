@@ -4,7 +4,7 @@
 // be deleted at any time; scans are incremental (only bytes appended since the last scan).
 
 import Database from 'better-sqlite3';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { finalRecords, RunStore, runsDir } from '../../runs/store.js';
 import type { EpisodeRecord, Outcome } from '../../runs/types.js';
@@ -52,7 +52,7 @@ export interface EpisodeQuery {
 /** Characters of the task spec kept for text search (the question, mostly). */
 const SEARCH_TASK_CHARS = 4000;
 const CHUNK = 8 * 1024 * 1024;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const COLUMNS = `seq, offset, length, key, task_index, task_id, epoch, attempt, domain, outcome, reward, end_reason, detail,
   turns, tool_calls, duration_ms, started_at, agent_in, agent_out, agent_calls, agent_cost, judge_in, judge_out, judge_calls, judge_cost`;
@@ -61,6 +61,7 @@ export class ViewerIndex {
   readonly db: Database.Database;
 
   constructor(readonly home: string) {
+    mkdirSync(runsDir(home), { recursive: true });
     this.db = new Database(join(runsDir(home), 'viewer.sqlite'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -83,6 +84,7 @@ export class ViewerIndex {
         search TEXT NOT NULL,
         PRIMARY KEY (run_id, seq));
       CREATE INDEX IF NOT EXISTS lines_final ON lines (run_id, final, task_index, epoch);
+      CREATE INDEX IF NOT EXISTS lines_order ON lines (run_id, final, key_order);
       CREATE INDEX IF NOT EXISTS lines_key ON lines (run_id, key);
     `);
   }
@@ -107,71 +109,100 @@ export class ViewerIndex {
       start = 0;
       seq = 0;
     }
-    const insert = this.db.prepare(`INSERT OR REPLACE INTO lines (run_id, ${COLUMNS}, search) VALUES (@run_id, @seq, @offset, @length, @key, @task_index,
-      @task_id, @epoch, @attempt, @domain, @outcome, @reward, @end_reason, @detail, @turns, @tool_calls, @duration_ms, @started_at,
-      @agent_in, @agent_out, @agent_calls, @agent_cost, @judge_in, @judge_out, @judge_calls, @judge_cost, @search)`);
+    const insert = this.db.prepare(`INSERT OR REPLACE INTO lines (run_id, ${COLUMNS}, search, final, key_order) VALUES (${Array(29).fill('?').join(', ')})`);
     let covered = start;
+    const parsed: Array<ReturnType<typeof parseLine> & object> = [];
     const fd = openSync(store.episodesPath, 'r');
     try {
-      this.db.transaction(() => {
-        let pos = start;
-        let carry: Buffer = Buffer.alloc(0);
-        let carryOffset = start;
-        const buf = Buffer.allocUnsafe(CHUNK);
-        while (pos < size) {
-          const n = readSync(fd, buf, 0, Math.min(CHUNK, size - pos), pos);
-          if (n <= 0) break;
-          pos += n;
-          const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
-          let lineStart = 0;
-          for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, lineStart)) {
-            const offset = carryOffset + lineStart;
-            const row = parseLine(data.subarray(lineStart, nl), offset, nl - lineStart, seq);
-            if (row) {
-              insert.run({ run_id: store.id, ...row });
-              seq++;
-            }
-            lineStart = nl + 1;
-            covered = carryOffset + lineStart;
+      let pos = start;
+      let carry: Buffer = Buffer.alloc(0);
+      let carryOffset = start;
+      const buf = Buffer.allocUnsafe(CHUNK);
+      while (pos < size) {
+        const n = readSync(fd, buf, 0, Math.min(CHUNK, size - pos), pos);
+        if (n <= 0) break;
+        pos += n;
+        const data = carry.length ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
+        let lineStart = 0;
+        for (let nl = data.indexOf(0x0a); nl !== -1; nl = data.indexOf(0x0a, lineStart)) {
+          const row = parseLine(data.subarray(lineStart, nl), carryOffset + lineStart, nl - lineStart, seq);
+          if (row) {
+            parsed.push(row);
+            seq++;
           }
-          carry = Buffer.from(data.subarray(lineStart));
-          carryOffset += lineStart;
+          lineStart = nl + 1;
+          covered = carryOffset + lineStart;
         }
-        this.db.prepare('INSERT OR REPLACE INTO scans (run_id, bytes, lines) VALUES (?, ?, ?)').run(store.id, covered, seq);
-        this.markFinals(store.id);
-      })();
+        carry = Buffer.from(data.subarray(lineStart));
+        carryOffset += lineStart;
+      }
     } finally {
       closeSync(fd);
     }
+    const flags = this.finalFlags(store.id, parsed);
+    this.db.transaction(() => {
+      for (const row of parsed) {
+        const f = flags.get(row.seq);
+        const r = row;
+        // Positional binding: named parameters cost a property lookup each, 100,000 times over.
+        insert.run(store.id, r.seq, r.offset, r.length, r.key, r.task_index, r.task_id, r.epoch, r.attempt, r.domain, r.outcome, r.reward, r.end_reason, r.detail,
+          r.turns, r.tool_calls, r.duration_ms, r.started_at, r.agent_in, r.agent_out, r.agent_calls, r.agent_cost, r.judge_in, r.judge_out, r.judge_calls, r.judge_cost,
+          r.search, f === undefined ? 0 : 1, f ?? 0);
+      }
+      const unmark = this.db.prepare('UPDATE lines SET final = 0 WHERE run_id = ? AND seq = ?');
+      const mark = this.db.prepare('UPDATE lines SET final = 1, key_order = ? WHERE run_id = ? AND seq = ?');
+      for (const [seq, order] of flags.changedOld) {
+        if (order === null) unmark.run(store.id, seq);
+        else mark.run(order, store.id, seq);
+      }
+      this.db.prepare('INSERT OR REPLACE INTO scans (run_id, bytes, lines) VALUES (?, ?, ?)').run(store.id, covered, seq);
+    })();
+    // Keep the write-ahead log short after a big scan, so later reads stay quick.
+    if (parsed.length > 10_000) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return covered;
   }
 
   /**
-   * Flags the record that counts for each key, by the runs store's own rule (finalRecords), and
-   * numbers the keys in the order finalRecords yields them (first line of each key), because the
-   * paired bootstrap's resampling depends on that order: the viewer must feed it the same.
+   * Which lines hold the record that counts for each key, by the runs store's own rule
+   * (finalRecords), numbered in the order finalRecords yields the keys (first line of each
+   * key): the paired bootstrap's resampling depends on that order, so the viewer feeds the
+   * statistics the same sequence the store's reader would. Returns seq → order for new lines,
+   * and the already indexed lines whose flag changes.
    */
-  private markFinals(runId: string): void {
-    const rows = this.db.prepare('SELECT seq, key, outcome FROM lines WHERE run_id = ? ORDER BY seq').all(runId) as Array<{ seq: number; key: string; outcome: Outcome }>;
-    const bySeq = new Map<number, EpisodeRecord>();
-    const stand = rows.map((r) => {
+  private finalFlags(runId: string, fresh: Array<{ seq: number; key: string; outcome: Outcome }>): Map<number, number> & { changedOld: Map<number, number | null> } {
+    const old = this.db.prepare('SELECT seq, key, outcome, final, key_order FROM lines WHERE run_id = ? ORDER BY seq').all(runId) as Array<{
+      seq: number;
+      key: string;
+      outcome: Outcome;
+      final: number;
+      key_order: number;
+    }>;
+    const seqOf = new Map<EpisodeRecord, number>();
+    const stand: EpisodeRecord[] = [];
+    for (const r of [...old, ...fresh]) {
       const rec = { key: r.key, outcome: r.outcome } as EpisodeRecord;
-      bySeq.set(r.seq, rec);
-      return rec;
-    });
-    const finalList = [...finalRecords(stand).values()];
-    const order = new Map(finalList.map((rec, i) => [rec, i]));
-    this.db.prepare('UPDATE lines SET final = 0 WHERE run_id = ? AND final = 1').run(runId);
-    const mark = this.db.prepare('UPDATE lines SET final = 1, key_order = ? WHERE run_id = ? AND seq = ?');
-    for (const [seq, rec] of bySeq) {
-      const i = order.get(rec);
-      if (i !== undefined) mark.run(i, runId, seq);
+      seqOf.set(rec, r.seq);
+      stand.push(rec);
     }
+    const order = new Map<number, number>();
+    [...finalRecords(stand).values()].forEach((rec, i) => order.set(seqOf.get(rec)!, i));
+    const changedOld = new Map<number, number | null>();
+    for (const r of old) {
+      const now = order.get(r.seq);
+      if (now === undefined ? r.final === 1 : r.final !== 1 || r.key_order !== now) changedOld.set(r.seq, now ?? null);
+    }
+    const out = new Map<number, number>() as Map<number, number> & { changedOld: Map<number, number | null> };
+    for (const r of fresh) {
+      const o = order.get(r.seq);
+      if (o !== undefined) out.set(r.seq, o);
+    }
+    out.changedOld = changedOld;
+    return out;
   }
 
   /** The final record of every key, in the order the runs store's finalRecords gives them. */
   finals(runId: string): EpisodeRow[] {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND final = 1 ORDER BY key_order`).all(runId) as EpisodeRow[];
+    return this.rows(this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND final = 1 ORDER BY key_order`), runId);
   }
 
   /** A filtered page of final records, and how many match in all. */
@@ -192,18 +223,49 @@ export class ViewerIndex {
     }
     const clause = where.join(' AND ');
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM lines WHERE ${clause}`).get(params) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE ${clause} ORDER BY task_index, epoch LIMIT @limit OFFSET @offset`).all(params) as EpisodeRow[];
+    const rows = this.rows(this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE ${clause} ORDER BY task_index, epoch LIMIT @limit OFFSET @offset`), params);
     return { total, rows };
   }
 
   /** The final record of one key, or null. */
   finalOf(runId: string, key: string): EpisodeRow | null {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND key = ? AND final = 1`).get(runId, key) as EpisodeRow | undefined) ?? null;
+    return this.rows(this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND key = ? AND final = 1`), runId, key)[0] ?? null;
   }
 
   /** Every attempt recorded for a key (errors that were retried, then the one that counts). */
   attempts(runId: string, key: string): EpisodeRow[] {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND key = ? ORDER BY seq`).all(runId, key) as EpisodeRow[];
+    return this.rows(this.db.prepare(`SELECT ${COLUMNS} FROM lines WHERE run_id = ? AND key = ? ORDER BY seq`), runId, key);
+  }
+
+  /** Rows as arrays, then objects of one fixed shape: several times faster than sqlite's own objects at 100k rows. */
+  private rows(stmt: Database.Statement, ...params: unknown[]): EpisodeRow[] {
+    return (stmt.raw().all(...params) as unknown[][]).map((a) => ({
+      seq: a[0] as number,
+      offset: a[1] as number,
+      length: a[2] as number,
+      key: a[3] as string,
+      task_index: a[4] as number,
+      task_id: a[5] as string,
+      epoch: a[6] as number,
+      attempt: a[7] as number,
+      domain: a[8] as string | null,
+      outcome: a[9] as Outcome,
+      reward: a[10] as number | null,
+      end_reason: a[11] as string,
+      detail: a[12] as string | null,
+      turns: a[13] as number,
+      tool_calls: a[14] as number,
+      duration_ms: a[15] as number,
+      started_at: a[16] as string,
+      agent_in: a[17] as number,
+      agent_out: a[18] as number,
+      agent_calls: a[19] as number,
+      agent_cost: a[20] as number | null,
+      judge_in: a[21] as number,
+      judge_out: a[22] as number,
+      judge_calls: a[23] as number,
+      judge_cost: a[24] as number | null,
+    }));
   }
 
   domains(runId: string): string[] {
