@@ -9,10 +9,11 @@ import { mppAnswerSchema } from './schema.js';
 import { CASE_ID, simulateMppQtl } from './simulator.js';
 
 /**
- * Tolerances: the design's 4 cM (a floor: one founder segment spans ~14 cM and the scan grid is
- * 0.5 cM) against 3 × RMSE_ref from
- * `npm run bench:cases -- --case mpp-qtl --seeds 200 --out docs/calibration/mpp-qtl.md`
- * (table in docs/calibration/mpp-qtl.md); the founder must match exactly.
+ * Tolerances: max(floor 4 cM, 3 × RMSE_ref) for the position, exact for the founder. The floor is
+ * the design's 4 cM (a founder segment spans ~14 cM; the scan grid is 0.5 cM). Sweep
+ * `nice -n 10 npm run bench:cases -- --case mpp-qtl --seeds 200 --out docs/calibration/mpp-qtl.md`:
+ * RMSE_ref 0.962 cM (bias +0.13, max 4.09), so 3 × RMSE = 2.89 < 4 and the floor holds; the
+ * reference passes 199/200 seeds and names the founder on 200/200.
  */
 export const MPP_TOLERANCE = { qtl_pos_cM: 4 } as const;
 

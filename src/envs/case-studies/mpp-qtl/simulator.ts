@@ -217,7 +217,7 @@ export function simulateMppQtl(seed: number, subSeed: number): { files: CaseFile
     { path: 'phenotypes.tsv.gz', data: gzip(writeTsv(['ril_id', 'phenotype', 'batch', 'sex', 'age_days'], phenoRows)) },
   ];
   const truth: Truth = { high_founder: high, qtl_pos_cM: q };
-  const meta = { nRil: D.nRil, nMarkers: nM, nFlipped: markers.filter((m) => m.flipped).length };
+  const meta = { nRil: D.nRil, nMarkers: nM };
   const latent: MppLatent = { flippedIds: markers.filter((m) => m.flipped).map((m) => m.id), nuisancePos: nuis, secondFounder: second, founderAtQtl: founderQ, founderAt, markerIdsMapOrder: markers.map((m) => m.id) };
   return { files, truth, meta, latent };
 }
