@@ -46,9 +46,15 @@ function episode(run: string, i: number): EpisodeRecord {
   };
 }
 
+/** CPU time of this process (server and client) for the last timed step: unlike wall time, it does not grow with the machine's load. */
+let lastCpuMs = 0;
+
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const v = await fn();
+  const c = process.cpuUsage(c0);
+  lastCpuMs = (c.user + c.system) / 1000;
   return [v, performance.now() - t0];
 }
 
@@ -75,31 +81,31 @@ try {
   console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
   console.log(`wrote ${EPISODES.toLocaleString('en-US')} episodes, ${mb.toFixed(1)} MB, in ${(writeMs / 1000).toFixed(1)} s`);
   const key = encodeURIComponent(`${Math.floor(TASKS / 2)}#2`);
-  const results: Array<[string, number]> = [];
+  const results: Array<[string, number, number | null]> = [];
 
   // 1. A run the viewer has never seen: the first request indexes the whole file once.
   let server = await startViewer({ home, bundleDir: null });
   let [ep, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${key}`));
-  results.push(['first transcript, run never indexed (one full scan of the JSONL)', ms]);
+  results.push(['first transcript, run never indexed (one full scan of the JSONL)', ms, lastCpuMs]);
   if (ep.record.key !== decodeURIComponent(key)) throw new Error('wrong episode served');
   [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${encodeURIComponent('100#1')}`));
-  results.push(['another transcript, same server', ms]);
+  results.push(['another transcript, same server', ms, lastCpuMs]);
   await server.close();
 
   // 2. A fresh server process on an indexed run: what "opening a run" costs from then on.
   server = await startViewer({ home, bundleDir: null });
   [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${key}`));
-  results.push(['first transcript, fresh server, run already indexed', ms]);
+  results.push(['first transcript, fresh server, run already indexed', ms, lastCpuMs]);
   const [summary, sms] = await timed(() => getJson(`${server.url}api/runs/${run}`));
-  results.push(['run summary (summarise over 100k final records)', sms]);
+  results.push(['run summary (summarise over 100k final records)', sms, lastCpuMs]);
   [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?offset=0&limit=200`));
-  results.push(['episodes page 1 (200 rows)', ms]);
+  results.push(['episodes page 1 (200 rows)', ms, lastCpuMs]);
   [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?offset=${EPISODES - 200}&limit=200`));
-  results.push(['episodes last page (200 rows)', ms]);
+  results.push(['episodes last page (200 rows)', ms, lastCpuMs]);
   const [wrong, wms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?outcome=wrong&offset=20000&limit=200`));
-  results.push([`outcome filter, deep page (${wrong.total.toLocaleString('en-US')} wrong)`, wms]);
-  const [found, qms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?q=chr7%20lie&limit=200`));
-  results.push([`text search over 100k questions (${found.total.toLocaleString('en-US')} hits)`, qms]);
+  results.push([`outcome filter, deep page (${wrong.total.toLocaleString('en-US')} wrong)`, wms, lastCpuMs]);
+  const [found, qms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?q=chr7%3A&limit=200`));
+  results.push([`text search over 100k questions (${found.total.toLocaleString('en-US')} hits)`, qms, lastCpuMs]);
   await server.close();
   if (summary.summary.episodes !== EPISODES) throw new Error(`summary counts ${summary.summary.episodes} episodes`);
 
@@ -116,18 +122,18 @@ try {
         await page.goto(`${server.url}#/run/${run}/ep/${key}`);
         await page.waitForSelector('[data-testid=event-tool]');
       });
-      results.push(['browser: transcript page load to first tool output shown', ms]);
+      results.push(['browser: transcript page load to first tool output shown', ms, null]);
       [, ms] = await timed(async () => {
         await page.goto(`${server.url}#/run/${run}`);
         await page.waitForSelector('[data-testid=episode-row]');
       });
-      results.push(['browser: run page load to first episode rows shown', ms]);
+      results.push(['browser: run page load to first episode rows shown', ms, null]);
       [, ms] = await timed(async () => {
         await page.locator('[data-testid=episode-scroll]').evaluate((el) => (el.scrollTop = el.scrollHeight));
         await page.waitForSelector(`[data-testid=episode-row][data-key="${TASKS - 1}#2"]`);
       });
       const inDom = await page.locator('.ep-scroll .ep-row').count();
-      results.push([`browser: scroll to row 100,000 and show it (${inDom} rows in the DOM)`, ms]);
+      results.push([`browser: scroll to row 100,000 and show it (${inDom} rows in the DOM)`, ms, null]);
     } finally {
       await browser.close();
       await server.close();
@@ -136,8 +142,8 @@ try {
     console.log(`(no Chromium at ${chromium}: browser timings skipped)`);
   }
 
-  console.log(`\n| step (${mb.toFixed(0)} MB run, ${EPISODES.toLocaleString('en-US')} episodes) | ms |\n| --- | ---: |`);
-  for (const [name, t] of results) console.log(`| ${name} | ${t.toFixed(0)} |`);
+  console.log(`\n| step (${mb.toFixed(0)} MB run, ${EPISODES.toLocaleString('en-US')} episodes) | wall ms | CPU ms (this process) |\n| --- | ---: | ---: |`);
+  for (const [name, t, cpu] of results) console.log(`| ${name} | ${t.toFixed(0)} | ${cpu === null ? 'n/a (browser)' : cpu.toFixed(0)} |`);
 } finally {
   await rm(home, { recursive: true, force: true });
 }
