@@ -12,7 +12,7 @@ import { CASE_ID, simulateScEqtl } from './simulator.js';
  * Tolerance: max(floor 0.05, 3 × RMSE_ref), rounded up, from
  * `npm run bench:cases -- --case sc-eqtl-cxcl10 --seeds 200 --out docs/calibration/sc-eqtl-cxcl10.md`:
  * reference RMSE 0.0219 (bias −0.0117, from residual activation-call errors in the dirtiest lanes),
- * so 3 × RMSE = 0.0656 → ±0.066. With it the naive analyses miss on 100% / 98% / 96.5% of seeds and
+ * so 3 × RMSE = 0.0656 → ±0.066. With it the naive analyses miss on 100% / 97.5% / 96.5% of seeds and
  * 6.5% of sub-seeds are re-drawn (table in docs/calibration/sc-eqtl-cxcl10.md).
  */
 export const SC_EQTL_TOLERANCE = { beta_activated: 0.066 } as const;
