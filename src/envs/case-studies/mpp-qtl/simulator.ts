@@ -36,7 +36,7 @@ export const DESIGN = {
   /** P(high batch | F2 at the nuisance locus) vs otherwise */
   pHighBatch: [0.8, 0.15] as [number, number],
   /** high batch mean above the others' (residual SD units); the other three spread ±0.3 */
-  highBatchShift: [2.8, 3.2] as [number, number],
+  highBatchShift: [3.2, 3.6] as [number, number],
   flippedShare: 0.08,
   nearFlipWindowCm: 5,
   genotypeError: 0.01,
