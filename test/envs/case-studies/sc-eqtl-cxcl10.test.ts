@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { gunzip, gzip } from '../../../src/envs/case-studies/framework/gzip.js';
 import { scEqtlCxcl10 } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/index.js';
 import { loadScData } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/io.js';
-import { fitDonorNb, gaussianMixture2, laneContamination, markerFraction, soupProfiles } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/model.js';
-import { G, GENES, gi } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/simulator.js';
+import { callActivation, fitDonorNb, gaussianMixture2, laneContamination, logFraction, markerFraction, soupProfiles } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/model.js';
+import { correctedCalls } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/reference.js';
+import { G, GENES, gi, simulateScEqtl } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/simulator.js';
 import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
 
 const SEEDS = [0, 1, 2, 3, 4];
@@ -112,4 +113,36 @@ test('donor NB model recovers a known per-allele effect with an ambient offset',
   // ignoring the ambient offset inflates low-expression donors and shrinks the slope
   const naive = fitDonorNb({ y, ambient: new Float64Array(D), exposure, cells: new Int32Array(D).fill(50) }, g);
   assert.ok(naive.beta < fit.beta - 0.01, `naive ${naive.beta} vs ${fit.beta}`);
+});
+
+test('planted trap: raw-marker calls mislabel resting cells of dirty lanes, corrected calls do not', () => {
+  const sim = simulateScEqtl(0, 0);
+  const files = new Map(sim.files.map((f) => [f.path, f.data]));
+  const data = loadScData(files);
+  const truth = sim.latent.cells.activated;
+  const corrected = correctedCalls(data).activated;
+  const soup = soupProfiles(data.empties, data.donors.lanes.length);
+  const none = new Float64Array(data.cells.n);
+  const raw = callActivation(
+    [logFraction(data.cells, markerFraction(data.cells, soup, none)), logFraction(data.cells, markerFraction(data.cells, soup, none, ['LST1']))],
+    null,
+  );
+  // in the dirtiest lane (lane ids L01… sort in simulator order), most resting cells look activated on raw markers
+  const dirty = sim.latent.laneRho.indexOf(Math.max(...sim.latent.laneRho));
+  let resting = 0, rawFp = 0, corrFp = 0;
+  for (let i = 0; i < truth.length; i++)
+    if (data.cells.lane[i] === dirty && !truth[i]) {
+      resting++;
+      rawFp += raw[i];
+      corrFp += corrected[i];
+    }
+  assert.ok(rawFp / resting > 0.2, `raw calls: ${rawFp} of ${resting} resting cells called activated`);
+  assert.ok(corrFp / resting < 0.03, `corrected calls: ${corrFp} of ${resting} resting cells called activated`);
+  const errorRate = (calls: Uint8Array) => calls.reduce((a, c, i) => a + (c !== truth[i] ? 1 : 0), 0) / calls.length;
+  assert.ok(errorRate(corrected) < 0.05, `corrected calls error ${errorRate(corrected)}`);
+  // dirty lanes carry more alt alleles than clean ones (the lane–genotype confounding)
+  const lanes = sim.latent.laneRho.map((rho, l) => ({ rho, alt: sim.latent.genotype.reduce((a, g, d) => a + (sim.latent.donorLane[d] === l ? g : 0), 0) }));
+  lanes.sort((a, b) => b.rho - a.rho);
+  const altTop = lanes.slice(0, 4).reduce((a, l) => a + l.alt, 0), altBottom = lanes.slice(-4).reduce((a, l) => a + l.alt, 0);
+  assert.ok(altTop > altBottom, `alt alleles in the 4 dirtiest lanes ${altTop} vs cleanest ${altBottom}`);
 });
