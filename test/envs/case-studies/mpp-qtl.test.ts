@@ -9,7 +9,9 @@ import { runFounderHmm, stayProbability, type ChromosomeMap } from '../../../src
 import { checkOrientation } from '../../../src/envs/case-studies/mpp-qtl/analysis.js';
 import { loadMpp } from '../../../src/envs/case-studies/mpp-qtl/io.js';
 import { simulateMppQtl } from '../../../src/envs/case-studies/mpp-qtl/simulator.js';
-import { filesMap } from '../../../src/envs/case-studies/framework/generate.js';
+import { filesMap, generate } from '../../../src/envs/case-studies/framework/generate.js';
+import { answerToWire, parseAnswer } from '../../../src/grading/json-answer.js';
+import { gradeCase } from '../../../src/grading/tolerance.js';
 import { readNpz } from '../../../src/envs/case-studies/framework/npy.js';
 import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
 
@@ -121,4 +123,16 @@ test('mpp-qtl: missing files and unknown ids give clear errors', () => {
   const swapped = new Map(files);
   swapped.set('markers.tsv.gz', files.get('founders.tsv.gz')!);
   assert.throws(() => loadMpp(swapped), /markers\.tsv\.gz has no column chr/);
+});
+
+test('mpp-qtl: the reference answer written as an agent would ("F3", not 2) grades as a pass; a naive one fails', async () => {
+  const inst = await generate(mppQtl, 11);
+  const files = filesMap(inst);
+  const wire = answerToWire(mppQtl.answerSchema, await mppQtl.reference(files));
+  assert.match(String(wire.high_founder), /^F[1-8]$/);
+  const ok = parseAnswer(JSON.stringify({ answer: wire, reasoning: 'founder HMM, batch-adjusted Haley-Knott scan' }), mppQtl.answerSchema);
+  assert.equal(ok.status, 'strict');
+  assert.equal(gradeCase(ok, inst.bounds).pass, true);
+  const naive = answerToWire(mppQtl.answerSchema, await mppQtl.naive[0].analyse(files));
+  assert.equal(gradeCase(parseAnswer(JSON.stringify({ answer: naive, reasoning: '' }), mppQtl.answerSchema), inst.bounds).pass, false);
 });
