@@ -16,14 +16,16 @@ import { CASE_ID, simulateCarrier } from './simulator.js';
  * (first run, with r = 0.27/0.2/0.35/0.2/0.45): absolute RMSE_ref CF_AFR 0.002426, CF_EUR 0.000938,
  * residual 0.001003, partner 0.002212, couple 1.056e-5; divided by the median truths implied by the
  * table's median half-widths (0.0292, 0.0264, 0.00897, 0.0329, 7.36e-5), 3 × RMSE is 24.9%, 10.7%,
- * 33.6%, 20.2% and 43.0% of the truth. The committed report is the rerun with these final values.
+ * 33.6%, 20.2% and 43.0% of the truth. The couple half-width is 0.44 (not 0.43) because with 0.43
+ * the rerun's median half-width was 0.1% below 3 × RMSE. The committed report is the rerun with these
+ * final values.
  */
 export const CARRIER_TOLERANCE = {
   carrier_frequency_afr: 0.25,
   carrier_frequency_eur: 0.2,
   residual_carrier_risk_afr_negative: 0.34,
   partner_carrier_frequency_full_roster: 0.21,
-  couple_reproductive_risk: 0.43,
+  couple_reproductive_risk: 0.44,
 } as const;
 
 export function carrierBounds(truth: Truth): Bounds {
