@@ -220,3 +220,22 @@ test('an empty GENEGYM_HOME (no runs yet) serves an empty leaderboard', async ()
     await rm(empty, { recursive: true, force: true });
   }
 });
+
+test('answer keys: genome-qa regenerated and checked against the recorded question; others say why not', async () => {
+  const { BuiltinAnswerKeys } = await import('../../src/web/server/answer-keys.js');
+  const keys = new BuiltinAnswerKeys({ home });
+  try {
+    const rec = finals(RUN_B).find((r) => r.outcome === 'wrong')!;
+    const got = await keys.expected('genome-qa', rec);
+    assert.deepEqual(got, { status: 'available', answer: seeded.answers.get(rec.task_id), note: 'regenerated from assembly demo, seed 0' });
+    const edited = await keys.expected('genome-qa', { ...rec, task: { ...rec.task, question: 'another question' } });
+    assert.equal(edited.status, 'unavailable');
+    assert.match((edited as { reason: string }).reason, /differs from the recorded one/);
+    const foreign = await keys.expected('genome-qa', { ...rec, task_id: 'elsewhere/1' });
+    assert.equal(foreign.status, 'unavailable');
+    const other = await keys.expected('arithmetic', rec);
+    assert.match((other as { reason: string }).reason, /no answer key for environment arithmetic/);
+  } finally {
+    await keys.close();
+  }
+});
