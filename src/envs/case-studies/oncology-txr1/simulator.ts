@@ -125,11 +125,14 @@ export function simulateTxr(seed: number, subSeed: number): TxrSimulation {
   const patients = drawPatients(root.split('patients'));
 
   // Treatment effect in targets: redraw until the truth clears the decision margin |NCU| ≥ 8 pp.
+  // δ ≥ 1.5 keeps the benefit RD (≈ 26–36 pp) large against the reference's estimation noise
+  // (RMSE ≈ 3.5 pp), so the diluting traps (decoy targets, non-responder imputation) move it by
+  // more than the tolerance; with δ from 0.6 the SV-only target call passed on 28% of seeds.
   const dr = root.split('delta');
   let delta = 0;
   let truth: Truth = {};
   for (let k = 0; k < 100; k++) {
-    delta = dr.uniformRange(0.6, 1.9);
+    delta = dr.uniformRange(1.5, 2.3);
     truth = oracleTruth(patients, delta);
     if (Math.abs(truth.net_clinical_utility_pp) >= 8) break;
   }
