@@ -11,7 +11,6 @@ import { CASE_ID, simulateLinc } from './simulator.js';
 /**
  * Tolerances: max(floor, 3 × RMSE_ref) from the calibration sweep
  * `npm run bench:cases -- --case crispr-linc473 --seeds 200` (docs/calibration/crispr-linc473.md): RMSE βL 0.0085, βK 0.0350, so βK ±0.106;
- * the same numbers from `node --import tsx bench/case-studies-1-3.calibrate.ts crispr-linc473 200`.
  * Floors from the design notes: βL ±0.04, βK ±0.08.
  */
 export const LINC_TOLERANCE = { lncrna_specific_lfc: 0.04, neighbor_mediated_lfc: 0.106 } as const;
