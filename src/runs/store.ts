@@ -1,10 +1,13 @@
 // A run on disk: run.json (the configuration, written once), episodes.jsonl (append-only:
 // a "started" line before each attempt, an episode record after it) and run.lock (the pid
 // of the process running it). A crash can at worst leave a torn last line, which readers
-// skip and the next writer seals off with a newline.
+// skip and the next writer seals off with a newline. Beside it, episodes.idx.jsonl (see
+// episode-index.ts): each line's byte range and small fields, appended only after the line
+// itself was written whole, so the viewer can list a large run without parsing it.
 
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { episodeFields, SIDECAR_FILE, SIDECAR_HEADER } from './episode-index.js';
 import type { EpisodeRecord, RunConfig, RunLine, StartedLine } from './types.js';
 
 export function runsDir(home: string): string {
@@ -24,6 +27,10 @@ export interface ReadResult {
 
 export class RunStore {
   private fd: number | null = null;
+  /** byte size of episodes.jsonl as this writer left it: the offset of the next line */
+  private size = 0;
+  /** the sidecar's descriptor; null until the first append, -1 once a sidecar write failed */
+  private sideFd: number | null = null;
 
   private constructor(
     readonly dir: string,
@@ -35,6 +42,9 @@ export class RunStore {
   }
   get episodesPath(): string {
     return join(this.dir, 'episodes.jsonl');
+  }
+  get sidecarPath(): string {
+    return join(this.dir, SIDECAR_FILE);
   }
 
   static create(home: string, config: RunConfig): RunStore {
@@ -117,25 +127,53 @@ export class RunStore {
   private openForAppend(): number {
     if (this.fd !== null) return this.fd;
     const fd = openSync(this.episodesPath, 'a+');
-    // Seal a torn last line so the next record starts on its own line.
-    const size = fstatSync(fd).size;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) writeSync(fd, '\n');
-    }
+    this.size = sealLastLine(fd);
     this.fd = fd;
+    try {
+      const side = openSync(this.sidecarPath, 'a+');
+      this.sideFd = side;
+      if (sealLastLine(side) === 0) writeSync(side, SIDECAR_HEADER + '\n');
+    } catch {
+      this.sideFd = -1; // derived data: the run goes on without it, readers parse the JSONL
+    }
     return fd;
   }
 
   /** One write(2) per line on an O_APPEND descriptor: a line is never interleaved. */
   append(line: RunLine): void {
-    writeSync(this.openForAppend(), JSON.stringify(line) + '\n');
+    const fd = this.openForAppend();
+    const json = JSON.stringify(line);
+    const bytes = Buffer.from(json + '\n');
+    const offset = this.size;
+    let n: number;
+    try {
+      n = writeSync(fd, bytes);
+    } catch (err) {
+      this.size = fstatSync(fd).size; // part of the line may have landed
+      throw err;
+    }
+    this.size += n;
+    // Only a line written whole gets a sidecar entry, so every entry points at a complete line.
+    if (n === bytes.length) this.appendSidecar(offset, n - 1, line);
+  }
+
+  private appendSidecar(offset: number, length: number, line: RunLine): void {
+    if (this.sideFd === null || this.sideFd < 0) return;
+    const entry = line.type === 'episode' ? [offset, length, ...episodeFields(line)] : [offset, length];
+    try {
+      writeSync(this.sideFd, JSON.stringify(entry) + '\n');
+    } catch {
+      // A full disk must not fail a run whose record is already safe; later lines go unindexed.
+      closeSync(this.sideFd);
+      this.sideFd = -1;
+    }
   }
 
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
+    if (this.sideFd !== null && this.sideFd >= 0) closeSync(this.sideFd);
     this.fd = null;
+    this.sideFd = null;
   }
 
   read(): ReadResult {
@@ -183,6 +221,16 @@ export function finalRecords(records: EpisodeRecord[]): Map<string, EpisodeRecor
     if (!prev || prev.outcome === 'error') out.set(r.key, r);
   }
   return out;
+}
+
+/** Ends a torn last line (a crash mid-write) with a newline; returns the file's size after. */
+function sealLastLine(fd: number): number {
+  const size = fstatSync(fd).size;
+  if (size === 0) return 0;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return size;
+  return size + writeSync(fd, '\n');
 }
 
 function isAlive(pid: number): boolean {
