@@ -1,16 +1,18 @@
 // bench:web — the viewer on a ~100 MB run (100,000 episodes). Measures, over real HTTP on
 // loopback: time to first transcript on a run the viewer has never seen (includes indexing the
-// whole JSONL once) and on one it has indexed (a fresh server process reusing viewer.sqlite),
+// whole run once: from the sidecar episodes.idx.jsonl the run store writes, and again with the
+// sidecar removed, parsing every JSONL line) and on one it has indexed (a fresh server process
+// reusing viewer.sqlite),
 // page and filter times of the episodes table, and the run summary. With Chromium present it
 // also opens the run page and scrolls the 100,000-row table to the end.
 //
 //   npm run bench:web            (EPISODES=100000 by default; set EPISODES to change)
 
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunStore } from '../src/runs/store.js';
+import { RunStore, runsDir } from '../src/runs/store.js';
 import type { EpisodeRecord, Outcome, RunConfig } from '../src/runs/types.js';
 import { ensureBundle } from '../src/web/bundle.js';
 import { startViewer } from '../src/web/server/standalone.js';
@@ -79,18 +81,29 @@ try {
   store.close();
   const mb = store.episodesSize() / 1e6;
   console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores`);
-  console.log(`wrote ${EPISODES.toLocaleString('en-US')} episodes, ${mb.toFixed(1)} MB, in ${(writeMs / 1000).toFixed(1)} s`);
+  console.log(`wrote ${EPISODES.toLocaleString('en-US')} episodes, ${mb.toFixed(1)} MB (sidecar ${(statSync(store.sidecarPath).size / 1e6).toFixed(1)} MB), in ${(writeMs / 1000).toFixed(1)} s`);
   const key = encodeURIComponent(`${Math.floor(TASKS / 2)}#2`);
   const results: Array<[string, number, number | null]> = [];
 
-  // 1. A run the viewer has never seen: the first request indexes the whole file once.
+  // 1. A run the viewer has never seen: the first request indexes the whole run once, from the
+  // sidecar the run store wrote beside the JSONL (every line checked against the JSONL's own line ends).
   let server = await startViewer({ home, bundleDir: null });
   let [ep, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${key}`));
-  results.push(['first transcript, run never indexed (one full scan of the JSONL)', ms, lastCpuMs]);
+  results.push(['first transcript, run never indexed, sidecar present (the run store writes it)', ms, lastCpuMs]);
   if (ep.record.key !== decodeURIComponent(key)) throw new Error('wrong episode served');
   [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${encodeURIComponent('100#1')}`));
   results.push(['another transcript, same server', ms, lastCpuMs]);
   await server.close();
+
+  // 1b. The same without the sidecar (deleted, or a run written before it existed): every JSONL line is parsed.
+  for (const f of ['viewer.sqlite', 'viewer.sqlite-wal', 'viewer.sqlite-shm']) rmSync(join(runsDir(home), f), { force: true });
+  renameSync(store.sidecarPath, `${store.sidecarPath}.away`);
+  server = await startViewer({ home, bundleDir: null });
+  [ep, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${key}`));
+  results.push(['first transcript, run never indexed, no sidecar (parses every JSONL line)', ms, lastCpuMs]);
+  if (ep.record.key !== decodeURIComponent(key)) throw new Error('wrong episode served');
+  await server.close();
+  renameSync(`${store.sidecarPath}.away`, store.sidecarPath);
 
   // 2. A fresh server process on an indexed run: what "opening a run" costs from then on.
   server = await startViewer({ home, bundleDir: null });
