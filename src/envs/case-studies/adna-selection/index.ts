@@ -9,11 +9,14 @@ import { adnaAnswerSchema } from './schema.js';
 import { CASE_ID, simulateAdna } from './simulator.js';
 
 /**
- * Tolerance on s: max(0.01, 0.25·s_true), the task definition's rule, which agrees with the
- * calibration rule max(floor, 3 × RMSE_ref): `npm run bench:cases -- --case adna-selection --seeds 200
- * --out docs/calibration/adna-selection.md` measured reference RMSE 0.0039 (3× = 0.0117, max abs
- * error 0.0138) against a median half-width of 0.0126 here. The reference's error grows with s
- * (drift and read noise), hence a relative rule. The locus is exact.
+ * Tolerance on s: max(0.01, 0.25·s_true), the task definition's rule, which agrees (within 2%) with
+ * the calibration rule max(floor, 3 × RMSE_ref): `npm run bench:cases -- --case adna-selection --seeds 200
+ * --out docs/calibration/adna-selection.md` (damage slope 0.43, sweep midpoints 90–150) measured
+ * reference RMSE 0.0043 (3× = 0.0128, max abs error 0.0197) against a median half-width of 0.0126
+ * here; the reference passes s on 99.0% and the locus on 99.5% of seeds. The reference's error grows
+ * with s (drift and read noise), hence a relative rule; it is kept at the spec's 0.25 rather than
+ * widened, since widening it would let the symmetric-error trap (about −40% on s) pass more often.
+ * The locus is exact.
  */
 export const ADNA_TOLERANCE = { sFloor: 0.01, sRelative: 0.25 } as const;
 
