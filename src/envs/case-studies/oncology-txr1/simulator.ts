@@ -96,7 +96,8 @@ function drawPatients(rng: Rng): Patient[] {
       diplotype: dip,
       labPhenotype: phenotypeOf(labActivity),
       del5Bp: n5 > 0 ? [REGION.dlr1Del5Bp1 + rng.integer(-1500, 1500), REGION.dlr1Del5Bp2 + rng.integer(-1500, 1500)] : null,
-      passenger: !target && rng.bernoulli(0.08),
+      // 15% of non-targets (design notes: 8%): enough decoys that an SV-only target call dilutes the effect.
+      passenger: !target && rng.bernoulli(0.15),
       ampNoSv: !target && rng.bernoulli(0.06),
     });
   }
