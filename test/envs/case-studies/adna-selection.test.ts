@@ -11,26 +11,9 @@ import { simulateAdna, wrightFisher } from '../../../src/envs/case-studies/adna-
 import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
 import { binomial } from '../../../src/envs/case-studies/framework/samplers.js';
 import { filesMap } from '../../../src/envs/case-studies/framework/generate.js';
-import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
-const SEEDS = [0, 1, 2, 3, 4];
-
-for (const seed of SEEDS) {
-  test(`adna-selection seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
-    await checkServed(adnaSelection, seed);
-  });
-}
-
-test('adna-selection: files are byte-reproducible per seed and differ across seeds', () => {
-  checkReproducible(adnaSelection, 7);
-});
-
-test('adna-selection: truth values never appear in the files', () => {
-  for (const seed of [0, 1]) {
-    const inst = adnaSelection.simulate(seed, 0);
-    checkTruthHidden(adnaSelection, inst.files, inst.truth);
-  }
-});
+standardCaseTests(adnaSelection);
 
 test('adna-selection: answer schema is strict about keys and types', () => {
   const inst = adnaSelection.simulate(0, 0);

@@ -1,8 +1,9 @@
-// Shared checks for the case-study tests of cases 1–3: served instances (reference passes every
+// Shared checks for the case-study tests: served instances (reference passes every
 // field, every naive analysis misses one), byte reproducibility, truth kept out of the files, and
 // strict answer schemas.
 
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_MAX_ATTEMPTS, filesMap, simulateInstance } from '../../../src/envs/case-studies/framework/generate.js';
 import { isGzip, gunzip } from '../../../src/envs/case-studies/framework/gzip.js';
@@ -103,4 +104,26 @@ export function checkRubric(cs: CaseStudy): void {
     assert.ok(r.weight >= 1 && r.weight <= 3, `${r.id}: weight ${r.weight}`);
     for (const p of r.patterns ?? []) assert.doesNotThrow(() => new RegExp(p, 'i'), `${r.id}: bad pattern ${p}`);
   }
+}
+
+/**
+ * The tests every case file starts with: the serving rule on seeds 0–4, byte reproducibility, and
+ * no truth in the files of two seeds. `constantPaths` lists reference tables that are the same for
+ * every seed by design.
+ */
+export function standardCaseTests(cs: CaseStudy, opts: { constantPaths?: string[] } = {}): void {
+  for (const seed of [0, 1, 2, 3, 4]) {
+    test(`${cs.id} seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
+      await checkServed(cs, seed);
+    });
+  }
+  test(`${cs.id}: files are byte-reproducible per seed and differ across seeds`, () => {
+    checkReproducible(cs, 7, opts.constantPaths);
+  });
+  test(`${cs.id}: truth values never appear in the files`, () => {
+    for (const seed of [0, 1]) {
+      const inst = cs.simulate(seed, 0);
+      checkTruthHidden(cs, inst.files, inst.truth);
+    }
+  });
 }

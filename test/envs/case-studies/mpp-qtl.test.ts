@@ -13,26 +13,9 @@ import { filesMap, generate } from '../../../src/envs/case-studies/framework/gen
 import { answerToWire, parseAnswer } from '../../../src/grading/json-answer.js';
 import { gradeCase } from '../../../src/grading/tolerance.js';
 import { readNpz } from '../../../src/envs/case-studies/framework/npy.js';
-import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
-const SEEDS = [0, 1, 2, 3, 4];
-
-for (const seed of SEEDS) {
-  test(`mpp-qtl seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
-    await checkServed(mppQtl, seed);
-  });
-}
-
-test('mpp-qtl: files are byte-reproducible per seed and differ across seeds', () => {
-  checkReproducible(mppQtl, 7);
-});
-
-test('mpp-qtl: truth values never appear in the files', () => {
-  for (const seed of [0, 1]) {
-    const inst = mppQtl.simulate(seed, 0);
-    checkTruthHidden(mppQtl, inst.files, inst.truth);
-  }
-});
+standardCaseTests(mppQtl);
 
 test('mpp-qtl: answer schema is strict about keys and types; prompt names files and format', () => {
   const inst = mppQtl.simulate(0, 0);

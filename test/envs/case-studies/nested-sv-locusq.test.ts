@@ -9,26 +9,9 @@ import { simulateLocusQ } from '../../../src/envs/case-studies/nested-sv-locusq/
 import { loadLocusQ } from '../../../src/envs/case-studies/nested-sv-locusq/io.js';
 import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
 import { negativeBinomial, normal } from '../../../src/envs/case-studies/framework/samplers.js';
-import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
-const SEEDS = [0, 1, 2, 3, 4];
-
-for (const seed of SEEDS) {
-  test(`nested-sv-locusq seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
-    await checkServed(nestedSvLocusQ, seed);
-  });
-}
-
-test('nested-sv-locusq: files are byte-reproducible per seed and differ across seeds', () => {
-  checkReproducible(nestedSvLocusQ, 7);
-});
-
-test('nested-sv-locusq: truth values never appear in the files', () => {
-  for (const seed of [0, 1]) {
-    const inst = nestedSvLocusQ.simulate(seed, 0);
-    checkTruthHidden(nestedSvLocusQ, inst.files, inst.truth);
-  }
-});
+standardCaseTests(nestedSvLocusQ);
 
 test('nested-sv-locusq: answer schema is strict about keys and types', () => {
   const inst = nestedSvLocusQ.simulate(0, 0);

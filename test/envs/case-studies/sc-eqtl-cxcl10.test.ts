@@ -9,26 +9,9 @@ import { loadScData } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/io.js'
 import { callActivation, fitDonorNb, gaussianMixture2, laneContamination, logFraction, markerFraction, soupProfiles } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/model.js';
 import { correctedCalls } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/reference.js';
 import { G, GENES, gi, simulateScEqtl } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/simulator.js';
-import { checkReproducible, checkRubric, checkSchema, checkServed, checkTruthHidden } from './case-checks.js';
+import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
-const SEEDS = [0, 1, 2, 3, 4];
-
-for (const seed of SEEDS) {
-  test(`sc-eqtl-cxcl10 seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
-    await checkServed(scEqtlCxcl10, seed);
-  });
-}
-
-test('sc-eqtl-cxcl10: files are byte-reproducible per seed and differ across seeds', () => {
-  checkReproducible(scEqtlCxcl10, 7);
-});
-
-test('sc-eqtl-cxcl10: truth values never appear in the files', () => {
-  for (const seed of [0, 1]) {
-    const inst = scEqtlCxcl10.simulate(seed, 0);
-    checkTruthHidden(scEqtlCxcl10, inst.files, inst.truth);
-  }
-});
+standardCaseTests(scEqtlCxcl10);
 
 test('sc-eqtl-cxcl10: answer schema is strict about keys and types', () => {
   const inst = scEqtlCxcl10.simulate(0, 0);
