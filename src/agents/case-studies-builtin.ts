@@ -5,7 +5,7 @@
 // analyses the same files the agent's workspace holds — never the truth — then submits
 // through the episode loop like any agent.
 
-import { filesMap, InstanceCache } from '../envs/case-studies/framework/generate.js';
+import { filesMap, servedInstances } from '../envs/case-studies/framework/generate.js';
 import { caseStudies, findCase } from '../envs/case-studies/cases.js';
 import { answerToWire } from '../grading/json-answer.js';
 import type { Analysis, CaseStudy } from '../envs/case-studies/types.js';
@@ -19,9 +19,6 @@ function caseOf(ctx: AgentContext): { cs: CaseStudy; seed: number } {
   return { cs, seed };
 }
 
-// Epochs and several agents over the same tasks reuse one generated instance.
-const instances = new InstanceCache(16);
-
 function analysisAgent(name: string, description: string, pick: (cs: CaseStudy) => { analyse: Analysis; reasoning: string }): ScriptedAgent {
   return defineCallbackAgent({
     name,
@@ -29,7 +26,7 @@ function analysisAgent(name: string, description: string, pick: (cs: CaseStudy) 
     description,
     run: async (ctx, call) => {
       const { cs, seed } = caseOf(ctx);
-      const instance = await instances.get(cs, seed);
+      const instance = await servedInstances.get(cs, seed);
       const { analyse, reasoning } = pick(cs);
       const answer = await analyse(filesMap(instance));
       await call('submit_answer', { response: JSON.stringify({ answer: answerToWire(cs.answerSchema, answer), reasoning }) });

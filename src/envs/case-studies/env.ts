@@ -13,7 +13,7 @@ import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore
 import { gradeCase } from '../../grading/tolerance.js';
 import { type ExecResult, type Limits, openSandbox, resolveInside, listFiles, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
 import { gunzipCapped, isGzip } from './framework/gzip.js';
-import { InstanceCache, isCaseSplit, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
+import { InstanceCache, isCaseSplit, servedInstances, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
 import type { CaseStudy } from './types.js';
 
 export interface CaseStudiesOptions {
@@ -70,7 +70,7 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
     test: opts.perCase?.test ?? DEFAULT_PER_CASE.test,
   };
   if (perCase.train + perCase.test > 0 && perCase.train >= 1_000_000_000) throw new RangeError('train split larger than its seed range');
-  const cache = new InstanceCache(opts.cacheSize ?? 32, { maxAttempts: opts.maxAttempts });
+  const cache = opts.cacheSize === undefined && opts.maxAttempts === undefined ? servedInstances : new InstanceCache(opts.cacheSize ?? 32, { maxAttempts: opts.maxAttempts });
   const rubrics = new Map<string, Rubric>(cases.map((c) => [c.id, parseRubric({ items: c.rubric, red_flags: c.redFlags ?? [] }, `${c.id} rubric`)]));
   const splitOf = (split: string): CaseSplit => {
     if (!isCaseSplit(split)) throw new UnknownSplitError(split);

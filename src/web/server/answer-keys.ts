@@ -66,13 +66,13 @@ export class BuiltinAnswerKeys implements AnswerKeySource {
   }
 
   private async caseStudyKey(record: EpisodeRecord): Promise<ExpectedAnswer> {
-    const [{ caseStudies }, { resolveTask }, { generate }] = await Promise.all([
+    const [{ caseStudies }, { resolveTask }, { servedInstances }] = await Promise.all([
       import('../../envs/case-studies/cases.js'),
       import('../../envs/case-studies/env.js'),
       import('../../envs/case-studies/framework/generate.js'),
     ]);
     const { cs, seed } = resolveTask(record.task, caseStudies);
-    const inst = await generate(cs, seed);
+    const inst = await servedInstances.get(cs, seed);
     const accepted: JsonObject = {};
     for (const [k, [lo, hi]] of Object.entries(inst.bounds)) accepted[k] = [lo, hi];
     return { status: 'available', answer: inst.truth, accepted, note: `truth of case ${cs.id}, seed ${seed}; accepted intervals beside it` };

@@ -151,3 +151,9 @@ export class InstanceCache {
     return this.map.size;
   }
 }
+
+/**
+ * The process's instances served with default options. The environment and the built-in
+ * agents both read it, so an in-process run generates each (case, seed) once, not twice.
+ */
+export const servedInstances = new InstanceCache(32);
