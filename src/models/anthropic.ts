@@ -2,6 +2,7 @@
 // `tool_result` blocks inside a user turn; consecutive tool messages merge into one turn.
 
 import { toAnthropicTool } from '../ors/client/formats.js';
+import { retryAfterMs as retryAfterHeaderMs } from '../ors/client/backoff.js';
 import { kindOfStatus, ModelError } from './errors.js';
 import type { ChatMessage, ModelRequest, ModelResponse, ProviderTransport } from './types.js';
 
@@ -124,7 +125,7 @@ export class AnthropicTransport implements ProviderTransport {
     }
     if (!res.ok) {
       const ra = res.headers.get('retry-after');
-      const retryAfterMs = ra !== null && /^\d+(\.\d+)?$/.test(ra.trim()) ? Math.round(Number(ra) * 1000) : null;
+      const retryAfterMs = retryAfterHeaderMs(ra);
       throw new ModelError(kindOfStatus(res.status), `HTTP ${res.status}: ${text.slice(0, 500)}`, { status: res.status, retryAfterMs });
     }
     let body: unknown;

@@ -5,6 +5,7 @@
 import OpenAI from 'openai';
 import { toOpenAIChatTool } from '../ors/client/formats.js';
 import { keepAliveFetch } from './http-fetch.js';
+import { retryAfterMs as retryAfterHeaderMs } from '../ors/client/backoff.js';
 import { kindOfStatus, ModelError, redactSecrets } from './errors.js';
 import type { ChatMessage, ModelRequest, ModelResponse, ProviderTransport } from './types.js';
 
@@ -126,7 +127,7 @@ export function classifyOpenAiError(err: unknown, signal?: AbortSignal): ModelEr
   if (err instanceof OpenAI.APIConnectionError) return new ModelError('connection', `connection failed: ${err.message}`);
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
     const ra = err.headers?.get?.('retry-after') ?? null;
-    const retryAfterMs = ra !== null && /^\d+(\.\d+)?$/.test(ra.trim()) ? Math.round(Number(ra) * 1000) : null;
+    const retryAfterMs = retryAfterHeaderMs(ra);
     return new ModelError(kindOfStatus(err.status), `HTTP ${err.status}: ${redactSecrets(err.message)}`, {
       status: err.status,
       retryAfterMs,

@@ -1,6 +1,7 @@
 // Bounded retries with exponential backoff and full jitter. Only transient failures retry,
 // and there is always a last attempt: a deterministic failure never loops forever.
 
+import { backoffDelay, sleep } from '../ors/client/backoff.js';
 import { ModelError } from './errors.js';
 
 export interface RetryPolicy {
@@ -20,8 +21,7 @@ export interface RetryEvent {
 
 /** Delay before retry `attempt` (1-based): uniform in [0, min(max, base·2^(attempt−1))]. */
 export function jitteredDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  const cap = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(cap * random());
+  return Math.round(backoffDelay(attempt, policy) * random());
 }
 
 export async function withRetries<T>(
@@ -38,22 +38,7 @@ export async function withRetries<T>(
       // Honour Retry-After, but never beyond our own cap.
       if (err.retryAfterMs !== null) delayMs = Math.min(policy.maxMs, Math.max(delayMs, err.retryAfterMs));
       opts.onRetry?.({ attempt, delayMs, error: err });
-      await abortableSleep(delayMs, opts.signal);
+      await sleep(delayMs, opts.signal);
     }
   }
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
