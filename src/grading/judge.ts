@@ -47,8 +47,27 @@ export async function gradeWithFallback(input: JudgeInput, judge: JudgeConfig | 
   return judgeAnswer(input, judge, programmatic.reason);
 }
 
+/** The API surface a judge needs; tests pass a fake. */
+export type JudgeClient = Pick<OpenAI, 'chat'>;
+
+/**
+ * One deterministic judge turn (temperature 0): a system prompt and a JSON user message in, the
+ * reply text out. Network and API failures throw; callers decide what a failure means.
+ */
+export async function askJudge(cfg: JudgeConfig, system: string, user: string, opts: { defaultTimeoutMs: number; client?: JudgeClient }): Promise<string> {
+  const api = opts.client ?? new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, timeout: cfg.timeoutMs ?? opts.defaultTimeoutMs, maxRetries: 1 });
+  const res = await api.chat.completions.create({
+    model: cfg.model,
+    temperature: 0,
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: user },
+    ],
+  });
+  return res.choices[0]?.message?.content ?? '';
+}
+
 export async function judgeAnswer(input: JudgeInput, cfg: JudgeConfig, whyFallback = ''): Promise<GradeResult> {
-  const client = new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, timeout: cfg.timeoutMs ?? 30_000, maxRetries: 1 });
   const user = JSON.stringify({
     question: input.question,
     reference_answer: input.key.answer,
@@ -57,15 +76,7 @@ export async function judgeAnswer(input: JudgeInput, cfg: JudgeConfig, whyFallba
   });
   const prefix = whyFallback ? `parser: ${whyFallback}; ` : '';
   try {
-    const res = await client.chat.completions.create({
-      model: cfg.model,
-      temperature: 0,
-      messages: [
-        { role: 'system', content: SYSTEM },
-        { role: 'user', content: user },
-      ],
-    });
-    const text = res.choices[0]?.message?.content ?? '';
+    const text = await askJudge(cfg, SYSTEM, user, { defaultTimeoutMs: 30_000 });
     const verdict = parseVerdict(text);
     if (!verdict) return ungraded(`${prefix}judge reply was not a verdict: ${JSON.stringify(text.slice(0, 200))}`);
     return {

@@ -3,8 +3,7 @@
 // an offline regex pre-check, and an LLM judge over an OpenAI-compatible endpoint. A judge
 // reply that cannot be parsed is "unscored" — never a zero.
 
-import OpenAI from 'openai';
-import type { JudgeConfig } from './judge.js';
+import { askJudge, type JudgeClient, type JudgeConfig } from './judge.js';
 
 export interface RubricItem {
   id: string;
@@ -116,9 +115,8 @@ const SYSTEM = [
 ].join(' ');
 
 /** LLM-judge scoring; every failure (network, refusal, bad JSON, unknown ids) is "unscored". */
-export async function judgeRubric(rubric: Rubric, input: JudgeRubricInput, cfg: JudgeConfig, client?: Pick<OpenAI, 'chat'>): Promise<RubricScore> {
+export async function judgeRubric(rubric: Rubric, input: JudgeRubricInput, cfg: JudgeConfig, client?: JudgeClient): Promise<RubricScore> {
   const unscored = (error: string): RubricScore => ({ method: 'judge', status: 'unscored', score: null, items: [], redFlags: [], error });
-  const api = client ?? new OpenAI({ apiKey: cfg.apiKey, baseURL: cfg.baseURL, timeout: cfg.timeoutMs ?? 60_000, maxRetries: 1 });
   const user = JSON.stringify({
     task_prompt: input.prompt,
     design_notes: input.designNotes ?? '',
@@ -128,15 +126,7 @@ export async function judgeRubric(rubric: Rubric, input: JudgeRubricInput, cfg: 
   });
   let text: string;
   try {
-    const res = await api.chat.completions.create({
-      model: cfg.model,
-      temperature: 0,
-      messages: [
-        { role: 'system', content: SYSTEM },
-        { role: 'user', content: user },
-      ],
-    });
-    text = res.choices[0]?.message?.content ?? '';
+    text = await askJudge(cfg, SYSTEM, user, { defaultTimeoutMs: 60_000, client });
   } catch (err) {
     return unscored(`judge call failed: ${(err as Error).message}`);
   }
