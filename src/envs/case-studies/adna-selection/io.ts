@@ -1,7 +1,7 @@
 // Reads case 10's files into typed per-locus records, with clear errors on malformed input.
 
-import { readText } from '../framework/gzip.js';
-import { numberColumn, parseTsv, stringColumn, type Table } from '../framework/tsv.js';
+import { numberColumn, stringColumn } from '../framework/tsv.js';
+import { readTable } from '../framework/files.js';
 import { LOCI, type Base, type DemographyRow, type LocusAlleles, type LocusLabel } from './simulator.js';
 
 export interface LocusRecord {
@@ -18,19 +18,13 @@ export interface AdnaData {
   demography: DemographyRow[];
 }
 
-function table(files: ReadonlyMap<string, Uint8Array>, path: string): Table {
-  const data = files.get(path);
-  if (!data) throw new Error(`missing file ${path}`);
-  return parseTsv(readText(data));
-}
-
 function base(v: string, what: string): Base {
   if (v !== 'A' && v !== 'C' && v !== 'G' && v !== 'T') throw new Error(`${what}: not a base: ${JSON.stringify(v)}`);
   return v;
 }
 
 function readLocus(files: ReadonlyMap<string, Uint8Array>, L: LocusLabel, alleles: LocusAlleles): LocusRecord {
-  const t = table(files, `locus_${L}.tsv.gz`);
+  const t = readTable(files, `locus_${L}.tsv.gz`);
   const rec: LocusRecord = {
     generation: numberColumn(t, 'generation'),
     altReads: numberColumn(t, 'alt_reads'),
@@ -47,7 +41,7 @@ function readLocus(files: ReadonlyMap<string, Uint8Array>, L: LocusLabel, allele
 }
 
 export function loadAdna(files: ReadonlyMap<string, Uint8Array>): AdnaData {
-  const lt = table(files, 'loci.tsv.gz');
+  const lt = readTable(files, 'loci.tsv.gz');
   const names = stringColumn(lt, 'locus');
   const col = (c: string) => stringColumn(lt, c);
   const [ref, alt, anc, der] = [col('ref_allele'), col('alt_allele'), col('ancestral_allele'), col('derived_allele')];
@@ -60,7 +54,7 @@ export function loadAdna(files: ReadonlyMap<string, Uint8Array>): AdnaData {
     if (pair.size !== 2 || !pair.has(al.ancestral) || !pair.has(al.derived) || al.ancestral === al.derived) throw new Error(`locus ${L}: ancestral/derived alleles do not match ref/alt`);
     loci[L] = readLocus(files, L, al);
   }
-  const dt = table(files, 'demography.tsv.gz');
+  const dt = readTable(files, 'demography.tsv.gz');
   const [gs, ge, ne] = [numberColumn(dt, 'generation_start'), numberColumn(dt, 'generation_end'), numberColumn(dt, 'Ne')];
   const demography: DemographyRow[] = [];
   for (let i = 0; i < gs.length; i++) {

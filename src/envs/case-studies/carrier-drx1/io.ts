@@ -2,7 +2,8 @@
 // naive analysis read the same bytes), keyed on the observation file's bytes.
 
 import { readText } from '../framework/gzip.js';
-import { parseTsv, type Table } from '../framework/tsv.js';
+import { readTable, requireFile } from '../framework/files.js';
+import type { Table } from '../framework/tsv.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
 
@@ -29,12 +30,6 @@ export interface CarrierData {
     specificAlt: Float64Array;
     specificTotal: Float64Array;
   };
-}
-
-function need(files: Files, name: string): Table {
-  const data = files.get(name);
-  if (!data) throw new Error(`missing file ${name} (have: ${[...files.keys()].join(', ')})`);
-  return parseTsv(readText(data));
 }
 
 function col(t: Table, name: string): number {
@@ -91,8 +86,7 @@ function parseField(text: string, start: number, end: number, line: number): num
  * garbage collection the largest cost of an instance). Strict: every row has the header's field count.
  */
 function parseAssay(files: Files, targets: TargetInfo[]): CarrierData['assay'] {
-  const data = files.get('assay_observations.tsv.gz');
-  if (!data) throw new Error(`missing file assay_observations.tsv.gz (have: ${[...files.keys()].join(', ')})`);
+  const data = requireFile(files, 'assay_observations.tsv.gz');
   const text = readText(data);
   let pos = text.indexOf('\n');
   if (pos < 0) throw new Error('assay_observations.tsv.gz has no rows');
@@ -167,7 +161,7 @@ export function loadCarrier(files: Files): CarrierData {
   const hit = key && cache.get(key);
   if (hit) return hit;
 
-  const tm = need(files, 'target_metadata.tsv.gz');
+  const tm = readTable(files, 'target_metadata.tsv.gz');
   const targets: TargetInfo[] = tm.rows.map((r) => ({
     id: r[col(tm, 'target_id')],
     type: r[col(tm, 'target_type')],
@@ -176,11 +170,11 @@ export function loadCarrier(files: Files): CarrierData {
     classification: r[col(tm, 'classification')],
   }));
 
-  const cr = need(files, 'cohort_roster.tsv.gz');
+  const cr = readTable(files, 'cohort_roster.tsv.gz');
   const cohort = { id: strings(cr, 'sample_id'), collection: strings(cr, 'collection'), ancestry: strings(cr, 'ancestry'), tier: Int8Array.from(ints(cr, 'family_history_tier')) };
-  const pr = need(files, 'partner_roster.tsv.gz');
+  const pr = readTable(files, 'partner_roster.tsv.gz');
   const partners = { ancestry: strings(pr, 'ancestry'), tier: Int8Array.from(ints(pr, 'family_history_tier')), tested: Uint8Array.from(ints(pr, 'tested')), sampleId: strings(pr, 'sample_id') };
-  const cc = need(files, 'calibration_controls.tsv.gz');
+  const cc = readTable(files, 'calibration_controls.tsv.gz');
   const controls = { id: strings(cc, 'sample_id'), ancestry: strings(cc, 'ancestry'), configuration: strings(cc, 'truth_configuration'), carrier: Uint8Array.from(ints(cc, 'truth_carrier')) };
 
   const assay = parseAssay(files, targets);

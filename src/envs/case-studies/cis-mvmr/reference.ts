@@ -14,6 +14,7 @@ import type { Answer } from '../types.js';
 import { readText } from '../framework/gzip.js';
 import { npyNumbers, readNpz } from '../framework/npy.js';
 import { parseTsv, type Table } from '../framework/tsv.js';
+import { requireFile } from '../framework/files.js';
 import { quantile } from '../crispr-linc473/stats.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
@@ -47,14 +48,8 @@ export interface MvmrData {
   sdUnitB: number;
 }
 
-function need(files: Files, path: string): Uint8Array {
-  const b = files.get(path);
-  if (!b) throw new Error(`missing file ${path}`);
-  return b;
-}
-
 export function loadPanel(files: Files): Panel {
-  const z = readNpz(need(files, 'locus_ld.npz'));
+  const z = readNpz(requireFile(files, 'locus_ld.npz'));
   const snp = z.snp.data as string[];
   const J = snp.length;
   const flat = npyNumbers(z.R);
@@ -84,7 +79,7 @@ export interface AlignOptions {
 
 /** Read a summary-statistics file and orient each beta to the panel's alt allele. */
 export function alignFile(files: Files, path: string, panel: Panel, opts: AlignOptions): Aligned {
-  const t = parseTsv(readText(need(files, path)));
+  const t = parseTsv(readText(requireFile(files, path)));
   const J = panel.snp.length;
   const beta = new Array<number>(J).fill(NaN);
   const se = new Array<number>(J).fill(NaN);
@@ -134,7 +129,7 @@ export function robustSd(values: number[]): number {
 
 /** SD of a protein on the scale its GWAS reports, from the measurement records. */
 export function unitSd(files: Files, protein: string, gwasUnit: string, opts: { robust: boolean; transform: boolean }): number {
-  const t = parseTsv(readText(need(files, 'protein_measurements.tsv.gz')));
+  const t = parseTsv(readText(requireFile(files, 'protein_measurements.tsv.gz')));
   const [cp, cu, cv, cl] = ['protein', 'unit', 'value', 'below_lod'].map((c) => col(t, c));
   const rows = t.rows.filter((r) => r[cp] === protein);
   if (rows.length === 0) throw new Error(`no measurement records for ${protein}`);

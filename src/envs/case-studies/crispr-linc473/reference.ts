@@ -11,6 +11,7 @@
 import type { Answer } from '../types.js';
 import { readTsv } from './io.js';
 import { advanceRule, gcHinge, LOCUS } from './model.js';
+import { requireFile } from '../framework/files.js';
 import { mean, median, variance, wls } from './stats.js';
 
 export interface GuideInfo {
@@ -32,11 +33,7 @@ export interface LincData {
 }
 
 export function loadLinc(files: ReadonlyMap<string, Uint8Array>): LincData {
-  const need = (p: string) => {
-    const b = files.get(p);
-    if (!b) throw new Error(`missing file ${p}`);
-    return readTsv(b);
-  };
+  const need = (p: string) => readTsv(requireFile(files, p));
   const g = need('guides.tsv.gz');
   const guides = g.rows.map((r) => ({
     id: r[g.col('guide_id')],

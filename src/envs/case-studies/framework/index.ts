@@ -1,4 +1,5 @@
 // The case-study framework's math and I/O toolkit, in one import for case authors.
+export * from './files.js';
 export * from './gzip.js';
 export * from './npy.js';
 export * from './optim/index.js';

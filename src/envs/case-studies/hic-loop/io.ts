@@ -3,6 +3,7 @@
 import { readText } from '../framework/gzip.js';
 import { npyNumbers, readNpz } from '../framework/npy.js';
 import { numberColumn, parseTsv, stringColumn } from '../framework/tsv.js';
+import { requireFile } from '../framework/files.js';
 import { FILES, SAMPLES, type Condition, type SampleName } from './layout.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
@@ -21,12 +22,6 @@ export interface HicData {
   conditionOf: Record<SampleName, Condition>;
 }
 
-function need(files: Files, name: string): Uint8Array {
-  const f = files.get(name);
-  if (!f) throw new Error(`missing file ${name}`);
-  return f;
-}
-
 function readBins(bytes: Uint8Array): BinTable {
   const t = parseTsv(readText(bytes));
   const ids = numberColumn(t, 'bin_id');
@@ -35,8 +30,8 @@ function readBins(bytes: Uint8Array): BinTable {
 
 /** One resolution's bins and matrices; matrix rows are put in bin_id order. */
 export function loadHic(files: Files, resolution: '20kb' | '40kb' = '20kb'): HicData {
-  const bins = readBins(need(files, resolution === '20kb' ? FILES.bins20 : FILES.bins40));
-  const npz = readNpz(need(files, resolution === '20kb' ? FILES.contacts20 : FILES.contacts40));
+  const bins = readBins(requireFile(files, resolution === '20kb' ? FILES.bins20 : FILES.bins40));
+  const npz = readNpz(requireFile(files, resolution === '20kb' ? FILES.contacts20 : FILES.contacts40));
   const n = bins.binId.length;
   const ids = npz.bin_id ? npyNumbers(npz.bin_id) : null;
   if (!ids || ids.length !== n) throw new Error(`contacts_${resolution}.npz: bin_id missing or not ${n} long`);
@@ -52,7 +47,7 @@ export function loadHic(files: Files, resolution: '20kb' | '40kb' = '20kb'): Hic
 }
 
 function samplesTable(files: Files): Record<SampleName, Condition> {
-  const t = parseTsv(readText(need(files, FILES.samples)));
+  const t = parseTsv(readText(requireFile(files, FILES.samples)));
   const names = stringColumn(t, 'sample');
   const conds = stringColumn(t, 'condition');
   const out = {} as Record<SampleName, Condition>;

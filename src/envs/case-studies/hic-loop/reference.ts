@@ -7,8 +7,8 @@ import type { Answer } from '../types.js';
 import { loadHic, rowOfBin, type HicData } from './io.js';
 import { FILES, LOOP_ANCHORS, MAPPABILITY_MIN, SAMPLES, type Condition, type SampleName } from './layout.js';
 import { balanceWithExpected, distanceExpected, log2ObsExp, meanExpected, obsExpMatrix } from './pipeline.js';
-import { numberColumn, parseTsv } from '../framework/tsv.js';
-import { readText } from '../framework/gzip.js';
+import { numberColumn } from '../framework/tsv.js';
+import { readTable } from '../framework/files.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
 
@@ -85,9 +85,7 @@ export function fillGaps(bins: number[], maxGap: number): number[] {
 /** Matrix rows of the asked-about pixel at this resolution (the 40 kb bins containing 20 kb bins 8 and 17). */
 function loopRows(files: Files, data: HicData, resolution: PipelineOptions['resolution']): [number, number] {
   if (resolution === '20kb') return [rowOfBin(data.bins, LOOP_ANCHORS[0]), rowOfBin(data.bins, LOOP_ANCHORS[1])];
-  const bytes = files.get(FILES.bins20);
-  if (!bytes) throw new Error(`missing file ${FILES.bins20}`);
-  const bins20 = parseTsv(readText(bytes));
+  const bins20 = readTable(files, FILES.bins20);
   const ids = numberColumn(bins20, 'bin_id');
   const starts = numberColumn(bins20, 'start');
   const containing = (id: number) => {

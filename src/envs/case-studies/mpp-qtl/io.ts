@@ -5,6 +5,7 @@
 import { readText } from '../framework/gzip.js';
 import { readNpz } from '../framework/npy.js';
 import { parseTsv, type Table } from '../framework/tsv.js';
+import { requireFile } from '../framework/files.js';
 import { N_FOUNDERS } from './hmm.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
@@ -26,12 +27,6 @@ export interface MppData {
   age: Float64Array;
 }
 
-function need(files: Files, path: string): Uint8Array {
-  const b = files.get(path);
-  if (!b) throw new Error(`missing file ${path}`);
-  return b;
-}
-
 function column(t: Table, name: string, what: string): number {
   const i = t.header.indexOf(name);
   if (i < 0) throw new Error(`${what} has no column ${name} (columns: ${t.header.join(', ')})`);
@@ -49,7 +44,7 @@ const cache = new WeakMap<Files, MppData>();
 export function loadMpp(files: Files): MppData {
   const hit = cache.get(files);
   if (hit) return hit;
-  const npz = readNpz(need(files, 'ril_genotypes.npz'));
+  const npz = readNpz(requireFile(files, 'ril_genotypes.npz'));
   for (const k of ['genotypes', 'ril_ids', 'marker_ids']) if (!npz[k]) throw new Error(`ril_genotypes.npz lacks ${k}`);
   const g = npz.genotypes;
   if (g.dtype !== 'int8' || g.shape.length !== 2) throw new Error(`genotypes must be a 2-D int8 array, got ${g.dtype} [${g.shape}]`);
@@ -59,7 +54,7 @@ export function loadMpp(files: Files): MppData {
   if (markerIds.length !== nMarker || rilIds.length !== nRil) throw new Error('ril_ids / marker_ids do not match the genotype matrix shape');
   const colOf = new Map(markerIds.map((id, j) => [id, j]));
 
-  const mt = parseTsv(readText(need(files, 'markers.tsv.gz')));
+  const mt = parseTsv(readText(requireFile(files, 'markers.tsv.gz')));
   const [mi, mc, mp] = ['marker_id', 'chr', 'pos_cM'].map((c) => column(mt, c, 'markers.tsv.gz'));
   const chr = new Int32Array(nMarker).fill(-1), pos = new Float64Array(nMarker);
   for (const r of mt.rows) {
@@ -68,7 +63,7 @@ export function loadMpp(files: Files): MppData {
     chr[j] = num(r[mc], `markers ${r[mi]} chr`);
     pos[j] = num(r[mp], `markers ${r[mi]} pos_cM`);
   }
-  const ft = parseTsv(readText(need(files, 'founders.tsv.gz')));
+  const ft = parseTsv(readText(requireFile(files, 'founders.tsv.gz')));
   const fi = column(ft, 'marker_id', 'founders.tsv.gz');
   const fcols = Array.from({ length: N_FOUNDERS }, (_, f) => column(ft, `F${f + 1}`, 'founders.tsv.gz'));
   const founderAlleles = new Uint8Array(nMarker * N_FOUNDERS).fill(255);
@@ -82,7 +77,7 @@ export function loadMpp(files: Files): MppData {
     if (founderAlleles[j * N_FOUNDERS] === 255) throw new Error(`marker ${markerIds[j]} is not in founders.tsv.gz`);
   }
 
-  const pt = parseTsv(readText(need(files, 'phenotypes.tsv.gz')));
+  const pt = parseTsv(readText(requireFile(files, 'phenotypes.tsv.gz')));
   const [pi, py, pb, ps, pa] = ['ril_id', 'phenotype', 'batch', 'sex', 'age_days'].map((c) => column(pt, c, 'phenotypes.tsv.gz'));
   const rowOf = new Map(pt.rows.map((r) => [r[pi], r]));
   const phenotype = new Float64Array(nRil), batch = new Int32Array(nRil), male = new Uint8Array(nRil), age = new Float64Array(nRil);

@@ -1,16 +1,10 @@
 // Readers for case 6's files into column arrays keyed by sample (shared by the reference and
 // the naive analyses).
 
-import { readText } from '../framework/gzip.js';
-import { numberColumn, parseTsv, stringColumn, type Table } from '../framework/tsv.js';
+import { readTable } from '../framework/files.js';
+import { numberColumn, stringColumn } from '../framework/tsv.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
-
-function table(files: Files, path: string): Table {
-  const bytes = files.get(path);
-  if (!bytes) throw new Error(`missing file ${path}`);
-  return parseTsv(readText(bytes));
-}
 
 export interface Cohort {
   id: string[];
@@ -62,14 +56,14 @@ export interface LocusQData {
 const ORIENTATION_DOSAGE: Record<string, number> = { 'REF/REF': 0, 'REF/INV': 1, 'INV/REF': 1, 'INV/INV': 2 };
 
 function loadCohort(files: Files): Cohort {
-  const t = table(files, 'cohort.tsv.gz');
+  const t = readTable(files, 'cohort.tsv.gz');
   const id = stringColumn(t, 'sample_id');
   const index = new Map(id.map((s, i) => [s, i]));
   if (index.size !== id.length) throw new Error('cohort.tsv.gz: duplicate sample ids');
   const clinic = stringColumn(t, 'clinic_stratum');
   const stream = stringColumn(t, 'recruitment_stream');
   const caseStatus = numberColumn(t, 'case');
-  const s = table(files, 'sampling_design.tsv.gz');
+  const s = readTable(files, 'sampling_design.tsv.gz');
   const cellKey = (c: string, r: string, y: number) => `${c}|${r}|${y}`;
   const cellWeight = new Map<string, number>();
   const sc = stringColumn(s, 'clinic_stratum'), ss = stringColumn(s, 'recruitment_stream');
@@ -96,7 +90,7 @@ function loadCohort(files: Files): Cohort {
 }
 
 function loadDosage(files: Files, cohort: Cohort): Dosage {
-  const t = table(files, 'locus_q_dosage.tsv.gz');
+  const t = readTable(files, 'locus_q_dosage.tsv.gz');
   const ids = stringColumn(t, 'sample_id');
   const b = stringColumn(t, 'seq_batch');
   const r = numberColumn(t, 'segB_depth_ratio');
@@ -117,7 +111,7 @@ function loadDosage(files: Files, cohort: Cohort): Dosage {
 export function loadLocusQ(files: Files): LocusQData {
   const cohort = loadCohort(files);
   const dosage = loadDosage(files, cohort);
-  const p = table(files, 'breakpoint_panel.tsv.gz');
+  const p = readTable(files, 'breakpoint_panel.tsv.gz');
   const pi = (c: string) => p.header.indexOf(c);
   const [cs, cm, co, cb, cr, cq, cc] = ['sample_id', 'method', 'outer_orientation', 'segB_copies', 'spanning_reads', 'call_qual', 'array_concordance'].map(pi);
   if ([cs, cm, co, cb, cr, cq, cc].some((x) => x < 0)) throw new Error('breakpoint_panel.tsv.gz: missing columns');
@@ -126,7 +120,7 @@ export function loadLocusQ(files: Files): LocusQData {
     if (outer === undefined) throw new Error(`breakpoint_panel.tsv.gz: unknown orientation ${r[co]}`);
     return { sample: r[cs], method: r[cm], outer, copies: Number(r[cb]), reads: Number(r[cr]), pass: r[cq] === 'PASS', concordant: r[cc] === 'ok' };
   });
-  const e = table(files, 'expression.tsv.gz');
+  const e = readTable(files, 'expression.tsv.gz');
   const [es, eb, eg, ec, el] = ['sample_id', 'rna_batch', 'gene', 'count', 'library_size'].map((c) => e.header.indexOf(c));
   const expression = e.rows.map((r) => ({ sample: r[es], batch: r[eb], gene: r[eg], count: Number(r[ec]), library: Number(r[el]) }));
   return { cohort, dosage, panel, expression };

@@ -10,18 +10,16 @@
 // Propensity weights are truncated at the 1st/99th percentiles.
 
 import type { Answer } from '../types.js';
-import { readText } from '../framework/gzip.js';
 import { logisticRegression } from '../framework/optim/glm.js';
 import { expit } from '../framework/special.js';
-import { parseTsv, tableRecords } from '../framework/tsv.js';
+import { tableRecords } from '../framework/tsv.js';
+import { readTable } from '../framework/files.js';
 import { NCU_TOX_WEIGHT, phenotypeOf, type Phenotype } from './model.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
 
 function records(files: Files, path: string): Record<string, string>[] {
-  const b = files.get(path);
-  if (!b) throw new Error(`missing file ${path}`);
-  return tableRecords(parseTsv(readText(b)));
+  return tableRecords(readTable(files, path));
 }
 
 export interface RegistryRow {

@@ -1,8 +1,8 @@
 // Readers for case 5's files: per-cell counts, donors and empty droplets into typed arrays, with
 // clear errors for missing columns, unknown donors or lanes, and non-integer counts.
 
-import { readText } from '../framework/gzip.js';
-import { numberColumn, parseTsv, stringColumn, type Table } from '../framework/tsv.js';
+import { numberColumn, stringColumn, type Table } from '../framework/tsv.js';
+import { readTable } from '../framework/files.js';
 import { G, GENES } from './simulator.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
@@ -42,12 +42,6 @@ export interface ScData {
   empties: Empties;
 }
 
-function table(files: Files, path: string): Table {
-  const bytes = files.get(path);
-  if (!bytes) throw new Error(`missing file ${path}`);
-  return parseTsv(readText(bytes));
-}
-
 function countMatrix(t: Table, path: string): { totalUmi: Float64Array; counts: Float64Array } {
   const n = t.rows.length;
   const totalUmi = numberColumn(t, 'total_umi');
@@ -63,7 +57,7 @@ function countMatrix(t: Table, path: string): { totalUmi: Float64Array; counts: 
 }
 
 function readDonors(files: Files): Donors {
-  const t = table(files, 'donors.tsv.gz');
+  const t = readTable(files, 'donors.tsv.gz');
   const ids = stringColumn(t, 'donor');
   const laneNames = stringColumn(t, 'lane');
   const lanes = [...new Set(laneNames)].sort();
@@ -81,7 +75,7 @@ export function loadScData(files: Files): ScData {
   const donorIndex = new Map(donors.ids.map((d, i) => [d, i]));
   const laneIndex = new Map(donors.lanes.map((l, i) => [l, i]));
 
-  const ct = table(files, 'cell_counts.tsv.gz');
+  const ct = readTable(files, 'cell_counts.tsv.gz');
   const donor = Int32Array.from(stringColumn(ct, 'donor'), (d, i) => {
     const k = donorIndex.get(d);
     if (k === undefined) throw new Error(`cell_counts.tsv.gz: donor ${d} (row ${i + 1}) is not in donors.tsv.gz`);
@@ -89,7 +83,7 @@ export function loadScData(files: Files): ScData {
   });
   const cells: Cells = { n: ct.rows.length, donor, lane: Int32Array.from(donor, (d) => donors.lane[d]), ...countMatrix(ct, 'cell_counts.tsv.gz') };
 
-  const et = table(files, 'empty_droplets.tsv.gz');
+  const et = readTable(files, 'empty_droplets.tsv.gz');
   const lane = Int32Array.from(stringColumn(et, 'lane'), (l, i) => {
     const k = laneIndex.get(l);
     if (k === undefined) throw new Error(`empty_droplets.tsv.gz: lane ${l} (row ${i + 1}) has no donors`);
