@@ -1,10 +1,10 @@
 // bench:web — the viewer on a ~100 MB run (100,000 episodes). Measures, over real HTTP on
-// loopback: time to first transcript on a run the viewer has never seen (includes indexing the
-// whole run once: from the sidecar episodes.idx.jsonl the run store writes, and again with the
-// sidecar removed, parsing every JSONL line) and on one it has indexed (a fresh server process
-// reusing viewer.sqlite),
-// page and filter times of the episodes table, and the run summary. With Chromium present it
-// also opens the run page and scrolls the 100,000-row table to the end.
+// loopback: time to first transcript and to the run page's data on a run the viewer has never
+// opened (its rows read into memory from the sidecar episodes.idx.jsonl the run store writes;
+// and again with the sidecar removed, parsing every JSONL line), a fresh server on a run opened
+// before (summary from viewer-summaries.json), and page and filter times of the episodes
+// table. With Chromium present it also loads the transcript and run pages of a run never opened
+// and scrolls the 100,000-row table to the end.
 //
 //   npm run bench:web            (EPISODES=100000 by default; set EPISODES to change)
 
@@ -85,32 +85,50 @@ try {
   const key = encodeURIComponent(`${Math.floor(TASKS / 2)}#2`);
   const results: Array<[string, number, number | null]> = [];
 
-  // 1. A run the viewer has never seen: the first request indexes the whole run once, from the
-  // sidecar the run store wrote beside the JSONL (every line checked against the JSONL's own line ends).
+  const forgetSummaries = () => rmSync(join(runsDir(home), 'viewer-summaries.json'), { force: true });
+
+  // 1. A run the viewer has never seen: the first request reads the run's rows into memory from
+  // the sidecar the run store wrote beside the JSONL (every line checked against the JSONL's own line ends).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
   let server = await startViewer({ home, bundleDir: null });
   let [ep, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${key}`));
-  results.push(['first transcript, run never indexed, sidecar present (the run store writes it)', ms, lastCpuMs]);
+  results.push(['first transcript, run never opened (rows read from the sidecar)', ms, lastCpuMs]);
   if (ep.record.key !== decodeURIComponent(key)) throw new Error('wrong episode served');
+  gc?.();
+  const heapMb = (process.memoryUsage().heapUsed - heap0) / 1e6;
   [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${encodeURIComponent('100#1')}`));
   results.push(['another transcript, same server', ms, lastCpuMs]);
   await server.close();
 
-  // 1b. The same without the sidecar (deleted, or a run written before it existed): every JSONL line is parsed.
-  for (const f of ['viewer.sqlite', 'viewer.sqlite-wal', 'viewer.sqlite-shm']) rmSync(join(runsDir(home), f), { force: true });
+  // 1b. The first transcript without the sidecar (deleted, or a run written before it existed): every JSONL line is parsed.
+  forgetSummaries();
   renameSync(store.sidecarPath, `${store.sidecarPath}.away`);
   server = await startViewer({ home, bundleDir: null });
   [ep, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${key}`));
-  results.push(['first transcript, run never indexed, no sidecar (parses every JSONL line)', ms, lastCpuMs]);
+  results.push(['first transcript, run never opened, no sidecar (parses every JSONL line)', ms, lastCpuMs]);
   if (ep.record.key !== decodeURIComponent(key)) throw new Error('wrong episode served');
   await server.close();
   renameSync(`${store.sidecarPath}.away`, store.sidecarPath);
 
-  // 2. A fresh server process on an indexed run: what "opening a run" costs from then on.
+  // 1c. The run page of a run never opened: summary (summarise over 100k final records) and the first page of episodes.
+  forgetSummaries();
   server = await startViewer({ home, bundleDir: null });
-  [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${key}`));
-  results.push(['first transcript, fresh server, run already indexed', ms, lastCpuMs]);
+  [, ms] = await timed(async () => {
+    await getJson(`${server.url}api/runs/${run}`);
+    await getJson(`${server.url}api/runs/${run}/episodes?offset=0&limit=200`);
+  });
+  results.push(['run page data (summary + first 200 rows), run never opened', ms, lastCpuMs]);
+  await server.close();
+
+  // 2. A fresh server process on a run opened before: its summary comes from viewer-summaries.json,
+  // its rows are read again from the sidecar when a page or transcript needs them.
+  server = await startViewer({ home, bundleDir: null });
   const [summary, sms] = await timed(() => getJson(`${server.url}api/runs/${run}`));
-  results.push(['run summary (summarise over 100k final records)', sms, lastCpuMs]);
+  results.push(['run summary, fresh server, run opened before (summary cache)', sms, lastCpuMs]);
+  [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes/${key}`));
+  results.push(['first transcript, fresh server (rows read from the sidecar again)', ms, lastCpuMs]);
   [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?offset=0&limit=200`));
   results.push(['episodes page 1 (200 rows)', ms, lastCpuMs]);
   [, ms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?offset=${EPISODES - 200}&limit=200`));
@@ -126,6 +144,7 @@ try {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   if (existsSync(chromium)) {
     const bundleDir = await ensureBundle();
+    forgetSummaries();
     server = await startViewer({ home, bundleDir });
     const { chromium: pw } = await import('playwright-core');
     const browser = await pw.launch({ executablePath: chromium, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -135,12 +154,15 @@ try {
         await page.goto(`${server.url}#/run/${run}/ep/${key}`);
         await page.waitForSelector('[data-testid=event-tool]');
       });
-      results.push(['browser: transcript page load to first tool output shown', ms, null]);
+      results.push(['browser: transcript page of a run never opened, load to first tool output shown', ms, null]);
+      await server.close();
+      forgetSummaries();
+      server = await startViewer({ home, bundleDir });
       [, ms] = await timed(async () => {
         await page.goto(`${server.url}#/run/${run}`);
         await page.waitForSelector('[data-testid=episode-row]');
       });
-      results.push(['browser: run page load to first episode rows shown', ms, null]);
+      results.push(['browser: run page of a run never opened, load to first episode rows shown', ms, null]);
       [, ms] = await timed(async () => {
         await page.locator('[data-testid=episode-scroll]').evaluate((el) => (el.scrollTop = el.scrollHeight));
         await page.waitForSelector(`[data-testid=episode-row][data-key="${TASKS - 1}#2"]`);
@@ -157,6 +179,7 @@ try {
 
   console.log(`\n| step (${mb.toFixed(0)} MB run, ${EPISODES.toLocaleString('en-US')} episodes) | wall ms | CPU ms (this process) |\n| --- | ---: | ---: |`);
   for (const [name, t, cpu] of results) console.log(`| ${name} | ${t.toFixed(0)} | ${cpu === null ? 'n/a (browser)' : cpu.toFixed(0)} |`);
+  console.log(`\nheap held after the first open (the run's rows in memory${gc ? '' : '; no --expose-gc, so garbage included'}): ${heapMb.toFixed(0)} MB`);
 } finally {
   await rm(home, { recursive: true, force: true });
 }

@@ -254,6 +254,16 @@ export function registerEvalCommands(program: Command, streams?: CliIO): void {
     });
 
   runs
+    .command('reindex <run>')
+    .description('Rewrite a run\'s sidecar index (episodes.idx.jsonl) from its episodes.jsonl, for runs written without one: the web viewer then opens them without parsing every line')
+    .action((runId: string) => {
+      const store = RunStore.open(genegymHome(), runId);
+      const t0 = Date.now();
+      const { lines, episodes, torn } = store.rebuildSidecar();
+      io.out.write(`${runId}: indexed ${lines} lines (${episodes} episode records${torn ? `, ${torn} torn line(s) left to readers to skip` : ''}) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    });
+
+  runs
     .command('export <run>')
     .description('Write the final episode records as JSON lines or CSV')
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'csv']).default('jsonl'))

@@ -8,6 +8,7 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { episodeFields, SIDECAR_FILE, SIDECAR_HEADER } from './episode-index.js';
+import { forEachLine } from './lines.js';
 import type { EpisodeRecord, RunConfig, RunLine, StartedLine } from './types.js';
 
 export function runsDir(home: string): string {
@@ -198,6 +199,54 @@ export class RunStore {
       else if (parsed.type === 'episode') out.records.push(parsed);
     }
     return out;
+  }
+
+  /**
+   * Writes the sidecar afresh from the JSONL (for a run written without one, or whose sidecar
+   * was lost): one entry per whole line that parses, none for torn lines, which readers then
+   * parse and skip as before. Takes the run's lock, so no writer appends meanwhile.
+   */
+  rebuildSidecar(): { lines: number; episodes: number; torn: number } {
+    this.lock();
+    const tmp = `${this.sidecarPath}.${process.pid}.tmp`;
+    const counts = { lines: 0, episodes: 0, torn: 0 };
+    try {
+      const fd = openSync(tmp, 'w');
+      try {
+        let pending: string[] = [SIDECAR_HEADER];
+        let pendingChars = 0;
+        const drain = () => {
+          if (pending.length === 0) return;
+          writeSync(fd, pending.join('\n') + '\n');
+          pending = [];
+          pendingChars = 0;
+        };
+        forEachLine(this.episodesPath, 0, this.episodesSize(), (buf, start, end, offset) => {
+          if (end === start) return;
+          counts.lines++;
+          let line: RunLine;
+          try {
+            line = JSON.parse(buf.toString('utf8', start, end)) as RunLine;
+          } catch {
+            counts.torn++;
+            return;
+          }
+          if (line.type === 'episode') counts.episodes++;
+          const entry = JSON.stringify(line.type === 'episode' ? [offset, end - start, ...episodeFields(line)] : [offset, end - start]);
+          pending.push(entry);
+          pendingChars += entry.length;
+          if (pendingChars > 1 << 20) drain();
+        });
+        drain();
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, this.sidecarPath);
+    } finally {
+      rmSync(tmp, { force: true });
+      this.unlock();
+    }
+    return counts;
   }
 
   episodesSize(): number {

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -266,4 +266,19 @@ test('runs compare pairs two runs by (task, epoch)', () =>
     assert.ok(Math.abs(c.mcnemar_p - 2 / 4096) < 1e-15);
     const show = await run(['runs', 'show', 'good'], home);
     assert.match(show.stdout, /accuracy 100\.0%/);
+  }));
+
+test('runs reindex rewrites a lost sidecar byte for byte; an unknown run is a clear error', () =>
+  withHome(async (home) => {
+    assert.equal((await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--limit', '5', '--run-name', 'old', '--quiet'], home)).code, 0);
+    const sidecar = join(home, 'runs', 'old', 'episodes.idx.jsonl');
+    const written = readFileSync(sidecar, 'utf8');
+    rmSync(sidecar);
+    const r = await run(['runs', 'reindex', 'old'], home);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /old: indexed 10 lines \(5 episode records\)/);
+    assert.equal(readFileSync(sidecar, 'utf8'), written);
+    const missing = await run(['runs', 'reindex', 'nope'], home);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /no run named nope/);
   }));

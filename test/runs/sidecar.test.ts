@@ -124,6 +124,33 @@ test('a run whose sidecar was deleted gets a new one (with its header) on resume
     assert.deepEqual(entries.map((e) => e.fields?.[0]), ['1#1']);
   }));
 
+test('rebuildSidecar writes what the writer would have: the same entries, none for torn lines, and refuses a locked run', () =>
+  withHome((home) => {
+    const store = RunStore.create(home, config('r1'));
+    store.append({ type: 'started', key: '0#1', attempt: 1, at: 'x' });
+    store.append(rec(0, 'correct'));
+    store.append(rec(1, 'error'));
+    store.append(rec(1, 'wrong', 2));
+    store.close();
+    const written = readFileSync(store.sidecarPath, 'utf8');
+    appendFileSync(store.episodesPath, '{"type":"episode","key":"2#1","outc\n'); // torn, then sealed by a resume
+    const resumed = RunStore.open(home, 'r1');
+    resumed.append(rec(2, 'correct'));
+    resumed.close();
+    const afterResume = readFileSync(store.sidecarPath, 'utf8');
+    writeFileSync(store.sidecarPath, 'lost');
+    assert.deepEqual(resumed.rebuildSidecar(), { lines: 6, episodes: 4, torn: 1 });
+    assert.equal(readFileSync(store.sidecarPath, 'utf8'), afterResume, 'byte for byte the sidecar the writer wrote');
+    assert.ok(afterResume.startsWith(written));
+    const { entries, bad } = checkSidecar(resumed);
+    assert.equal(bad, 0);
+    assert.deepEqual(entries.map((e) => e.fields?.[0] ?? null), [null, '0#1', '1#1', '1#1', '2#1']);
+    // A live writer holds the lock: no rebuild under it.
+    writeFileSync(join(store.dir, 'run.lock'), String(process.ppid));
+    assert.throws(() => resumed.rebuildSidecar(), /being run by process/);
+    assert.equal(readFileSync(store.sidecarPath, 'utf8'), afterResume);
+  }));
+
 test('kill -9 of a writer and a resume: every sidecar entry still points at its own whole record', { timeout: 60_000 }, () =>
   withHome(async (home) => {
     RunStore.create(home, config('r1')).close();

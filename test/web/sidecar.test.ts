@@ -4,65 +4,17 @@
 
 import assert from 'node:assert/strict';
 import { appendFileSync, cpSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { finalRecords, RunStore, runsDir } from '../../src/runs/store.js';
-import type { EpisodeRecord, Outcome, RunConfig } from '../../src/runs/types.js';
 import { ViewerIndex } from '../../src/web/server/viewer-index.js';
+import { config, rec, RUN, withHome, writeRun } from './small-run.js';
 
-const RUN = 'side';
-
-function config(): RunConfig {
-  return {
-    run_id: RUN, created_at: '2026-11-23T00:00:00Z', env: 'arithmetic', server: null, split: 'test', model: null, base_url: null,
-    api_key_env: null, agent: 'oracle', task_indices: [0, 1, 2, 3, 4, 5, 6, 7], epochs: 2, seed: 0, max_turns: 5, max_tokens: null, time_limit_ms: null,
-    concurrency: 2, pass_threshold: 1, k: [1, 2], cache: false, temperature: null, error_retries: 1, genegym_version: 'test',
-  };
-}
-
-const OUTCOMES: Outcome[] = ['correct', 'wrong', 'ungraded', 'error'];
-
-function rec(task: number, epoch: number, attempt: number, outcome: Outcome): EpisodeRecord {
-  return {
-    type: 'episode', key: `${task}#${epoch}`, run_id: RUN, task_index: task, task_id: `arith/test/${task}`, epoch, attempt, split: 'test',
-    domain: task % 3 === 0 ? null : `d${task % 3}`, outcome, reward: outcome === 'correct' ? 1 : outcome === 'wrong' ? 0 : null,
-    end_reason: outcome === 'error' ? 'agent_error' : 'finished', detail: outcome === 'error' ? 'agent_error: Tïmeout' : `verdict ${outcome}`,
-    task: { question: `What is ${task} + ${epoch}? ✓` }, turns: 1 + (task % 3), tool_calls: task % 4, invalid_calls: 0, model_calls: 2,
-    usage: { agent: { inputTokens: 100 + task, outputTokens: 7 * epoch, cost: task === 5 ? null : 0.0001 * task, calls: 2 }, judge: { inputTokens: 3, outputTokens: 1, cost: 0, calls: 1 } },
-    started_at: `2026-11-23T00:00:${String(task).padStart(2, '0')}Z`, ended_at: '2026-11-23T00:01:00Z', duration_ms: 40 + task, final_metadata: null,
-    transcript: [{ t: 0, kind: 'prompt', blocks: [{ type: 'text', text: 'ß'.repeat(30 * task), detail: null }], tools: [] }],
-  };
-}
-
-/** Writes a run the way the runner does: a started line before each attempt, errors retried once. */
-function writeRun(store: RunStore, tasks: number[], epoch: number): void {
-  for (const task of tasks) {
-    const outcome = OUTCOMES[(task + epoch) % 4];
-    store.append({ type: 'started', key: `${task}#${epoch}`, attempt: 1, at: 'x' });
-    store.append(rec(task, epoch, 1, outcome));
-    if (outcome === 'error') {
-      store.append({ type: 'started', key: `${task}#${epoch}`, attempt: 2, at: 'x' });
-      store.append(rec(task, epoch, 2, task % 2 ? 'correct' : 'error'));
-    }
-  }
-}
-
-async function withHome(fn: (home: string) => Promise<void> | void) {
-  const home = await mkdtemp(join(tmpdir(), 'gg-web-sidecar-'));
-  try {
-    await fn(home);
-  } finally {
-    await rm(home, { recursive: true, force: true });
-  }
-}
-
-/** Every column of every index row, and the scan's coverage, after bringing the index up to date. */
+/** Every field of every index row (with its search text and whether it is the key's final record), and the scan's coverage, after bringing the index up to date. */
 function indexed(index: ViewerIndex, store: RunStore) {
-  const bytes = index.sync(store);
-  const rows = index.db.prepare('SELECT * FROM lines WHERE run_id = ? ORDER BY seq').all(store.id);
-  return { bytes, rows, scan: { ...index.lastScan } };
+  const table = index.sync(store);
+  const rows = table.rows.map((r) => ({ ...r, search: table.searchOf(r), final: table.finalOf(r.key) === r }));
+  return { bytes: table.state.bytes, rows, scan: { ...index.lastScan } };
 }
 
 /** The reference: the same run in another home without its sidecar, indexed by parsing every line. */
@@ -72,7 +24,7 @@ function fullScan(home: string) {
   cpSync(join(runsDir(home), RUN), join(runsDir(other), RUN), { recursive: true });
   const store = RunStore.open(other, RUN);
   rmSync(store.sidecarPath, { force: true });
-  const index = new ViewerIndex(other);
+  const index = new ViewerIndex();
   try {
     const out = indexed(index, store);
     assert.equal(out.scan.fromSidecar, 0);
@@ -92,14 +44,14 @@ test('the index from the sidecar equals a full scan row by row, and its finals f
     writeRun(store, [0, 1, 2, 3, 4, 5, 6, 7], 1);
     writeRun(store, [0, 1, 2, 3, 4, 5, 6, 7], 2);
     store.close();
-    const index = new ViewerIndex(home);
+    const index = new ViewerIndex();
     try {
       const got = indexed(index, store);
       assert.deepEqual(got.scan, { fromSidecar: lineCount(store), parsed: 0 }, 'every line came from the sidecar');
       assert.ok(got.rows.length > 16);
       assert.deepEqual(got.rows, fullScan(home).rows);
       const expected = [...finalRecords(store.read().records).values()].map((r) => [r.key, r.attempt, r.outcome]);
-      assert.deepEqual(index.finals(RUN).map((r) => [r.key, r.attempt, r.outcome]), expected);
+      assert.deepEqual(index.sync(store).finals.map((r) => [r.key, r.attempt, r.outcome]), expected);
     } finally {
       index.close();
     }
@@ -113,7 +65,7 @@ test('lines the sidecar misses (crash between the writes, torn tail, resume) are
     // kill -9 after the JSONL line, before its sidecar entry; then a torn record at the end.
     appendFileSync(store.episodesPath, JSON.stringify(rec(3, 1, 1, 'wrong')) + '\n');
     appendFileSync(store.episodesPath, '{"type":"episode","key":"4#1","outcome":"cor');
-    const index = new ViewerIndex(home);
+    const index = new ViewerIndex();
     try {
       let got = indexed(index, store);
       assert.deepEqual(got.scan, { fromSidecar: lineCount(store) - 2, parsed: 1 }, 'the unterminated torn line waits, the uncovered one is parsed');
@@ -144,7 +96,7 @@ test('a deleted sidecar means a full scan; a corrupted or shifted entry only its
     shifted[1] = (shifted[1] as number) - 1;
     sidecar[4] = JSON.stringify(shifted);
     writeFileSync(store.sidecarPath, sidecar.join('\n'));
-    const index = new ViewerIndex(home);
+    const index = new ViewerIndex();
     try {
       const got = indexed(index, store);
       assert.deepEqual(got.scan, { fromSidecar: lineCount(store) - 2, parsed: 2 });
@@ -152,9 +104,8 @@ test('a deleted sidecar means a full scan; a corrupted or shifted entry only its
     } finally {
       index.close();
     }
-    rmSync(join(runsDir(home), 'viewer.sqlite'));
     rmSync(store.sidecarPath);
-    const again = new ViewerIndex(home);
+    const again = new ViewerIndex();
     try {
       const got = indexed(again, store);
       assert.deepEqual(got.scan, { fromSidecar: 0, parsed: lineCount(store) });
@@ -171,7 +122,7 @@ test('a sidecar of another format is ignored', () =>
     store.close();
     const text = readFileSync(store.sidecarPath, 'utf8');
     writeFileSync(store.sidecarPath, text.replace('"version":1', '"version":99'));
-    const index = new ViewerIndex(home);
+    const index = new ViewerIndex();
     try {
       const got = indexed(index, store);
       assert.deepEqual(got.scan, { fromSidecar: 0, parsed: lineCount(store) });
@@ -186,7 +137,7 @@ test('incremental scans read the sidecar on from where they stopped, and keep an
     const store = RunStore.create(home, config());
     writeRun(store, [0, 1, 2], 1);
     store.close();
-    const index = new ViewerIndex(home);
+    const index = new ViewerIndex();
     try {
       assert.equal(indexed(index, store).scan.fromSidecar, lineCount(store));
       const resumed = RunStore.open(home, RUN);

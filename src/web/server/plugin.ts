@@ -1,6 +1,5 @@
 // The viewer as a fastify plugin: the static app and its JSON API, mounted under a prefix
-// (`/ui`). It reads the runs store of one GENEGYM_HOME and never writes to it (its own
-// index, runs/viewer.sqlite, is derived data).
+// (`/ui`). It reads the runs store of one GENEGYM_HOME and never writes to it.
 //
 //   GET /api/runs                               every run with its summary numbers
 //   GET /api/leaderboard                        one row per (model/agent, env, split)
@@ -19,7 +18,7 @@ import type { Outcome } from '../../runs/types.js';
 import { type AnswerKeySource, BuiltinAnswerKeys } from './answer-keys.js';
 import { RunNotFoundError, RunsView } from './runs-view.js';
 import { shapeEpisode, shapeEvent } from './transcript.js';
-import { OUTCOMES, readRecordAt } from './viewer-index.js';
+import { OUTCOMES, readRecordAt, RunChangedError } from './viewer-index.js';
 
 export interface ViewerOptions {
   home: string;
@@ -63,6 +62,7 @@ export const viewerPlugin: FastifyPluginAsync<ViewerOptions> = async (app: Fasti
   app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     if (err instanceof RunNotFoundError) return reply.code(404).send({ detail: err.message });
     if (err instanceof BadRequest) return reply.code(400).send({ detail: err.message });
+    if (err instanceof RunChangedError) return reply.code(409).send({ detail: err.message });
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) return reply.code(err.statusCode).send({ detail: err.message });
     req.log.error({ err }, 'viewer error');
     return reply.code(500).send({ detail: `viewer error: ${err.message}` });
@@ -83,20 +83,25 @@ export const viewerPlugin: FastifyPluginAsync<ViewerOptions> = async (app: Fasti
     if (outcome !== undefined && !OUTCOMES.includes(outcome as Outcome)) throw new BadRequest(`outcome must be one of ${OUTCOMES.join(', ')} (got ${JSON.stringify(outcome)})`);
     const offset = intParam(q.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
     const limit = intParam(q.limit, 'limit', 100, 1, MAX_PAGE);
-    const store = view.open(req.params.id);
-    const page = view.index.page(store.id, { outcome: outcome as Outcome | undefined, domain: strParam(q.domain), q: strParam(q.q), offset, limit });
+    const { table } = view.open(req.params.id);
+    const page = table.page({ outcome: outcome as Outcome | undefined, domain: strParam(q.domain), q: strParam(q.q), offset, limit });
     return json(reply, { offset, limit, ...page });
   });
 
   const episode = (id: string, key: string) => {
-    const store = view.open(id);
-    const row = view.row(store, key);
-    return { store, row, record: readRecordAt(store, row.offset, row.length) };
+    const run = view.open(id);
+    const row = view.row(run, key);
+    try {
+      return { ...run, row, record: readRecordAt(run.store, row) };
+    } catch (err) {
+      if (err instanceof RunChangedError) view.index.forget(run.store.id); // the next request rebuilds its rows
+      throw err;
+    }
   };
 
   app.get<{ Params: { id: string; key: string } }>('/api/runs/:id/episodes/:key', async (req, reply) => {
-    const { store, row, record } = episode(req.params.id, req.params.key);
-    const attempts = view.index.attempts(store.id, row.key).map((a) => ({ attempt: a.attempt, outcome: a.outcome, detail: a.detail, started_at: a.started_at, final: a.offset === row.offset }));
+    const { store, table, row, record } = episode(req.params.id, req.params.key);
+    const attempts = table.attempts(row.key).map((a) => ({ attempt: a.attempt, outcome: a.outcome, detail: a.detail, started_at: a.started_at, final: a.offset === row.offset }));
     return json(reply, { run: { run_id: store.id, env: store.config.env, split: store.config.split, label: store.config.model ?? store.config.agent }, attempts, ...shapeEpisode(record) });
   });
 

@@ -5,6 +5,8 @@ import { compareRecords, type Comparison } from '../../runs/compare.js';
 import { RunStore, validRunId } from '../../runs/store.js';
 import { summarise, type RunSummary } from '../../runs/summary.js';
 import type { EpisodeRecord, RunConfig } from '../../runs/types.js';
+import type { RunTable } from './run-table.js';
+import { SummaryCache, stampOf } from './summary-cache.js';
 import { asRecord, type EpisodeRow, ViewerIndex } from './viewer-index.js';
 
 export class RunNotFoundError extends Error {}
@@ -75,43 +77,55 @@ export interface LeaderboardRow {
   runs: string[];
 }
 
+/** A run opened by the viewer: its store and its index rows, brought up to date. */
+export interface OpenRun {
+  store: RunStore;
+  table: RunTable;
+}
+
 export class RunsView {
   readonly index: ViewerIndex;
-  private readonly summaries = new Map<string, { bytes: number; detail: RunDetail }>();
+  private readonly summaries: SummaryCache<Omit<RunDetail, 'config'>>;
 
-  constructor(readonly home: string) {
-    this.index = new ViewerIndex(home);
+  constructor(
+    readonly home: string,
+    opts: { budgetBytes?: number } = {},
+  ) {
+    this.index = new ViewerIndex(opts.budgetBytes);
+    this.summaries = new SummaryCache(home);
   }
 
   close(): void {
+    this.summaries.flush();
     this.index.close();
   }
 
-  /** Opens a run and brings its index rows up to date; unknown or malformed ids are not found. */
-  open(runId: string): RunStore {
+  /** A run's store; unknown or malformed ids are not found. */
+  private store(runId: string): RunStore {
     if (!validRunId(runId)) throw new RunNotFoundError(`no run named ${JSON.stringify(runId)}`);
-    let store: RunStore;
     try {
-      store = RunStore.open(this.home, runId);
+      return RunStore.open(this.home, runId);
     } catch (err) {
       throw new RunNotFoundError((err as Error).message);
     }
-    this.index.sync(store);
-    return store;
   }
 
-  /** Indexes every run now (at start-up), so the first page a researcher opens is quick. */
+  /** Opens a run and brings its index rows up to date. */
+  open(runId: string): OpenRun {
+    const store = this.store(runId);
+    return { store, table: this.index.sync(store) };
+  }
+
+  /**
+   * Summarises every run now (at start-up), so the leaderboard is ready: from the summary
+   * cache where a run is unchanged, else by indexing it (its rows then stay in memory, within
+   * the budget, for the first page a researcher opens).
+   */
   warm(): { runs: number; ms: number } {
     const t0 = performance.now();
-    let runs = 0;
-    for (const id of this.runIds()) {
-      try {
-        this.open(id);
-        runs++;
-      } catch (err) {
-        if (!(err instanceof RunNotFoundError)) throw err;
-      }
-    }
+    const runs = this.list().length;
+    this.summaries.retain(this.runIds());
+    this.summaries.flush();
     return { runs, ms: performance.now() - t0 };
   }
 
@@ -119,60 +133,61 @@ export class RunsView {
     return RunStore.list(this.home);
   }
 
-  private readonly finalsCache = new Map<string, { bytes: number; records: EpisodeRecord[] }>();
+  private readonly finalsCache = new WeakMap<RunTable, { version: number; records: EpisodeRecord[] }>();
 
   /** Light final records (no task or transcript), cached until the run's file grows. */
-  finalRecords(store: RunStore): EpisodeRecord[] {
-    const bytes = this.index.scannedBytes(store.id);
-    const hit = this.finalsCache.get(store.id);
-    if (hit && hit.bytes === bytes) return hit.records;
-    const records = this.index.finals(store.id).map((r) => asRecord(store.id, store.config.split, r));
-    this.finalsCache.set(store.id, { bytes, records });
+  finalRecords({ store, table }: OpenRun): EpisodeRecord[] {
+    const hit = this.finalsCache.get(table);
+    if (hit && hit.version === table.version) return hit.records;
+    const records = table.finals.map((r) => asRecord(store.id, store.config.split, r));
+    this.finalsCache.set(table, { version: table.version, records });
     return records;
   }
 
   detail(runId: string): RunDetail {
-    const store = this.open(runId);
-    const bytes = this.index.scannedBytes(store.id);
-    const cached = this.summaries.get(runId);
-    const lockHolder = store.lockHolder();
-    if (cached && cached.bytes === bytes && lockHolder === null) return cached.detail;
-    const records = this.finalRecords(store);
-    const summary = summarise(records, store.config.k.filter((k) => k <= store.config.epochs));
+    const store = this.store(runId);
     const c = store.config;
     const planned = c.task_indices.length * c.epochs;
+    // Taken before the scan: a summary is never filed under a stamp newer than its data.
+    const stamp = stampOf(store.episodesPath);
+    const lockHolder = store.lockHolder();
+    let fresh = this.summaries.get(runId, stamp);
+    if (!fresh) {
+      const run = { store, table: this.index.sync(store) };
+      const summary = summarise(this.finalRecords(run), c.k.filter((k) => k <= c.epochs));
+      const usage = summary.usage;
+      const item: RunListItem = {
+        run_id: c.run_id,
+        label: c.model ?? c.agent,
+        model: c.model,
+        agent: c.agent,
+        env: c.env,
+        split: c.split,
+        created_at: c.created_at,
+        status: 'interrupted',
+        epochs: c.epochs,
+        planned,
+        episodes: summary.episodes,
+        correct: summary.correct,
+        wrong: summary.wrong,
+        ungraded: summary.ungraded,
+        errors: summary.errors,
+        accuracy: summary.accuracy,
+        ci_low: summary.ci_low,
+        ci_high: summary.ci_high,
+        mean_reward: summary.mean_reward,
+        by_domain: summary.by_domain,
+        tokens: usage.agent.inputTokens + usage.agent.outputTokens,
+        cost: usage.agent.cost === null || usage.judge.cost === null ? null : usage.agent.cost + usage.judge.cost,
+        duration_ms: summary.duration_ms,
+        size_bytes: stamp.size,
+      };
+      fresh = { item, summary, domains: run.table.domains() };
+      this.summaries.set(runId, stamp, fresh);
+    }
     // Same rule as the runs index: every planned key recorded is complete; else a live lock is running.
-    const status: RunStatus = records.length >= planned ? 'complete' : lockHolder !== null ? 'running' : 'interrupted';
-    const usage = summary.usage;
-    const item: RunListItem = {
-      run_id: c.run_id,
-      label: c.model ?? c.agent,
-      model: c.model,
-      agent: c.agent,
-      env: c.env,
-      split: c.split,
-      created_at: c.created_at,
-      status,
-      epochs: c.epochs,
-      planned,
-      episodes: summary.episodes,
-      correct: summary.correct,
-      wrong: summary.wrong,
-      ungraded: summary.ungraded,
-      errors: summary.errors,
-      accuracy: summary.accuracy,
-      ci_low: summary.ci_low,
-      ci_high: summary.ci_high,
-      mean_reward: summary.mean_reward,
-      by_domain: summary.by_domain,
-      tokens: usage.agent.inputTokens + usage.agent.outputTokens,
-      cost: usage.agent.cost === null || usage.judge.cost === null ? null : usage.agent.cost + usage.judge.cost,
-      duration_ms: summary.duration_ms,
-      size_bytes: store.episodesSize(),
-    };
-    const detail: RunDetail = { item, config: c, summary, domains: this.index.domains(store.id) };
-    this.summaries.set(runId, { bytes, detail });
-    return detail;
+    const status: RunStatus = fresh.item.episodes >= planned ? 'complete' : lockHolder !== null ? 'running' : 'interrupted';
+    return { item: { ...fresh.item, status }, config: c, summary: fresh.summary, domains: fresh.domains };
   }
 
   list(): RunListItem[] {
@@ -205,14 +220,14 @@ export class RunsView {
     const rb = this.finalRecords(b);
     const comparison = compareRecords(ra, rb);
     const warnings: string[] = [];
-    if (a.config.env !== b.config.env) warnings.push(`the runs are of different environments (${a.config.env} vs ${b.config.env})`);
-    if (a.config.split !== b.config.split) warnings.push(`the runs are of different splits (${a.config.split} vs ${b.config.split})`);
+    if (a.store.config.env !== b.store.config.env) warnings.push(`the runs are of different environments (${a.store.config.env} vs ${b.store.config.env})`);
+    if (a.store.config.split !== b.store.config.split) warnings.push(`the runs are of different splits (${a.store.config.split} vs ${b.store.config.split})`);
     return { a: this.detail(aId).item, b: this.detail(bId).item, comparison, flips: flipsOf(ra, rb), warnings };
   }
 
   /** The final record's row of a key, or a not-found error naming the run and key. */
-  row(store: RunStore, key: string): EpisodeRow {
-    const row = this.index.finalOf(store.id, key);
+  row({ store, table }: OpenRun, key: string): EpisodeRow {
+    const row = table.finalOf(key);
     if (!row) throw new RunNotFoundError(`run ${store.id} has no episode ${JSON.stringify(key)}`);
     return row;
   }
