@@ -74,6 +74,7 @@ export function registerServeCommands(program: Command): void {
     .option('--max-sessions <n>', 'live sessions allowed at once; /create answers 429 above', integer('--max-sessions', 1), 1000)
     .option('--idle-timeout <seconds>', 'tear down sessions idle this long', positiveSeconds('--idle-timeout'), 900)
     .option('--body-limit <bytes>', 'largest request body; 413 above', integer('--body-limit', 1), 1024 * 1024)
+    .option('--shutdown-grace <ms>', 'on SIGINT/SIGTERM, wait this long for running tool calls and session teardowns before cutting them off (a second signal exits at once)', integer('--shutdown-grace', 0), 10_000)
     .option('--keep-alive <seconds>', 'keep-alive comment interval on /call streams (clients give up after 30 s of silence)', positiveSeconds('--keep-alive'), 10)
     .option('--assembly <name>', 'genome assembly for genomics environments (demo, hg38 or a directory)')
     .option('--sandbox <mode>', 'sandbox for environments that run agent code: bwrap or none', sandboxMode)
@@ -90,6 +91,7 @@ export function registerServeCommands(program: Command): void {
         idleTimeoutMs: flags.idleTimeout * 1000,
         bodyLimit: flags.bodyLimit,
         keepAliveMs: flags.keepAlive * 1000,
+        shutdownGraceMs: flags.shutdownGrace,
         // JSON lines on stderr (stdout carries the URL): warnings and faults always, requests with --log.
         logger: { level: flags.log ? 'info' : 'warn', stream: process.stderr },
         extend: flags.ui ? (app) => mountViewerUi(app) : undefined,
@@ -107,7 +109,7 @@ export function registerServeCommands(program: Command): void {
           process.exit(1);
         }
         stopping = true;
-        console.error(`genegym: ${signal}: finishing running tool calls and tearing sessions down`);
+        console.error(`genegym: ${signal}: finishing running tool calls and tearing sessions down (at most ${flags.shutdownGrace} ms; ${signal} again to exit now)`);
         server.close().then(
           () => {
             console.error('genegym: stopped');
@@ -119,8 +121,9 @@ export function registerServeCommands(program: Command): void {
           },
         );
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      // `on`, not `once`: the second signal must reach stop() to exit at once.
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
     });
 
   program

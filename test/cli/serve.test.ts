@@ -65,6 +65,7 @@ test('bad arguments fail with a clear message', async () => {
     [['serve', '--sandbox', 'docker'], /--sandbox must be bwrap or none/],
     [['serve', '--idle-timeout', '-5'], /--idle-timeout must be a positive number/],
     [['serve', '--env-opt', 'seed'], /expected key=value/],
+    [['serve', '--shutdown-grace', 'soon'], /--shutdown-grace must be an integer/],
   ];
   for (const [args, message] of cases) {
     const r = await genegym(args);

@@ -9,14 +9,15 @@ import { ToolError, type Episode } from '../environment.js';
 import { normaliseBlock, type JsonObject, type ToolOutput } from '../types.js';
 import { chunkPayload } from './chunking.js';
 import type { CallOutcome } from './call-results.js';
+import type { RunningCalls } from './running-calls.js';
 import type { Session } from './sessions.js';
 import { pingComment, sseEvent, SseStream } from './sse.js';
 import { checkToolInput } from './tool-input.js';
 
 export interface CallContext {
   keepAliveMs: number;
-  /** in-flight tool runs, drained on shutdown */
-  inflight: Set<Promise<unknown>>;
+  /** in-flight tool runs, drained (or given up on) at shutdown */
+  running: RunningCalls;
   onToolFault(message: string, err: unknown): void;
 }
 
@@ -43,14 +44,12 @@ export function startCall(
     return;
   }
   session.running++;
-  const run = result.then((outcome) => {
+  const run = ctx.running.track(result).then((outcome) => {
     session.running--;
     session.touch();
     session.results.finish(taskId, outcome);
     return outcome;
   });
-  ctx.inflight.add(run);
-  void run.finally(() => ctx.inflight.delete(run));
   streamOutcome(ctx, res, first, run);
 }
 
@@ -136,6 +135,9 @@ function completeOutput(out: ToolOutput): ToolOutput {
 }
 
 const failure = (error: string): CallOutcome => encode({ ok: false, error });
+
+/** An outcome that is a single `error` event (e.g. a call abandoned at shutdown). */
+export const errorOutcome = (message: string): CallOutcome => ({ events: errorEvent(message) });
 
 // Line separators a line-splitting client (Python's str.splitlines) would break on.
 const LINE_SEPARATORS = /[\u0085\u2028\u2029]/g;

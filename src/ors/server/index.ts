@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Environment } from '../environment.js';
 import { createApp } from './app.js';
 import type { ServerContext } from './context.js';
+import { RunningCalls } from './running-calls.js';
 import { SessionRegistry } from './sessions.js';
+import { shutdown } from './shutdown.js';
 import { precompile } from './tool-input.js';
 
 export interface ServerOptions {
@@ -24,6 +26,12 @@ export interface ServerOptions {
   keepAliveMs?: number;
   /** How long a finished call's result stays replayable by task_id (default and minimum 60000). */
   resultTtlMs?: number;
+  /**
+   * How long close() waits for running tool calls, session teardowns and environment
+   * disposal (default 10000). Past it, running calls end with an `error` event, teardowns
+   * are left behind with a warning and open connections are cut; close() then resolves.
+   */
+  shutdownGraceMs?: number;
   logger?: boolean | object;
   /** Registers more routes (e.g. the web viewer at /ui) before the app starts; they sit behind the same API-key check. */
   extend?: (app: FastifyInstance) => Promise<void>;
@@ -33,7 +41,7 @@ export interface OrsServer {
   app: FastifyInstance;
   /** Starts listening (default 127.0.0.1:8080); resolves to the base URL. */
   listen(opts?: { port?: number; host?: string }): Promise<string>;
-  /** Stops accepting requests, waits for running tool calls, tears all sessions down. */
+  /** Stops accepting requests, waits for running tool calls, tears all sessions down; bounded by shutdownGraceMs. */
   close(): Promise<void>;
 }
 
@@ -55,17 +63,19 @@ export async function buildServer(options: ServerOptions): Promise<OrsServer> {
   const resultTtlMs = Math.max(60_000, options.resultTtlMs ?? 60_000);
   const maxSessions = positive('maxSessions', options.maxSessions ?? 1000);
   const bodyLimit = positive('bodyLimit', options.bodyLimit ?? 1024 * 1024);
+  const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
+  if (!Number.isFinite(shutdownGraceMs) || shutdownGraceMs < 0) throw new Error(`shutdownGraceMs must be a non-negative number (got ${shutdownGraceMs})`);
   const reapIntervalMs = positive('reapIntervalMs', options.reapIntervalMs ?? Math.max(10, Math.min(5000, idleTimeoutMs / 4)));
 
   let app: FastifyInstance | undefined;
   const logError = (message: string, err: unknown) => app?.log.error({ err }, message);
   const sessions = new SessionRegistry({ idleTimeoutMs, reapIntervalMs, resultTtlMs, maxSessions, onError: logError });
-  const inflight = new Set<Promise<unknown>>();
+  const running = new RunningCalls();
   const ctx: ServerContext = {
     envs,
     defaultEnv: environments[0],
     sessions,
-    call: { keepAliveMs, inflight, onToolFault: logError },
+    call: { keepAliveMs, running, onToolFault: logError },
   };
 
   let closing: Promise<void> | undefined;
@@ -89,15 +99,14 @@ export async function buildServer(options: ServerOptions): Promise<OrsServer> {
       return `http://${host}:${addr.port}`;
     },
     close() {
-      closing ??= (async () => {
-        const stopped = fastify.close();
-        // Running tools finish and their streams end; then idle connections can close.
-        while (inflight.size > 0) await Promise.allSettled([...inflight]);
-        fastify.server.closeIdleConnections?.();
-        await stopped;
-        await sessions.closeAll();
-        await Promise.allSettled(environments.map((e) => e.dispose?.()));
-      })();
+      closing ??= shutdown({
+        app: fastify,
+        running,
+        sessions,
+        environments,
+        graceMs: shutdownGraceMs,
+        warn: (message) => fastify.log.warn(message),
+      });
       return closing;
     },
   };

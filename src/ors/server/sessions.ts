@@ -150,6 +150,11 @@ export class SessionRegistry {
     }
   }
 
+  /** Teardowns started but not finished (shutdown reports the ones it stops waiting for). */
+  get pendingTeardowns(): number {
+    return this.teardowns.size;
+  }
+
   /** Tears every session down (server shutdown). */
   async closeAll(): Promise<void> {
     if (this.reaper) clearInterval(this.reaper);
