@@ -18,6 +18,8 @@ export class Session {
   deleted = false;
   readonly abort = new AbortController();
   readonly results: CallResultStore;
+  /** Set while the session waits for its first env-scoped request to name the environment (createUnbound). */
+  unbound?: { taskIn: (env: Environment) => Promise<JsonObject>; secrets: Secrets; binding?: Promise<void> };
   /** settles (never rejects) when setup has finished one way or the other */
   ready!: Promise<void>;
   settled = false;
@@ -27,7 +29,8 @@ export class Session {
 
   constructor(
     readonly id: string,
-    readonly env: Environment,
+    /** fixed once setup starts; an unbound session holds the default environment until then */
+    public env: Environment,
     resultTtlMs: number,
   ) {
     this.results = new CallResultStore(resultTtlMs);
@@ -71,14 +74,48 @@ export class SessionRegistry {
 
   /** Registers the session and starts its setup in the background. */
   create(sid: string, env: Environment, task: JsonObject, secrets: Secrets): Session {
+    const session = this.register(sid, env);
+    session.ready = this.setup(session, task, secrets);
+    return session;
+  }
+
+  /**
+   * Registers a session whose environment is named later, by its first prompt/task_tools/call
+   * path (`/{env}/...`); `taskIn` finds its task there. Until then it holds a slot, answers
+   * /ping and /delete, and has nothing to set up or tear down.
+   */
+  createUnbound(sid: string, placeholder: Environment, secrets: Secrets, taskIn: (env: Environment) => Promise<JsonObject>): Session {
+    const session = this.register(sid, placeholder);
+    session.unbound = { taskIn, secrets };
+    session.ready = Promise.resolve();
+    session.settled = true;
+    return session;
+  }
+
+  private register(sid: string, env: Environment): Session {
     if (this.sessions.has(sid)) throw new HttpError(400, 'Session already exists');
     if (this.sessions.size >= this.opts.maxSessions) {
       throw new HttpError(429, `Server at maximum capacity (${this.opts.maxSessions} live sessions); retry later`);
     }
     const session = new Session(sid, env, this.opts.resultTtlMs);
     this.sessions.set(sid, session);
-    session.ready = this.setup(session, task, secrets);
     return session;
+  }
+
+  /** Binds an unbound session to `env` and starts its setup; concurrent requests share one binding. */
+  private bind(session: Session, env: Environment): Promise<void> {
+    const pending = session.unbound!;
+    pending.binding ??= (async () => {
+      const task = await pending.taskIn(env); // 400 if the split/index is not in this environment
+      if (session.deleted) return; // the caller answers 410
+      session.env = env;
+      session.unbound = undefined;
+      session.settled = false;
+      session.ready = this.setup(session, task, pending.secrets);
+    })().finally(() => {
+      pending.binding = undefined; // a failed binding may be retried, e.g. under another environment
+    });
+    return pending.binding;
   }
 
   private async setup(session: Session, task: JsonObject, secrets: Secrets): Promise<void> {
@@ -101,12 +138,14 @@ export class SessionRegistry {
 
   /**
    * The ready episode of a session for prompt/task_tools/call: 404 unknown, 410 deleted
-   * while setting up, 500 with the setup error.
+   * while setting up, 500 with the setup error. `pathEnv` (the request's `/{env}`) binds an
+   * unbound session; a bound session ignores it, as the reference does.
    */
-  async episodeOf(sid: string): Promise<{ session: Session; episode: Episode }> {
+  async episodeOf(sid: string, pathEnv?: Environment): Promise<{ session: Session; episode: Episode }> {
     const session = this.sessions.get(sid);
     if (!session) throw new HttpError(404, 'Active environment not found');
     session.touch();
+    if (session.unbound) await this.bind(session, pathEnv ?? session.env);
     if (!session.settled) await Promise.race([session.ready, session.whenDeleted]);
     if (session.deleted) throw new HttpError(410, 'Session deleted');
     if (session.setupError !== undefined) throw new HttpError(500, internalErrorDetail(session.setupError));

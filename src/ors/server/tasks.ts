@@ -18,11 +18,16 @@ export async function countTasks(env: Environment, split: string): Promise<numbe
   }
 }
 
-export async function taskAt(env: Environment, split: string, index: number): Promise<JsonObject> {
+/** The position `index` names in the split (negative counts from the end); 400 when there is none. */
+export async function resolveIndex(env: Environment, split: string, index: number): Promise<number> {
   const n = await countTasks(env, split);
   const i = index < 0 ? n + index : index;
   if (i < 0 || i >= n) throw new HttpError(400, 'Invalid index');
-  return env.tasks.get(split, i);
+  return i;
+}
+
+export async function taskAt(env: Environment, split: string, index: number): Promise<JsonObject> {
+  return env.tasks.get(split, await resolveIndex(env, split, index));
 }
 
 /** Python slice bounds of [start, stop) over n items. */

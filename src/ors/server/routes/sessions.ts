@@ -9,7 +9,7 @@ import { envByName, pathEnv, sessionId, type ServerContext } from '../context.js
 import { HttpError } from '../errors.js';
 import { mergeSecrets, parseSecretsHeader } from '../secrets.js';
 import { SseStream, sseEvent } from '../sse.js';
-import { taskAt } from '../tasks.js';
+import { resolveIndex, taskAt } from '../tasks.js';
 import { sortedSpecs } from './discovery.js';
 import { randomUUID } from 'node:crypto';
 
@@ -30,6 +30,16 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const sid = sessionId(req);
     const secrets = mergeSecrets(parseSecretsHeader(req.headers['x-secrets']), body.secrets);
     if (ctx.sessions.get(sid)) throw new HttpError(400, 'Session already exists');
+    if (body.env_name === null && body.task_spec === null && ctx.envs.size > 1) {
+      // The reference Python client sends split/index without env_name, then addresses its
+      // environment in the path (`/{env}/prompt`). The reference server would open the default
+      // environment and ignore that path, silently serving another environment's task; we let
+      // the first env-scoped request choose. A split/index no environment has is still a 400 here.
+      const [split, index] = [body.split!, body.index!];
+      await someEnvironmentHas(ctx, split, index);
+      ctx.sessions.createUnbound(sid, ctx.defaultEnv, secrets, (env) => taskAt(env, split, index));
+      return { sid };
+    }
     const env = body.env_name === null ? ctx.defaultEnv : envByName(ctx, body.env_name);
     const task = body.task_spec ?? (await taskAt(env, body.split!, body.index!));
     ctx.sessions.create(sid, env, task, secrets);
@@ -52,26 +62,41 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/delete_session', async (req) => ({ sid: sessionId(req) }));
 
   app.get<EnvParams>('/:env/prompt', async (req) => {
-    pathEnv(ctx, req);
-    const { episode } = await ctx.sessions.episodeOf(sessionId(req));
+    const env = pathEnv(ctx, req);
+    const { episode } = await ctx.sessions.episodeOf(sessionId(req), env);
     const blocks = await episode.prompt();
     return blocks.map(normaliseBlock);
   });
 
   app.get<EnvParams>('/:env/task_tools', async (req) => {
-    pathEnv(ctx, req);
-    const { session } = await ctx.sessions.episodeOf(sessionId(req));
+    const env = pathEnv(ctx, req);
+    const { session } = await ctx.sessions.episodeOf(sessionId(req), env);
     return { tools: [...sortedSpecs(session.env.tools), ...sortedSpecs(sessionOnlyTools(session))] };
   });
 
   app.post<EnvParams>('/:env/call', async (req, reply) => {
-    pathEnv(ctx, req);
+    const env = pathEnv(ctx, req);
     const body = callBody(req.body);
-    const { session, episode } = await ctx.sessions.episodeOf(sessionId(req));
+    const { session, episode } = await ctx.sessions.episodeOf(sessionId(req), env);
     reply.hijack();
     if (body.task_id !== null) resumeCall(ctx.call, reply.raw, session, body.task_id);
     else startCall(ctx.call, reply.raw, session, episode, body.name, body.input);
   });
+}
+
+/** 400 (the default environment's error, as the reference gives) unless some environment has this task. */
+async function someEnvironmentHas(ctx: ServerContext, split: string, index: number): Promise<void> {
+  let firstError: unknown;
+  for (const env of [ctx.defaultEnv, ...ctx.envs.values()]) {
+    try {
+      await resolveIndex(env, split, index);
+      return;
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.statusCode !== 400) throw err;
+      firstError ??= err;
+    }
+  }
+  throw firstError;
 }
 
 function sessionOnlyTools(session: { env: { tools: { name: string }[] }; tools?: Map<string, { name: string }> }) {
