@@ -16,7 +16,7 @@ export function registerViewCommands(program: Command): void {
       const bundleDir = await ensureBundle();
       const t0 = Date.now();
       const server = await startViewer({ home, bundleDir, host: flags.host, port: flags.port, warm: true });
-      console.error(`genegym: runs indexed for the viewer in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      console.error(`genegym: runs summarised for the viewer in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
         console.error(`genegym: warning: the viewer shows answer keys and transcripts to anyone who can reach ${flags.host}`);
       }

@@ -11,16 +11,17 @@ export interface Problem {
 interface Theme {
   actor: string;
   unit: string;
-  container: string;
+  /** plural: k ≥ 2 of them always arrive */
+  containers: string;
   use: string;
 }
 
 const THEMES: Theme[] = [
-  { actor: 'A sequencing core', unit: 'DNA samples', container: 'plate', use: 'sequences' },
-  { actor: 'A genetics lab', unit: 'pipette tips', container: 'box', use: 'uses up' },
-  { actor: 'A greenhouse', unit: 'seedlings', container: 'tray', use: 'sells' },
-  { actor: 'A compute cluster', unit: 'queued jobs', container: 'batch', use: 'finishes' },
-  { actor: 'A biobank', unit: 'frozen aliquots', container: 'rack', use: 'ships out' },
+  { actor: 'A sequencing core', unit: 'DNA samples', containers: 'plates', use: 'sequences' },
+  { actor: 'A genetics lab', unit: 'pipette tips', containers: 'boxes', use: 'uses up' },
+  { actor: 'A greenhouse', unit: 'seedlings', containers: 'trays', use: 'sells' },
+  { actor: 'A compute cluster', unit: 'queued jobs', containers: 'batches', use: 'finishes' },
+  { actor: 'A biobank', unit: 'frozen aliquots', containers: 'racks', use: 'ships out' },
 ];
 
 /** 32-bit mixing of the seed, split name and index into one PRNG state. */
@@ -75,7 +76,7 @@ export function generateProblem(seed: number, split: string, index: number): Pro
         const m = rand(2, 24);
         if (value + k * m > LIMIT) continue;
         value += k * m;
-        sentences.push(`Then ${k} ${theme.container}s arrive, each holding ${m} ${theme.unit}.`);
+        sentences.push(`Then ${k} ${theme.containers} arrive, each holding ${m} ${theme.unit}.`);
       } else if (op === 3) {
         const k = rand(2, 3);
         if (value * k > LIMIT) continue;

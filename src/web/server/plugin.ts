@@ -25,7 +25,7 @@ export interface ViewerOptions {
   /** folder of the built app (index.html + assets); null serves the API only */
   bundleDir: string | null;
   answerKeys?: AnswerKeySource;
-  /** index every run before serving (the first open of a large run is then quick) */
+  /** summarise every run before serving (the leaderboard is then ready; unchanged runs come from the summary cache) */
   warm?: boolean;
 }
 
@@ -50,7 +50,7 @@ export const viewerPlugin: FastifyPluginAsync<ViewerOptions> = async (app: Fasti
   const view = new RunsView(opts.home);
   if (opts.warm) {
     const { runs, ms } = view.warm();
-    app.log.info(`viewer: indexed ${runs} runs in ${Math.round(ms)} ms`);
+    app.log.info(`viewer: summarised ${runs} runs in ${Math.round(ms)} ms`);
   }
   const ownKeys = opts.answerKeys ? null : new BuiltinAnswerKeys({ home: opts.home });
   const answerKeys = opts.answerKeys ?? ownKeys!;
