@@ -62,6 +62,11 @@ export class GenContext {
     });
   }
 
+  /** Chromosomes readable from end to end and at most `maxLength` long (whole-chromosome questions). */
+  completeChroms(maxLength: number): SeqChrom[] {
+    return this.memo(`complete:${maxLength}`, () => this.seqChroms().filter((c) => c.complete && c.length <= maxLength));
+  }
+
   readable(chrom: string, start: number, end: number): boolean {
     const c = this.seqChroms().find((s) => s.chrom === chrom);
     return !!c && start >= 0 && end <= c.length && start < end;
@@ -97,6 +102,11 @@ export class GenContext {
           g.transcripts.every((t) => t.txStart >= g.start && t.txEnd <= g.end),
       );
     });
+  }
+
+  /** selectGenes() whose Select transcript's whole span has readable sequence. */
+  readableSelectGenes(): (Gene & { select: Transcript })[] {
+    return this.memo('readableSelectGenes', () => this.selectGenes().filter((g) => this.readable(g.chrom, g.select.txStart, g.select.txEnd)));
   }
 
   /** All transcripts of a chromosome sorted by txStart (for "nothing in between" checks). */

@@ -28,6 +28,11 @@ export function composition(seq: string): Composition {
   return c;
 }
 
+/** Only A, C, G and T (uppercase), and at least one base: no N gap, no other symbol. */
+export function isAcgt(seq: string): boolean {
+  return /^[ACGT]+$/.test(seq);
+}
+
 /** (G+C)/(A+C+G+T): N and other symbols are in neither numerator nor denominator. */
 export function gcFraction(c: Composition): number {
   const acgt = c.A + c.C + c.G + c.T;

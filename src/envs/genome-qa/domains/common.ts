@@ -19,5 +19,3 @@ export function answerFormat(shape: Record<string, string>): string {
 export function template(rng: Rng, variants: (() => string)[]): string {
   return rng.pick(variants)();
 }
-
-export const MIN_WINDOW_MARGIN = 0;

@@ -3,24 +3,25 @@
 
 import { composition, countSite, region1 } from '../seq.js';
 import type { Domain, DomainKind } from '../types.js';
+import { canSampleWindow, sampleWindow, type WindowSpec } from '../windows.js';
 import { answerFormat, COORDS_1BASED, template } from './common.js';
 
 const CASE = 'Soft-masked (lowercase) bases count like uppercase ones.';
+const COUNT_WINDOW: WindowSpec = { minChromLength: 5000, minLength: 100, maxLength: 3000 };
+const CPG_WINDOW: WindowSpec = { minChromLength: 5000, minLength: 200, maxLength: 4000 };
+const MAX_WHOLE = 2_000_000;
 
 const acgt: DomainKind = {
   name: 'window_acgt',
-  supports: (ctx) => ctx.seqChroms().some((c) => c.length >= 5000),
+  supports: (ctx) => canSampleWindow(ctx, COUNT_WINDOW),
   async generate(ctx, rng) {
-    const c = rng.pick(ctx.seqChroms().filter((s) => s.length >= 5000));
-    const len = rng.int(100, 3000);
-    const start = rng.int(0, c.length - len);
-    const seq = await ctx.readUpper(c.chrom, start, start + len);
-    if (!/^[ACGT]+$/.test(seq)) return null;
-    const comp = composition(seq);
-    const r = region1(c.chrom, start, start + len);
+    const w = await sampleWindow(ctx, rng, COUNT_WINDOW);
+    if (!w) return null;
+    const comp = composition(w.seq);
+    const r = region1(w.chrom, w.start, w.end);
     const fmt = answerFormat({ A: '<count>', C: '<count>', G: '<count>', T: '<count>' });
     const q = template(rng, [
-      () => `How many A, C, G and T bases are in ${r} (${len} bp) of ${ctx.label}, forward strand? ${COORDS_1BASED} ${CASE} ${fmt}`,
+      () => `How many A, C, G and T bases are in ${r} (${w.length} bp) of ${ctx.label}, forward strand? ${COORDS_1BASED} ${CASE} ${fmt}`,
       () => `Count each nucleotide (A, C, G, T) on the forward strand of ${r} in ${ctx.label}. ${COORDS_1BASED} ${CASE} ${fmt}`,
     ]);
     return {
@@ -28,8 +29,8 @@ const acgt: DomainKind = {
       question: q,
       answer: { A: String(comp.A), C: String(comp.C), G: String(comp.G), T: String(comp.T) },
       fields: (['A', 'C', 'G', 'T'] as const).map((k) => ({ key: k, type: 'exact' as const })),
-      source: { chrom: c.chrom, start: start + 1, end: start + len },
-      key: `${this.name}|${c.chrom}:${start}-${start + len}`,
+      source: { chrom: w.chrom, start: w.start + 1, end: w.end },
+      key: `${this.name}|${w.chrom}:${w.start}-${w.end}`,
     };
   },
 };
@@ -38,13 +39,10 @@ const single: DomainKind = {
   name: 'window_single_base',
   supports: acgt.supports,
   async generate(ctx, rng) {
-    const c = rng.pick(ctx.seqChroms().filter((s) => s.length >= 5000));
-    const len = rng.int(100, 3000);
-    const start = rng.int(0, c.length - len);
-    const seq = await ctx.readUpper(c.chrom, start, start + len);
-    if (!/^[ACGT]+$/.test(seq)) return null;
+    const w = await sampleWindow(ctx, rng, COUNT_WINDOW);
+    if (!w) return null;
     const base = rng.pick(['A', 'C', 'G', 'T'] as const);
-    const r = region1(c.chrom, start, start + len);
+    const r = region1(w.chrom, w.start, w.end);
     const fmt = answerFormat({ count: '<integer>' });
     const q = template(rng, [
       () => `How many ${base} bases does the forward strand of ${r} (${ctx.label}) contain? ${COORDS_1BASED} ${CASE} ${fmt}`,
@@ -53,10 +51,10 @@ const single: DomainKind = {
     return {
       kind: this.name,
       question: q,
-      answer: { count: String(composition(seq)[base]) },
+      answer: { count: String(composition(w.seq)[base]) },
       fields: [{ key: 'count', type: 'exact' }],
-      source: { chrom: c.chrom, start: start + 1, end: start + len, base },
-      key: `${this.name}|${c.chrom}:${start}-${start + len}|${base}`,
+      source: { chrom: w.chrom, start: w.start + 1, end: w.end, base },
+      key: `${this.name}|${w.chrom}:${w.start}-${w.end}|${base}`,
     };
   },
 };
@@ -65,12 +63,9 @@ const cpg: DomainKind = {
   name: 'window_cpg',
   supports: acgt.supports,
   async generate(ctx, rng) {
-    const c = rng.pick(ctx.seqChroms().filter((s) => s.length >= 5000));
-    const len = rng.int(200, 4000);
-    const start = rng.int(0, c.length - len);
-    const seq = await ctx.readUpper(c.chrom, start, start + len);
-    if (!/^[ACGT]+$/.test(seq)) return null;
-    const r = region1(c.chrom, start, start + len);
+    const w = await sampleWindow(ctx, rng, CPG_WINDOW);
+    if (!w) return null;
+    const r = region1(w.chrom, w.start, w.end);
     const fmt = answerFormat({ cpg_count: '<integer>' });
     const q = template(rng, [
       () => `How many CpG dinucleotides (a C immediately followed by a G on the forward strand, both inside the region) are there in ${r} of ${ctx.label}? ${COORDS_1BASED} ${CASE} ${fmt}`,
@@ -79,19 +74,19 @@ const cpg: DomainKind = {
     return {
       kind: this.name,
       question: q,
-      answer: { cpg_count: String(countSite(seq, 'CG')) },
+      answer: { cpg_count: String(countSite(w.seq, 'CG')) },
       fields: [{ key: 'cpg_count', type: 'exact' }],
-      source: { chrom: c.chrom, start: start + 1, end: start + len },
-      key: `${this.name}|${c.chrom}:${start}-${start + len}`,
+      source: { chrom: w.chrom, start: w.start + 1, end: w.end },
+      key: `${this.name}|${w.chrom}:${w.start}-${w.end}`,
     };
   },
 };
 
 const wholeChrom: DomainKind = {
   name: 'whole_chromosome_acgtn',
-  supports: (ctx) => ctx.seqChroms().some((c) => c.complete && c.length <= 2_000_000),
+  supports: (ctx) => ctx.completeChroms(MAX_WHOLE).length > 0,
   async generate(ctx, rng) {
-    const c = rng.pick(ctx.seqChroms().filter((s) => s.complete && s.length <= 2_000_000));
+    const c = rng.pick(ctx.completeChroms(MAX_WHOLE));
     const comp = composition(await ctx.readUpper(c.chrom, 0, c.length));
     if (comp.other > 0) return null;
     const fmt = answerFormat({ A: '<count>', C: '<count>', G: '<count>', T: '<count>', N: '<count>' });

@@ -1,25 +1,24 @@
 // reference_sequence: bases of a window (forward or reverse strand) or the start of an exon on
 // the gene's strand. Windows containing N are rejected; lengths stay 20-120 bp.
 
-import { exonsTxOrder, ordinal, region1, reverseComplement } from '../seq.js';
+import { exonsTxOrder, isAcgt, ordinal, region1, reverseComplement } from '../seq.js';
 import type { Domain, DomainKind } from '../types.js';
+import { canSampleWindow, sampleWindow, type WindowSpec } from '../windows.js';
 import { answerFormat, COORDS_1BASED, SELECT_TX, template } from './common.js';
 
 const FMT = answerFormat({ reference_sequence: '<bases, 5\'->3\'>' });
+const WINDOW: WindowSpec = { minChromLength: 1000, minLength: 20, maxLength: 120 };
 
 function windowKind(reverse: boolean): DomainKind {
   return {
     name: reverse ? 'window_reverse' : 'window_forward',
-    supports: (ctx) => ctx.seqChroms().some((c) => c.length >= 1000),
+    supports: (ctx) => canSampleWindow(ctx, WINDOW),
     async generate(ctx, rng) {
-      const c = rng.pick(ctx.seqChroms().filter((s) => s.length >= 1000));
-      const len = rng.int(20, 120);
-      const start = rng.int(0, c.length - len);
-      const end = start + len;
-      const fwd = await ctx.readUpper(c.chrom, start, end);
-      if (!/^[ACGT]+$/.test(fwd)) return null;
-      const seq = reverse ? reverseComplement(fwd) : fwd;
-      const r = region1(c.chrom, start, end);
+      const w = await sampleWindow(ctx, rng, WINDOW);
+      if (!w) return null;
+      const { start, end, length: len } = w;
+      const seq = reverse ? reverseComplement(w.seq) : w.seq;
+      const r = region1(w.chrom, start, end);
       const strand = reverse
         ? "on the minus (reverse) strand, i.e. the reverse complement of the forward-strand bases, written 5'->3'"
         : "on the plus (forward) strand of the reference, read 5'->3' from left to right";
@@ -33,8 +32,8 @@ function windowKind(reverse: boolean): DomainKind {
         question,
         answer: { reference_sequence: seq },
         fields: [{ key: 'reference_sequence', type: 'sequence' }],
-        source: { chrom: c.chrom, start: start + 1, end, strand: reverse ? '-' : '+' },
-        key: `${this.name}|${c.chrom}:${start}-${end}`,
+        source: { chrom: w.chrom, start: start + 1, end, strand: reverse ? '-' : '+' },
+        key: `${this.name}|${w.chrom}:${start}-${end}`,
       };
     },
   };
@@ -42,10 +41,9 @@ function windowKind(reverse: boolean): DomainKind {
 
 const exonStart: DomainKind = {
   name: 'exon_start_gene_strand',
-  supports: (ctx) => ctx.selectGenes().some((g) => ctx.readable(g.chrom, g.select.txStart, g.select.txEnd)),
+  supports: (ctx) => ctx.readableSelectGenes().length > 0,
   async generate(ctx, rng) {
-    const genes = ctx.selectGenes().filter((g) => ctx.readable(g.chrom, g.select.txStart, g.select.txEnd));
-    const g = rng.pick(genes);
+    const g = rng.pick(ctx.readableSelectGenes());
     const tx = g.select;
     const exons = exonsTxOrder(tx);
     const k = rng.int(1, exons.length);
@@ -54,7 +52,7 @@ const exonStart: DomainKind = {
     const len = rng.int(20, Math.min(60, e - s));
     const [start, end] = tx.strand === '+' ? [s, s + len] : [e - len, e];
     const fwd = await ctx.readUpper(tx.chrom, start, end);
-    if (!/^[ACGT]+$/.test(fwd)) return null;
+    if (!isAcgt(fwd)) return null;
     const seq = tx.strand === '+' ? fwd : reverseComplement(fwd);
     const question = template(rng, [
       () =>

@@ -6,6 +6,7 @@ import { countSite, hasSelfBorder, isPalindromic, region1 } from '../seq.js';
 import type { Domain, DomainKind, Draft } from '../types.js';
 import type { GenContext } from '../context.js';
 import type { Rng } from '../rng.js';
+import { canSampleWindow, sampleSelectSpan, sampleWindow, type WindowSpec } from '../windows.js';
 import { answerFormat, COORDS_1BASED, SELECT_TX, template } from './common.js';
 
 const CANDIDATES: Record<string, string> = {
@@ -31,6 +32,8 @@ export const ENZYMES: Record<string, string> = Object.fromEntries(
   Object.entries(CANDIDATES).filter(([, site]) => isPalindromic(site) && !hasSelfBorder(site)),
 );
 
+const WINDOW: WindowSpec = { minChromLength: 50_000, minLength: 2000, maxLength: 20_000 };
+const MAX_SPAN = 2_000_000;
 const FMT = answerFormat({ motif_count: '<integer>' });
 const CASE = 'Match case-insensitively (soft-masked lowercase bases count); N matches nothing.';
 
@@ -59,28 +62,24 @@ function questionFor(rng: Rng, ctx: GenContext, where: string, enzyme: string): 
 
 const windowKind: DomainKind = {
   name: 'window',
-  supports: (ctx) => ctx.seqChroms().some((c) => c.length >= 50_000),
+  supports: (ctx) => canSampleWindow(ctx, WINDOW),
   async generate(ctx, rng) {
-    const c = rng.pick(ctx.seqChroms().filter((s) => s.length >= 50_000));
-    const len = rng.int(2000, 20_000);
-    const start = rng.int(0, c.length - len);
-    const seq = await ctx.readUpper(c.chrom, start, start + len);
-    if (!/^[ACGT]+$/.test(seq)) return null;
+    const w = await sampleWindow(ctx, rng, WINDOW);
+    if (!w) return null;
     const enzyme = rng.pick(Object.keys(ENZYMES));
-    const where = `the region ${region1(c.chrom, start, start + len)} (${len} bp; ${COORDS_1BASED.toLowerCase().replace(/\.$/, '')})`;
-    return draft(this.name, questionFor(rng, ctx, where, enzyme), seq, enzyme, { chrom: c.chrom, start: start + 1, end: start + len }, `${this.name}|${c.chrom}:${start}-${start + len}`);
+    const where = `the region ${region1(w.chrom, w.start, w.end)} (${w.length} bp; ${COORDS_1BASED.toLowerCase().replace(/\.$/, '')})`;
+    return draft(this.name, questionFor(rng, ctx, where, enzyme), w.seq, enzyme, { chrom: w.chrom, start: w.start + 1, end: w.end }, `${this.name}|${w.chrom}:${w.start}-${w.end}`);
   },
 };
 
 const geneSpan: DomainKind = {
   name: 'select_transcript_span',
-  supports: (ctx) => ctx.selectGenes().some((g) => ctx.readable(g.chrom, g.select.txStart, g.select.txEnd)),
+  supports: (ctx) => ctx.readableSelectGenes().length > 0,
   async generate(ctx, rng) {
-    const g = rng.pick(ctx.selectGenes().filter((x) => ctx.readable(x.chrom, x.select.txStart, x.select.txEnd)));
+    const span = await sampleSelectSpan(ctx, rng, MAX_SPAN);
+    if (!span) return null;
+    const { gene: g, seq } = span;
     const tx = g.select;
-    if (tx.txEnd - tx.txStart > 2_000_000) return null;
-    const seq = await ctx.readUpper(tx.chrom, tx.txStart, tx.txEnd);
-    if (!/^[ACGT]+$/.test(seq)) return null;
     const enzyme = rng.pick(Object.keys(ENZYMES));
     const where = `the genomic span (first to last base, introns included) of ${SELECT_TX}, ${tx.name}, of gene ${g.symbol}`;
     return draft(this.name, questionFor(rng, ctx, where, enzyme), seq, enzyme, { gene: g.symbol, transcript: tx.name, chrom: tx.chrom, start: tx.txStart + 1, end: tx.txEnd }, `${this.name}|${tx.name}`);
@@ -89,9 +88,9 @@ const geneSpan: DomainKind = {
 
 const wholeChrom: DomainKind = {
   name: 'whole_chromosome',
-  supports: (ctx) => ctx.seqChroms().some((c) => c.complete && c.length <= 2_000_000),
+  supports: (ctx) => ctx.completeChroms(MAX_SPAN).length > 0,
   async generate(ctx, rng) {
-    const c = rng.pick(ctx.seqChroms().filter((s) => s.complete && s.length <= 2_000_000));
+    const c = rng.pick(ctx.completeChroms(MAX_SPAN));
     const seq = await ctx.readUpper(c.chrom, 0, c.length);
     const enzyme = rng.pick(Object.keys(ENZYMES));
     const where = `the complete sequence of ${c.chrom}`;
