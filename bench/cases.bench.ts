@@ -7,7 +7,8 @@
 // the reference pass rate; per naive analysis, how often it misses each field and how often it
 // fails at least one (the serving rule needs this near 100%). Then it applies the full serving
 // rule (re-drawing sub-seeds) and reports the share of rejected sub-seeds, and the time of
-// simulate, reference and full validation per instance (goal: generate + reference < 3 s).
+// simulate, reference and full validation per instance (goal: generate + reference < 3 s), and how
+// often each value of an integer field is the truth (before and after the serving rule).
 // Writes a markdown report per case (default docs/calibration/<case-id>.md; --out puts every
 // case in one file) and prints it. Timings depend on machine load, so the header records it.
 
@@ -59,6 +60,16 @@ async function sweep(cs: CaseStudy): Promise<string> {
   const tSim: number[] = [], tRef: number[] = [], tValidate: number[] = [], tServe: number[] = [];
   let refThrew = 0, attemptsTotal = 0, rejectedTotal = 0, unservable = 0;
   const reasons = new Map<string, number>();
+  // How often each value of an integer or label field is the truth (sub-seed 0 and served instances): a code
+  // that is the same on every seed discriminates nothing.
+  const intKeys = keys.filter(isInt);
+  const truthCounts = new Map(intKeys.map((k) => [k, { first: new Map<number, number>(), served: new Map<number, number>() }]));
+  const countTruth = (which: 'first' | 'served', truth: Record<string, number>) => {
+    for (const k of intKeys) {
+      const m = truthCounts.get(k)![which];
+      m.set(truth[k], (m.get(truth[k]) ?? 0) + 1);
+    }
+  };
 
   for (let seed = 0; seed < SEEDS; seed++) {
     const serveStart = performance.now();
@@ -68,6 +79,7 @@ async function sweep(cs: CaseStudy): Promise<string> {
       const inst = simulateInstance(cs, seed, sub);
       const t1 = performance.now();
       if (sub === 0) {
+        countTruth('first', inst.truth);
         tSim.push(t1 - t0);
         const r0 = performance.now();
         try {
@@ -99,8 +111,10 @@ async function sweep(cs: CaseStudy): Promise<string> {
         }
       }
       attemptsTotal++;
-      if (v.accepted) served = true;
-      else {
+      if (v.accepted) {
+        served = true;
+        countTruth('served', inst.truth);
+      } else {
         rejectedTotal++;
         const key = v.reason!.replace(/\d+(\.\d+)?/g, '#');
         reasons.set(key, (reasons.get(key) ?? 0) + 1);
@@ -133,6 +147,17 @@ async function sweep(cs: CaseStudy): Promise<string> {
   if (reasons.size) {
     L.push('', 'Rejection reasons:', '');
     for (const [r, c] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 8)) L.push(`- ${c} × ${r}`);
+  }
+  if (intKeys.length) {
+    const servedN = SEEDS - unservable;
+    L.push('', '| integer field | truth value | seeds (sub-seed 0) | served instances |', '|---|---|---|---|');
+    for (const [k, { first, served }] of truthCounts) {
+      for (const val of [...new Set([...first.keys(), ...served.keys()])].sort((a, b) => a - b)) {
+        const f = first.get(val) ?? 0;
+        const sv = served.get(val) ?? 0;
+        L.push(`| ${k} | ${val} | ${f} (${pct(f, SEEDS)}) | ${sv} (${pct(sv, servedN)}) |`);
+      }
+    }
   }
   L.push('');
   L.push('| time per instance (ms) | mean | p50 | p95 | max |', '|---|---|---|---|---|');

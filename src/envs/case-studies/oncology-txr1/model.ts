@@ -43,18 +43,21 @@ export function benefitEta(c: ClinicalCovariates): number {
   return 0.2 - 0.5 * (c.ecog === 1 ? 1 : 0) - 1.2 * (c.ecog === 2 ? 1 : 0) - 0.5 * Math.log(c.burden) - 1.2 * c.priorResistance - 0.2 * c.priorLines + lin;
 }
 
-/** 8-week treatment-limiting toxicity risk under TXR1i. */
-export function toxRiskTxr1i(c: ClinicalCovariates): number {
-  return expit(-2.0 + 0.4 * (c.ecog === 2 ? 1 : 0) + 0.9 * (c.phenotype === 'IM' ? 1 : 0) + 2.3 * (c.phenotype === 'PM' ? 1 : 0) + 0.02 * (c.age - 64));
+/**
+ * 8-week treatment-limiting toxicity risk under TXR1i. `toxShift` is the scenario's log-odds shift of
+ * the whole toxicity profile (0 = the design notes' model; larger = a more toxic regimen).
+ */
+export function toxRiskTxr1i(c: ClinicalCovariates, toxShift = 0): number {
+  return expit(-2.0 + toxShift + 0.4 * (c.ecog === 2 ? 1 : 0) + 0.9 * (c.phenotype === 'IM' ? 1 : 0) + 2.3 * (c.phenotype === 'PM' ? 1 : 0) + 0.02 * (c.age - 64));
 }
 
 export const TOX_RISK_OTHER = expit(-3.2);
 export const TOX_BENEFIT_PENALTY = 1.2;
 
 /** P(benefit) under a therapy, integrating over the toxicity stop. */
-export function benefitProb(c: ClinicalCovariates, txr1i: boolean, target: boolean, delta: number): number {
+export function benefitProb(c: ClinicalCovariates, txr1i: boolean, target: boolean, delta: number, toxShift = 0): number {
   const eta = benefitEta(c) + (txr1i && target ? delta : 0);
-  const pt = txr1i ? toxRiskTxr1i(c) : TOX_RISK_OTHER;
+  const pt = txr1i ? toxRiskTxr1i(c, toxShift) : TOX_RISK_OTHER;
   return pt * expit(eta - TOX_BENEFIT_PENALTY) + (1 - pt) * expit(eta);
 }
 

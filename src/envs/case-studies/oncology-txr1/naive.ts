@@ -29,7 +29,9 @@ function nonResponderImputation(files: Files): Answer {
 
 /**
  * Traps: target called from the SV evidence alone — samples after time zero count, germline DLR1*5
- * deletions are not removed, no expression confirmation — then analysed properly (AIPW).
+ * deletions are not removed, no expression confirmation — then analysed properly (AIPW). The decoys
+ * dilute the benefit (in proportion to the effect); the post-time-zero re-biopsies, which mostly follow
+ * a toxicity stop or progression, add treatment failures and so raise the toxicity whatever the effect.
  * (A crude complete-case comparison in the right targets was tried first: it missed the calibrated
  * tolerance on only 13/40 seeds, so it is not a usable naive check.)
  */
@@ -41,5 +43,5 @@ function svOnlyTargetCall(files: Files): Answer {
 export const naiveTxr: CaseStudy['naive'] = [
   { name: 'any_sv_complete_case', trap: 'target from any TXR1 SV call (no QC, timing, germline or expression filter); complete cases; unadjusted', analyse: anySvCompleteCase },
   { name: 'nonresponder_imputation', trap: 'unassessed week-16 visits counted as no benefit (toxicity-driven missingness), unadjusted', analyse: nonResponderImputation },
-  { name: 'sv_only_target_call', trap: 'target from SV calls alone: post-time-zero samples, germline DLR1*5 deletions and unconfirmed passenger SVs included', analyse: svOnlyTargetCall },
+  { name: 'sv_only_target_call', trap: 'target from SV calls alone: post-time-zero samples (re-biopsies after treatment failure), germline DLR1*5 deletions and unconfirmed passenger SVs included', analyse: svOnlyTargetCall },
 ];

@@ -1,13 +1,18 @@
 // Simulator for case 1: SV-driven TXR1 activation, TXR1 inhibitor (TXR1i) benefit vs toxicity.
 //
 // Patients carry a true time-zero target state T (an SV activating TXR1, prevalence by lineage),
-// clinical covariates and a germline DLR1 diplotype. Treatment is assigned by indication (the clinic's
-// own imperfect SV test, prior resistance, ECOG 2, period, the lab DLR1 phenotype), with a positivity
-// pocket (site S6 never uses TXR1i in P1). Toxicity depends on DLR1 phenotype; a toxicity stop lowers
-// benefit and makes the week-16 assessment less likely (informative missingness).
+// clinical covariates and a germline DLR1 diplotype. Each instance draws its drug: the benefit
+// log-odds δ in targets and a log-odds shift of the whole toxicity profile, independently, so the
+// net clinical utility is positive on some seeds and negative (a modest effect with a very toxic
+// regimen) on others; the truth must clear a margin |NCU| ≥ 8 pp. Treatment is assigned by
+// indication (the clinic's own imperfect SV test, prior resistance, ECOG 2, period, the lab DLR1
+// phenotype), with a positivity pocket (site S6 never uses TXR1i in P1). Toxicity depends on DLR1
+// phenotype; a toxicity stop lowers benefit and makes the week-16 assessment less likely
+// (informative missingness).
 // Evidence files carry the traps: ineligible patients, passenger SVs near TXR1 without overexpression,
 // amplification without an SV, germline DLR1*5 deletions seen in tumour long reads, SVs acquired after
-// time zero, low-purity / short-N50 samples, patients with no usable baseline sample, and lab
+// time zero in re-biopsies that mostly follow treatment failure (so using them selects on the
+// outcome), low-purity / short-N50 samples, patients with no usable baseline sample, and lab
 // phenotypes from an outdated table that calls *2 normal.
 
 import type { CaseFile, Truth } from '../types.js';
@@ -49,8 +54,13 @@ interface Patient extends ClinicalCovariates {
   ampNoSv: boolean;
 }
 
-export interface TxrTruthDetail {
+/** The drug in this instance: benefit log-odds δ in targets and the log-odds shift of its toxicity. */
+export interface TxrScenario {
   delta: number;
+  toxShift: number;
+}
+
+export interface TxrTruthDetail extends TxrScenario {
   nTargetsEligible: number;
 }
 
@@ -104,15 +114,32 @@ function drawPatients(rng: Rng): Patient[] {
   return out;
 }
 
+/**
+ * The code must be well determined: |NCU| ≥ 8 pp, ≈ 2 × the reference's NCU RMSE (3.9 pp in the
+ * 200-seed sweep), so the reference reports the wrong sign on ≈ 2% of seeds at most (those are re-drawn).
+ */
+export const NCU_MARGIN_PP = 8;
+
+/**
+ * δ and the toxicity shift are drawn independently, from a drug that works well and is tolerable
+ * (δ 2.2, shift 0: RD ≈ 36 pp, toxicity ≈ 26%) to one with a modest effect and a very toxic regimen
+ * (δ 1.1, shift 2.4: RD ≈ 5 pp, toxicity ≈ 75%), so that after the margin rule about 39% of seeds
+ * have NCU < 0 (code 0). δ stays ≥ 1.1 because the diluting traps move the benefit in proportion to
+ * the effect: below it the decoy-diluted and unadjusted analyses land inside the tolerance.
+ */
+export function drawScenario(rng: Rng): TxrScenario {
+  return { delta: rng.uniformRange(1.1, 2.2), toxShift: rng.uniformRange(0, 2.4) };
+}
+
 /** Sample-conditional oracle over eligible true targets. */
-export function oracleTruth(patients: readonly Patient[], delta: number): Truth {
+export function oracleTruth(patients: readonly Patient[], { delta, toxShift }: TxrScenario): Truth {
   let rd = 0;
   let tox = 0;
   let n = 0;
   for (const p of patients) {
     if (!p.eligible || !p.target) continue;
-    rd += benefitProb(p, true, true, delta) - benefitProb(p, false, true, delta);
-    tox += toxRiskTxr1i(p);
+    rd += benefitProb(p, true, true, delta, toxShift) - benefitProb(p, false, true, delta, toxShift);
+    tox += toxRiskTxr1i(p, toxShift);
     n += 1;
   }
   const benefit = (100 * rd) / n;
@@ -121,26 +148,32 @@ export function oracleTruth(patients: readonly Patient[], delta: number): Truth 
   return { therapy_class_code: ncu > 0 ? 1 : 0, benefit_rd_pp: benefit, toxicity_dropout_risk_pp: toxicity, net_clinical_utility_pp: ncu };
 }
 
-export function simulateTxr(seed: number, subSeed: number): TxrSimulation {
+/**
+ * Patients, drug scenario and oracle truth of (seed, subSeed), the first stage of simulateTxr (cheap:
+ * no files). `forced` fixes the scenario, without the margin rule (for tests and calibration probes).
+ */
+export function drawTruth(seed: number, subSeed: number, forced?: TxrScenario): { root: Rng; patients: Patient[]; scenario: TxrScenario; truth: Truth } {
   const root = Rng.from(CASE_ID, seed, subSeed);
   const patients = drawPatients(root.split('patients'));
-
-  // Treatment effect in targets: redraw until the truth clears the decision margin |NCU| ≥ 8 pp.
-  // δ ≥ 1.5 keeps the benefit RD (≈ 26–36 pp) large against the reference's estimation noise
-  // (RMSE ≈ 3.5 pp), so the diluting traps (decoy targets, non-responder imputation) move it by
-  // more than the tolerance; with δ from 0.6 the SV-only target call passed on 28% of seeds.
   const dr = root.split('delta');
-  let delta = 0;
-  let truth: Truth = {};
-  for (let k = 0; k < 100; k++) {
-    delta = dr.uniformRange(1.5, 2.3);
-    truth = oracleTruth(patients, delta);
-    if (Math.abs(truth.net_clinical_utility_pp) >= 8) break;
+  let scenario: TxrScenario = forced ?? drawScenario(dr);
+  let truth = oracleTruth(patients, scenario);
+  // Re-draw the drug (not the patients) until the truth clears the decision margin.
+  for (let k = 0; !forced && k < 100 && Math.abs(truth.net_clinical_utility_pp) < NCU_MARGIN_PP; k++) {
+    scenario = drawScenario(dr);
+    truth = oracleTruth(patients, scenario);
   }
+  return { root, patients, scenario, truth };
+}
+
+export function simulateTxr(seed: number, subSeed: number, forced?: TxrScenario): TxrSimulation {
+  const { root, patients, scenario, truth } = drawTruth(seed, subSeed, forced);
+  const { delta, toxShift } = scenario;
 
   // Registry: assignment by indication, toxicity, benefit, assessment.
   const cr = root.split('clinic');
   const registry: Cell[][] = [];
+  const failure = new Map<Patient, 'progression' | 'toxicity'>(); // who failed treatment, and how
   for (const p of patients) {
     const decoy = p.passenger || p.del5Bp !== null;
     const clinicTest = p.target ? cr.bernoulli(0.85) : decoy ? cr.bernoulli(0.5) : cr.bernoulli(0.04);
@@ -150,9 +183,11 @@ export function simulateTxr(seed: number, subSeed: number): TxrSimulation {
       -1.3 + 1.4 * (clinicTest ? 1 : 0) + 2.5 * p.priorResistance + 1.8 * (p.ecog === 2 ? 1 : 0) + 0.8 * (p.period === 2 ? 1 : 0) + 0.4 * (p.period === 1 ? 1 : 0) -
       2.8 * (p.labPhenotype === 'PM' ? 1 : 0) - 0.7 * (p.labPhenotype === 'IM' ? 1 : 0);
     const txr1i = p.site === 6 && p.period === 0 ? false : cr.bernoulli(expit(lp));
-    const tox = cr.bernoulli(txr1i ? toxRiskTxr1i(p) : TOX_RISK_OTHER);
+    const tox = cr.bernoulli(txr1i ? toxRiskTxr1i(p, toxShift) : TOX_RISK_OTHER);
     const eta = benefitEta(p) + (txr1i && p.target ? delta : 0) - (tox ? TOX_BENEFIT_PENALTY : 0);
     const benefit = cr.bernoulli(expit(eta));
+    if (tox) failure.set(p, 'toxicity');
+    else if (!benefit) failure.set(p, 'progression');
     const assessed = cr.bernoulli(expit(2.0 - 1.8 * (tox ? 1 : 0) - 0.6 * (p.ecog === 2 ? 1 : 0) - 0.3 * Math.log(p.burden)));
     registry.push([
       p.id, p.eligible ? 1 : 0, p.age, p.sex, `S${p.site}`, `P${p.period + 1}`, p.ecog, p.burden, p.priorLines, p.priorResistance, p.lineage,
@@ -229,7 +264,12 @@ export function simulateTxr(seed: number, subSeed: number): TxrSimulation {
     const lowQuality = sr.bernoulli(0.12);
     addSample(p, p.t0 - sr.integer(3, 60), { lowQuality, activated: p.target, acquired: false });
     if (lowQuality && sr.bernoulli(0.45)) addSample(p, p.t0 - sr.integer(0, 20), { lowQuality: false, activated: p.target, acquired: false });
-    if (sr.bernoulli(0.22)) {
+    // Re-biopsy after time zero mostly follows treatment failure (a toxicity stop forces a switch; a
+    // progression prompts a new target work-up), so a target call that uses post-time-zero samples
+    // selects on the outcome: it adds failures, most of them toxicity stops on TXR1i, to the
+    // subgroup. This bias does not shrink with δ, so the trap bites when the benefit is small too.
+    const fail = failure.get(p);
+    if (sr.bernoulli(fail === 'toxicity' ? 0.9 : fail === 'progression' ? 0.3 : 0.06)) {
       const acquires = !p.target && sr.bernoulli(0.68);
       addSample(p, p.t0 + sr.integer(30, 300), { lowQuality: sr.bernoulli(0.1), activated: p.target || acquires, acquired: acquires });
     }
@@ -265,6 +305,6 @@ export function simulateTxr(seed: number, subSeed: number): TxrSimulation {
     files,
     truth,
     meta: { n_patients: N_PATIENTS, n_samples: nSample, n_sv_calls: nSv },
-    latent: { delta, nTargetsEligible: targets.length, targetIds: targets.map((p) => p.id) },
+    latent: { delta, toxShift, nTargetsEligible: targets.length, targetIds: targets.map((p) => p.id) },
   };
 }
