@@ -1,6 +1,8 @@
 // The viewer's JSON API (served beside this app under ./api). Numbers arrive computed by the
 // server's statistics modules; this file only fetches and names their shapes.
 
+import type { TranscriptEvent } from '../../../agents/transcript.js';
+
 export type Outcome = 'correct' | 'wrong' | 'ungraded' | 'error';
 export const OUTCOMES: Outcome[] = ['correct', 'wrong', 'ungraded', 'error'];
 
@@ -86,14 +88,11 @@ export interface EpisodePage {
   rows: EpisodeRow[];
 }
 
-export type Block = { type: 'text'; text: string } | { type: 'image'; data: string; mimeType: string };
-export type ToolResult = { ok: true; output: { blocks: Block[]; metadata: unknown; reward: number | null; finished: boolean } } | { ok: false; error: string };
-
-export type TranscriptEvent =
-  | { t: number; kind: 'prompt'; blocks: Block[]; tools: Array<{ name: string }> }
-  | { t: number; kind: 'agent'; turn: number; ms: number; text: string | null; calls: Array<{ id: string; name: string; input: unknown; parseError?: string }>; usage?: { inputTokens: number; outputTokens: number }; model?: string }
-  | { t: number; kind: 'tool'; turn: number; ms: number; callId: string; name: string; output: ToolResult }
-  | { t: number; kind: 'error'; where: 'agent' | 'env'; message: string };
+// Transcript events and content blocks are the recorder's own types, imported type-only from
+// modules that import nothing from Node (this app is compiled without Node's types, so the
+// app's typecheck fails if they ever do).
+export type { TranscriptEvent };
+export type { Block } from '../../../ors/types.js';
 
 export interface ShapedEvent {
   index: number;
