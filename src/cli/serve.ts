@@ -109,7 +109,7 @@ export function registerServeCommands(program: Command): void {
           process.exit(1);
         }
         stopping = true;
-        console.error(`genegym: ${signal}: finishing running tool calls and tearing sessions down (at most ${flags.shutdownGrace} ms; ${signal} again to exit now)`);
+        console.error(`genegym: ${signal}: finishing running tool calls and tearing sessions down (at most ${flags.shutdownGrace} ms; a second SIGINT or SIGTERM exits at once)`);
         server.close().then(
           () => {
             console.error('genegym: stopped');

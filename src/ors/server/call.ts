@@ -108,7 +108,8 @@ const isPromise = <T>(v: T | Promise<T>): v is Promise<T> => typeof (v as { then
 
 function thrown(ctx: CallContext, session: Session, name: string, err: unknown): CallOutcome {
   if (err instanceof ToolError) return failure(err.message);
-  ctx.onToolFault(`tool ${name} failed in session ${session.id}`, err);
+  // A tool that stops because its session was deleted (or the server shut down) did as asked.
+  if (!session.abort.signal.aborted) ctx.onToolFault(`tool ${name} failed in session ${session.id}`, err);
   return { events: errorEvent(err instanceof Error ? err.message : String(err)) };
 }
 

@@ -21,6 +21,10 @@ export interface ShutdownParts {
 
 // Node does not close keep-alive connections that fall idle after server.close(); nudge them.
 const IDLE_SWEEP_MS = 25;
+// The last two steps get at least this long even when the grace period is already over:
+// streams just ended (abandoned calls' error events) must flush before connections are cut,
+// and environments should get to close their files.
+const LAST_STEP_MS = 500;
 
 export async function shutdown(p: ShutdownParts): Promise<void> {
   const deadline = Date.now() + p.graceMs;
@@ -38,7 +42,7 @@ export async function shutdown(p: ShutdownParts): Promise<void> {
     p.warn(`shutdown: left ${p.sessions.pendingTeardowns} session teardown(s) running after the ${p.graceMs} ms grace period`);
   }
 
-  if (!(await settlesBy(deadline, stopped, () => server.closeIdleConnections?.()))) {
+  if (!(await settlesBy(Math.max(deadline, Date.now() + LAST_STEP_MS), stopped, () => server.closeIdleConnections?.()))) {
     p.warn('shutdown: closing connections still open after the grace period');
     server.closeAllConnections?.();
   }
@@ -46,7 +50,7 @@ export async function shutdown(p: ShutdownParts): Promise<void> {
     await stopped;
   } finally {
     const disposed = Promise.allSettled(p.environments.map(async (e) => e.dispose?.()));
-    if (!(await settlesBy(deadline, disposed))) p.warn('shutdown: environment dispose still running after the grace period');
+    if (!(await settlesBy(Math.max(deadline, Date.now() + LAST_STEP_MS), disposed))) p.warn('shutdown: environment dispose still running after the grace period');
   }
 }
 
