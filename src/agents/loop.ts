@@ -6,7 +6,7 @@ import type { JsonObject, RunToolOutput } from '../ors/types.js';
 import type { Usage } from '../models/types.js';
 import { EnvFault, type EnvDriver, type EpisodeTarget } from './target.js';
 import type { TranscriptEvent } from './transcript.js';
-import type { Agent, AgentContext, ToolResult } from './types.js';
+import type { Agent, AgentContext, EndReason, ToolResult } from './types.js';
 
 export interface EpisodeLimits {
   maxTurns: number;
@@ -16,7 +16,7 @@ export interface EpisodeLimits {
   timeLimitMs?: number;
 }
 
-export type EndReason = 'finished' | 'agent_stopped' | 'turn_limit' | 'token_limit' | 'time_limit' | 'agent_error' | 'env_error' | 'aborted';
+export type { EndReason };
 
 export interface EpisodeResult {
   endReason: EndReason;

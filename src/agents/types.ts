@@ -168,3 +168,6 @@ export function blocksToText(blocks: Block[]): string {
     .map((b) => (b.type === 'text' ? b.text : `[image ${b.mimeType}, ${Math.round((b.data.length * 3) / 4)} bytes, not shown]`))
     .join('\n');
 }
+
+/** How an episode's loop ended. */
+export type EndReason = 'finished' | 'agent_stopped' | 'turn_limit' | 'token_limit' | 'time_limit' | 'agent_error' | 'env_error' | 'aborted';

@@ -17,7 +17,8 @@ export { ModelClient } from './client.js';
 export { ModelError, redactSecrets } from './errors.js';
 export { AdaptiveLimiter } from './limiter.js';
 export { ResponseCache } from './cache.js';
-export { UsageMeter, loadPriceTable, DEFAULT_PRICES, costOf, type PriceTable, type RoleUsage } from './pricing.js';
+export { UsageMeter, loadPriceTable, DEFAULT_PRICES, costOf, type PriceTable } from './pricing.js';
+export { emptyRoleUsage, type RoleUsage, type UsageRole } from './usage.js';
 
 export interface ModelSpec {
   provider: 'openai' | 'anthropic';

@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { Usage } from './types.js';
+import { emptyRoleUsage, type RoleUsage, type UsageRole } from './usage.js';
 
 export interface Price {
   inputPerMTok: number;
@@ -55,20 +56,6 @@ export function costOf(table: PriceTable, modelId: string, usage: Usage): number
   const p = priceOf(table, modelId);
   if (!p) return null;
   return (usage.inputTokens * p.inputPerMTok + usage.outputTokens * p.outputPerMTok) / 1e6;
-}
-
-export type UsageRole = 'agent' | 'judge';
-
-export interface RoleUsage {
-  inputTokens: number;
-  outputTokens: number;
-  /** USD; null while any contributing model is unpriced */
-  cost: number | null;
-  calls: number;
-}
-
-export function emptyRoleUsage(): RoleUsage {
-  return { inputTokens: 0, outputTokens: 0, cost: 0, calls: 0 };
 }
 
 /** Adds tokens for one role; agent and judge usage are kept apart. */

@@ -1,7 +1,7 @@
 // Summaries of a run's final episode records: counts by outcome, accuracy with Wilson
 // intervals overall and per domain, mean reward, pass@k / pass^k, tokens and cost.
 
-import { emptyRoleUsage, type RoleUsage } from '../models/pricing.js';
+import { emptyRoleUsage, type RoleUsage } from '../models/usage.js';
 import { passAtK, passHatK, wilson } from './stats.js';
 import type { EpisodeRecord } from './types.js';
 

@@ -1,10 +1,11 @@
 // Records of a run. episodes.jsonl is append-only and is the source of truth; the SQLite
-// index is derived from it and can be rebuilt at any time.
+// index is derived from it and can be rebuilt at any time. No Node imports in this type graph:
+// the web viewer's browser code type-checks against these shapes.
 
-import type { EndReason } from '../agents/loop.js';
+import type { EndReason } from '../agents/types.js';
 import type { TranscriptEvent } from '../agents/transcript.js';
 import type { JsonObject } from '../ors/types.js';
-import type { RoleUsage } from '../models/pricing.js';
+import type { RoleUsage } from '../models/usage.js';
 
 /** How an episode ended. Errors are faults of the machinery and never count as wrong. */
 export type Outcome = 'correct' | 'wrong' | 'ungraded' | 'error';

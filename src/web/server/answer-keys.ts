@@ -3,12 +3,12 @@
 // task — and only shows it when the regenerated task is provably the recorded one.
 // This module is used by the researchers' viewer only; nothing here is reachable from ORS.
 
-import type { JsonObject, JsonValue } from '../../ors/types.js';
+import type { JsonObject } from '../../ors/types.js';
 import type { EpisodeRecord } from '../../runs/types.js';
+import type { ExpectedAnswer } from './api-types.js';
 
-export type ExpectedAnswer =
-  | { status: 'available'; answer: JsonValue; accepted?: JsonObject; note?: string }
-  | { status: 'unavailable'; reason: string };
+export type { ExpectedAnswer };
+
 
 export interface AnswerKeySource {
   expected(env: string, record: EpisodeRecord): Promise<ExpectedAnswer>;

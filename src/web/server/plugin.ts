@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Outcome } from '../../runs/types.js';
 import { type AnswerKeySource, BuiltinAnswerKeys } from './answer-keys.js';
+import type { EpisodePage, EpisodeView } from './api-types.js';
 import { RunNotFoundError, RunsView } from './runs-view.js';
 import { shapeEpisode, shapeEvent } from './transcript.js';
 import { OUTCOMES, readRecordAt, RunChangedError } from './viewer-index.js';
@@ -85,7 +86,8 @@ export const viewerPlugin: FastifyPluginAsync<ViewerOptions> = async (app: Fasti
     const limit = intParam(q.limit, 'limit', 100, 1, MAX_PAGE);
     const { table } = view.open(req.params.id);
     const page = table.page({ outcome: outcome as Outcome | undefined, domain: strParam(q.domain), q: strParam(q.q), offset, limit });
-    return json(reply, { offset, limit, ...page });
+    const body: EpisodePage = { offset, limit, ...page };
+    return json(reply, body);
   });
 
   const episode = (id: string, key: string) => {
@@ -102,7 +104,8 @@ export const viewerPlugin: FastifyPluginAsync<ViewerOptions> = async (app: Fasti
   app.get<{ Params: { id: string; key: string } }>('/api/runs/:id/episodes/:key', async (req, reply) => {
     const { store, table, row, record } = episode(req.params.id, req.params.key);
     const attempts = table.attempts(row.key).map((a) => ({ attempt: a.attempt, outcome: a.outcome, detail: a.detail, started_at: a.started_at, final: a.offset === row.offset }));
-    return json(reply, { run: { run_id: store.id, env: store.config.env, split: store.config.split, label: store.config.model ?? store.config.agent }, attempts, ...shapeEpisode(record) });
+    const body: EpisodeView = { run: { run_id: store.id, env: store.config.env, split: store.config.split, label: store.config.model ?? store.config.agent }, attempts, ...shapeEpisode(record) };
+    return json(reply, body);
   });
 
   app.get<{ Params: { id: string; key: string; i: string } }>('/api/runs/:id/episodes/:key/events/:i', async (req, reply) => {

@@ -8,37 +8,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { type EpisodeFields, episodeFields, parseSidecarLine, SIDECAR_HEADER, type SidecarEntry } from '../../runs/episode-index.js';
 import { forEachLine } from '../../runs/lines.js';
 import type { RunStore } from '../../runs/store.js';
-import type { EpisodeRecord, Outcome } from '../../runs/types.js';
-
-/** What the viewer keeps of one episode record: everything but the task, metadata and transcript. */
-export interface EpisodeRow {
-  /** position among the run's episode lines (0-based, in file order) */
-  seq: number;
-  offset: number;
-  length: number;
-  key: string;
-  task_index: number;
-  task_id: string;
-  epoch: number;
-  attempt: number;
-  domain: string | null;
-  outcome: Outcome;
-  reward: number | null;
-  end_reason: string;
-  detail: string | null;
-  turns: number;
-  tool_calls: number;
-  duration_ms: number;
-  started_at: string;
-  agent_in: number;
-  agent_out: number;
-  agent_calls: number;
-  agent_cost: number | null;
-  judge_in: number;
-  judge_out: number;
-  judge_calls: number;
-  judge_cost: number | null;
-}
+import type { EpisodeRecord } from '../../runs/types.js';
+import type { EpisodeRow } from './api-types.js';
 
 /** Where a scan stopped: JSONL bytes covered (whole lines only), episode lines seen, sidecar bytes read. */
 export interface ScanState {

@@ -4,7 +4,8 @@
 // transcript lookup is then a walk over an array, not a database round trip.
 
 import type { Outcome } from '../../runs/types.js';
-import { EMPTY_SCAN, type EpisodeRow, type ScanResult, type ScanState } from './run-scan.js';
+import type { EpisodeRow } from './api-types.js';
+import { EMPTY_SCAN, type ScanResult, type ScanState } from './run-scan.js';
 
 export interface EpisodeQuery {
   outcome?: Outcome;

@@ -1,81 +1,16 @@
 // What the viewer's API serves, computed by the runs statistics modules (summarise,
 // compareRecords) on the final records of the viewer index — the browser only formats.
 
-import { compareRecords, type Comparison } from '../../runs/compare.js';
+import { compareRecords } from '../../runs/compare.js';
 import { RunStore, validRunId } from '../../runs/store.js';
-import { summarise, type RunSummary } from '../../runs/summary.js';
-import type { EpisodeRecord, RunConfig } from '../../runs/types.js';
+import { summarise } from '../../runs/summary.js';
+import type { EpisodeRecord } from '../../runs/types.js';
+import type { CompareView, EpisodeRow, Flip, LeaderboardRow, RunDetail, RunListItem, RunStatus } from './api-types.js';
 import type { RunTable } from './run-table.js';
 import { SummaryCache, stampOf } from './summary-cache.js';
-import { asRecord, type EpisodeRow, ViewerIndex } from './viewer-index.js';
+import { asRecord, ViewerIndex } from './viewer-index.js';
 
 export class RunNotFoundError extends Error {}
-
-export type RunStatus = 'running' | 'interrupted' | 'complete';
-
-export interface RunListItem {
-  run_id: string;
-  /** the model spec, or the built-in agent's name */
-  label: string;
-  model: string | null;
-  agent: string;
-  env: string;
-  split: string;
-  created_at: string;
-  status: RunStatus;
-  epochs: number;
-  planned: number;
-  episodes: number;
-  correct: number;
-  wrong: number;
-  ungraded: number;
-  errors: number;
-  accuracy: number | null;
-  ci_low: number;
-  ci_high: number;
-  mean_reward: number | null;
-  by_domain: RunSummary['by_domain'];
-  /** agent input + output tokens */
-  tokens: number;
-  /** agent + judge USD; null when any model was unpriced */
-  cost: number | null;
-  duration_ms: number;
-  size_bytes: number;
-}
-
-export interface RunDetail {
-  item: RunListItem;
-  config: RunConfig;
-  summary: RunSummary;
-  domains: string[];
-}
-
-export interface Flip {
-  task_id: string;
-  epoch: number;
-  domain: string | null;
-  a_key: string;
-  b_key: string;
-}
-
-export interface CompareView {
-  a: RunListItem;
-  b: RunListItem;
-  comparison: Comparison;
-  /** pairs A got right and B wrong, and the reverse (the discordant pairs McNemar counts) */
-  flips: { a_only: Flip[]; b_only: Flip[] };
-  warnings: string[];
-}
-
-export interface LeaderboardRow {
-  label: string;
-  env: string;
-  split: string;
-  /** the newest run of this (model/agent, env, split) */
-  run: RunListItem;
-  /** every run of the group, newest first */
-  runs: string[];
-}
 
 /** A run opened by the viewer: its store and its index rows, brought up to date. */
 export interface OpenRun {

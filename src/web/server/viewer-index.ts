@@ -7,10 +7,11 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { RunStore } from '../../runs/store.js';
 import type { EpisodeRecord, Outcome } from '../../runs/types.js';
-import { EMPTY_SCAN, type EpisodeRow, scanRun } from './run-scan.js';
+import type { EpisodeRow } from './api-types.js';
+import { EMPTY_SCAN, scanRun } from './run-scan.js';
 import { RunTable } from './run-table.js';
 
-export type { EpisodeRow } from './run-scan.js';
+export type { EpisodeRow } from './api-types.js';
 export type { EpisodeQuery } from './run-table.js';
 
 export const OUTCOMES: readonly Outcome[] = ['correct', 'wrong', 'ungraded', 'error'];
