@@ -1,12 +1,13 @@
-// bench:web — the viewer on a ~100 MB run (100,000 episodes). Measures, over real HTTP on
+// bench:web — the viewer on a large run (100,000 episodes, 175 MB, by default). Measures, over real HTTP on
 // loopback: time to first transcript and to the run page's data on a run the viewer has never
 // opened (its rows read into memory from the sidecar episodes.idx.jsonl the run store writes;
 // and again with the sidecar removed, parsing every JSONL line), a fresh server on a run opened
 // before (summary from viewer-summaries.json), and page and filter times of the episodes
 // table. With Chromium present it also loads the transcript and run pages of a run never opened
-// and scrolls the 100,000-row table to the end.
+// and scrolls the episodes table to its last row.
 //
-//   npm run bench:web            (EPISODES=100000 by default; set EPISODES to change)
+//   npm run bench:web                      (EPISODES=100000 by default: 175 MB of JSONL)
+//   EPISODES=57000 npm run bench:web       (a 100 MB run)
 
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -136,7 +137,7 @@ try {
   const [wrong, wms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?outcome=wrong&offset=20000&limit=200`));
   results.push([`outcome filter, deep page (${wrong.total.toLocaleString('en-US')} wrong)`, wms, lastCpuMs]);
   const [found, qms] = await timed(() => getJson(`${server.url}api/runs/${run}/episodes?q=chr7%3A&limit=200`));
-  results.push([`text search over 100k questions (${found.total.toLocaleString('en-US')} hits)`, qms, lastCpuMs]);
+  results.push([`text search over ${EPISODES.toLocaleString('en-US')} questions (${found.total.toLocaleString('en-US')} hits)`, qms, lastCpuMs]);
   await server.close();
   if (summary.summary.episodes !== EPISODES) throw new Error(`summary counts ${summary.summary.episodes} episodes`);
 
@@ -154,7 +155,7 @@ try {
         await page.goto(`${server.url}#/run/${run}/ep/${key}`);
         await page.waitForSelector('[data-testid=event-tool]');
       });
-      results.push(['browser: transcript page of a run never opened, load to first tool output shown', ms, null]);
+      results.push(['browser (first page it ever loads): transcript page of a run never opened, to first tool output shown', ms, null]);
       await server.close();
       forgetSummaries();
       server = await startViewer({ home, bundleDir });
@@ -163,12 +164,24 @@ try {
         await page.waitForSelector('[data-testid=episode-row]');
       });
       results.push(['browser: run page of a run never opened, load to first episode rows shown', ms, null]);
+      await server.close();
+      server = await startViewer({ home, bundleDir });
+      [, ms] = await timed(async () => {
+        await page.goto(`${server.url}#/run/${run}/ep/${encodeURIComponent('7#1')}`);
+        await page.waitForSelector('[data-testid=event-tool]');
+      });
+      results.push(['browser: transcript page of a run never opened by this server, to first tool output shown', ms, null]);
+      [, ms] = await timed(async () => {
+        await page.goto(`${server.url}#/run/${run}`);
+        await page.waitForSelector('[data-testid=episode-row]');
+      });
+      results.push(['browser: run page, run already open', ms, null]);
       [, ms] = await timed(async () => {
         await page.locator('[data-testid=episode-scroll]').evaluate((el) => (el.scrollTop = el.scrollHeight));
         await page.waitForSelector(`[data-testid=episode-row][data-key="${TASKS - 1}#2"]`);
       });
       const inDom = await page.locator('.ep-scroll .ep-row').count();
-      results.push([`browser: scroll to row 100,000 and show it (${inDom} rows in the DOM)`, ms, null]);
+      results.push([`browser: scroll to row ${EPISODES.toLocaleString('en-US')} and show it (${inDom} rows in the DOM)`, ms, null]);
     } finally {
       await browser.close();
       await server.close();
