@@ -10,11 +10,13 @@ import { CASE_ID, simulateTxr } from './simulator.js';
 
 /**
  * Tolerances: max(floor, 3 × RMSE_ref) from the 200-seed sweep
- * `npm run bench:cases -- --case oncology-txr1 --seeds 200` (docs/calibration/oncology-txr1.md):
- * RMSE RD 3.57, tox 1.90, NCU 3.72 → 10.8, 5.7, 11.2 (rounded up).
- * Floors from the design notes: RD ±6 pp, toxicity ±4 pp, NCU ±7 pp; the code is exact.
+ * `nice -n 10 npm run bench:cases -- --case oncology-txr1 --seeds 200` (docs/calibration/oncology-txr1.md),
+ * re-run after the drug became a per-instance draw (δ and a toxicity shift; ≈ 40% of seeds code 0)
+ * and the registry grew to 9,000 patients: RMSE RD 2.87, tox 1.51, NCU 3.01 → 8.7, 4.6, 9.1
+ * (3 × RMSE rounded up to 0.1). Floors from the design notes: RD ±6 pp, toxicity ±4 pp, NCU ±7 pp;
+ * the code is exact. The truth's margin |NCU| ≥ 8 pp (simulator.ts) is ≈ 2.7 × the NCU RMSE.
  */
-export const TXR_TOLERANCE = { benefit_rd_pp: 10.8, toxicity_dropout_risk_pp: 5.7, net_clinical_utility_pp: 11.2 } as const;
+export const TXR_TOLERANCE = { benefit_rd_pp: 8.7, toxicity_dropout_risk_pp: 4.6, net_clinical_utility_pp: 9.1 } as const;
 
 export function txrBounds(truth: Truth): Bounds {
   const t = TXR_TOLERANCE;

@@ -36,7 +36,9 @@ import {
 } from './model.js';
 
 export const CASE_ID = 'oncology-txr1';
-const N_PATIENTS = 6_000;
+// 9,000 patients (design notes: 6,000): the reference's sampling error, and with it the tolerance, is
+// ≈ 20% smaller, which keeps the traps biting on the seeds where the benefit is small.
+const N_PATIENTS = 9_000;
 const TARGET_PREVALENCE = { A: 0.4, B: 0.28, C: 0.15 } as const;
 
 interface Patient extends ClinicalCovariates {
@@ -115,17 +117,18 @@ function drawPatients(rng: Rng): Patient[] {
 }
 
 /**
- * The code must be well determined: |NCU| ≥ 8 pp, ≈ 2 × the reference's NCU RMSE (3.9 pp in the
- * 200-seed sweep), so the reference reports the wrong sign on ≈ 2% of seeds at most (those are re-drawn).
+ * The code must be well determined: |NCU| ≥ 8 pp, ≈ 2.7 × the reference's NCU RMSE (3.01 pp in the
+ * 200-seed sweep), so the reference's code is wrong with probability < 0.5% even at the margin
+ * (0 of 200 seeds in the sweep; such sub-seeds would be re-drawn by the serving rule).
  */
 export const NCU_MARGIN_PP = 8;
 
 /**
  * δ and the toxicity shift are drawn independently, from a drug that works well and is tolerable
- * (δ 2.2, shift 0: RD ≈ 36 pp, toxicity ≈ 26%) to one with a modest effect and a very toxic regimen
- * (δ 1.1, shift 2.4: RD ≈ 5 pp, toxicity ≈ 75%), so that after the margin rule about 39% of seeds
- * have NCU < 0 (code 0). δ stays ≥ 1.1 because the diluting traps move the benefit in proportion to
- * the effect: below it the decoy-diluted and unadjusted analyses land inside the tolerance.
+ * (δ 2.2, shift 0: RD ≈ 38 pp, toxicity ≈ 26%) to one with a modest effect and a very toxic regimen
+ * (δ 1.1, shift 2.4: RD ≈ 5 pp, toxicity ≈ 75%), so that after the margin rule 42% of seeds have
+ * NCU < 0 (code 0; 200-seed sweep). δ stays ≥ 1.1 because the diluting traps move the benefit in
+ * proportion to the effect: below it the decoy-diluted and unadjusted analyses land inside the tolerance.
  */
 export function drawScenario(rng: Rng): TxrScenario {
   return { delta: rng.uniformRange(1.1, 2.2), toxShift: rng.uniformRange(0, 2.4) };
