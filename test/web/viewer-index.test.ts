@@ -3,10 +3,11 @@
 // across viewer processes by the size and time of the run's file.
 
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import Fastify from 'fastify';
-import { finalRecords, RunStore } from '../../src/runs/store.js';
+import { finalRecords, RunStore, runsDir } from '../../src/runs/store.js';
 import { summarise } from '../../src/runs/summary.js';
 import { mountViewer } from '../../src/web/server/plugin.js';
 import { EMPTY_SCAN, scanRun } from '../../src/web/server/run-scan.js';
@@ -100,7 +101,10 @@ test('a fresh viewer process takes unchanged runs’ summaries from disk without
   withHome((home) => {
     const store = smallRun(home);
     const expected = () => summarise([...finalRecords(store.read().records).values()], store.config.k);
+    const legacy = join(runsDir(home), 'viewer.sqlite'); // an older version's row index, unused now
+    writeFileSync(legacy, 'old');
     const first = new RunsView(home);
+    assert.equal(existsSync(legacy), false, 'the unused legacy index is removed');
     assert.deepEqual(first.detail(RUN).summary, expected());
     first.close();
 

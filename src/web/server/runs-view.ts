@@ -2,7 +2,9 @@
 // compareRecords) on the final records of the viewer index — the browser only formats.
 
 import { compareRecords } from '../../runs/compare.js';
-import { RunStore, validRunId } from '../../runs/store.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunStore, runsDir, validRunId } from '../../runs/store.js';
 import { summarise } from '../../runs/summary.js';
 import type { EpisodeRecord } from '../../runs/types.js';
 import type { CompareView, EpisodeRow, Flip, LeaderboardRow, RunDetail, RunListItem, RunStatus } from './api-types.js';
@@ -28,6 +30,8 @@ export class RunsView {
   ) {
     this.index = new ViewerIndex(opts.budgetBytes);
     this.summaries = new SummaryCache(home);
+    // Earlier versions kept the viewer's rows in SQLite; that derived file is unused now and can be large.
+    for (const f of ['viewer.sqlite', 'viewer.sqlite-wal', 'viewer.sqlite-shm']) rmSync(join(runsDir(home), f), { force: true });
   }
 
   close(): void {
