@@ -4,7 +4,7 @@
 // every transcript. Like every index it is derived data: readers check each entry against the
 // JSONL's own line boundaries, parse in full whatever it does not cover, and work without it.
 
-import type { EpisodeRecord, Outcome } from './types.js';
+import type { EpisodeRecord, Outcome, RunLine } from './types.js';
 
 export const SIDECAR_FILE = 'episodes.idx.jsonl';
 /** First line of a sidecar; bump the version whenever the fields or the search text change. */
@@ -72,6 +72,11 @@ export function episodeFields(rec: EpisodeRecord): EpisodeFields {
     rec.usage.judge.cost,
     [rec.task_id, rec.domain ?? '', rec.detail ?? '', rec.end_reason, task].join('\n').toLowerCase(),
   ];
+}
+
+/** One sidecar line (without its newline) for a JSONL line at `offset` of `length` bytes holding `line`. */
+export function sidecarEntry(offset: number, length: number, line: RunLine): string {
+  return JSON.stringify(line.type === 'episode' ? [offset, length, ...episodeFields(line)] : [offset, length]);
 }
 
 // Kind of each field, for checking entries read back: s string, n number, S string|null, N number|null.

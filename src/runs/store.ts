@@ -7,7 +7,7 @@
 
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { episodeFields, SIDECAR_FILE, SIDECAR_HEADER } from './episode-index.js';
+import { SIDECAR_FILE, SIDECAR_HEADER, sidecarEntry } from './episode-index.js';
 import { forEachLine } from './lines.js';
 import type { EpisodeRecord, RunConfig, RunLine, StartedLine } from './types.js';
 
@@ -160,9 +160,8 @@ export class RunStore {
 
   private appendSidecar(offset: number, length: number, line: RunLine): void {
     if (this.sideFd === null || this.sideFd < 0) return;
-    const entry = line.type === 'episode' ? [offset, length, ...episodeFields(line)] : [offset, length];
     try {
-      writeSync(this.sideFd, JSON.stringify(entry) + '\n');
+      writeSync(this.sideFd, sidecarEntry(offset, length, line) + '\n');
     } catch {
       // A full disk must not fail a run whose record is already safe; later lines go unindexed.
       closeSync(this.sideFd);
@@ -232,7 +231,7 @@ export class RunStore {
             return;
           }
           if (line.type === 'episode') counts.episodes++;
-          const entry = JSON.stringify(line.type === 'episode' ? [offset, end - start, ...episodeFields(line)] : [offset, end - start]);
+          const entry = sidecarEntry(offset, end - start, line);
           pending.push(entry);
           pendingChars += entry.length;
           if (pendingChars > 1 << 20) drain();
