@@ -8,10 +8,17 @@ const CHUNK = 8 * 1024 * 1024;
 /**
  * Calls `onLine(buf, start, end, offset)` for every whole line of the file from byte `from` up to
  * byte `to`: the line is `buf[start, end)` without its newline, `offset` its position in the
- * file. A last line with no newline yet is not whole and is left out. Returns the byte offset just
- * after the last whole line. `buf` is reused: copy out of it what must outlive the call.
+ * file. A last line with no newline yet is not whole and is left out; `onLine` returning false
+ * stops the walk before that line. Returns the byte offset just after the last line walked.
+ * `buf` is reused: copy out of it what must outlive the call.
  */
-export function forEachLine(path: string, from: number, to: number, onLine: (buf: Buffer, start: number, end: number, offset: number) => void, chunkBytes = CHUNK): number {
+export function forEachLine(
+  path: string,
+  from: number,
+  to: number,
+  onLine: (buf: Buffer, start: number, end: number, offset: number) => boolean | void,
+  chunkBytes = CHUNK,
+): number {
   if (to <= from) return from;
   let covered = from;
   const fd = openSync(path, 'r');
@@ -34,7 +41,7 @@ export function forEachLine(path: string, from: number, to: number, onLine: (buf
       const end = have + n;
       let lineStart = 0;
       for (let nl = buf.indexOf(0x0a); nl !== -1 && nl < end; nl = buf.indexOf(0x0a, lineStart)) {
-        onLine(buf, lineStart, nl, base + lineStart);
+        if (onLine(buf, lineStart, nl, base + lineStart) === false) return covered;
         lineStart = nl + 1;
         covered = base + lineStart;
       }

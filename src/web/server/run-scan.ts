@@ -4,7 +4,7 @@
 // ending in a newline here — is taken from the sidecar; any other line is parsed in full, so
 // the rows are the same either way, only slower without the sidecar.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { type EpisodeFields, episodeFields, parseSidecarLine, SIDECAR_HEADER, type SidecarEntry } from '../../runs/episode-index.js';
 import { forEachLine } from '../../runs/lines.js';
 import type { RunStore } from '../../runs/store.js';
@@ -120,33 +120,26 @@ function parseEpisodeLine(bytes: Buffer): EpisodeFields | null {
  * scan resumes. A missing sidecar, or one of another format, gives no entries.
  */
 function readSidecar(path: string, from: number, jsonlSize: number): { entries: SidecarEntry[]; upTo: number } {
-  let fd: number;
+  const none = { entries: [], upTo: 0 };
+  let size: number;
   try {
-    fd = openSync(path, 'r');
+    size = statSync(path).size;
   } catch {
-    return { entries: [], upTo: 0 };
+    return none;
   }
+  if (from > size) from = 0; // replaced by a shorter file
+  const entries: SidecarEntry[] = [];
+  let headerOk = from > 0; // checked when the sidecar was first read
+  let upTo: number;
   try {
-    const size = fstatSync(fd).size;
-    if (from > size) from = 0; // replaced by a shorter file
-    const header = Buffer.from(SIDECAR_HEADER + '\n');
-    if (from === 0) {
-      const head = Buffer.alloc(header.length);
-      if (readSync(fd, head, 0, head.length, 0) !== head.length || !head.equals(header)) return { entries: [], upTo: 0 };
-      from = header.length;
-    }
-    const buf = Buffer.allocUnsafe(size - from);
-    const n = readSync(fd, buf, 0, buf.length, from);
-    const entries: SidecarEntry[] = [];
-    let upTo = from;
-    for (let at = 0, nl = buf.indexOf(0x0a); nl !== -1 && nl < n; at = nl + 1, nl = buf.indexOf(0x0a, at)) {
-      const e = parseSidecarLine(buf.toString('utf8', at, nl));
-      if (e && e.offset + e.length + 1 > jsonlSize) break;
+    upTo = forEachLine(path, from, size, (buf, start, end, offset) => {
+      if (offset === 0) return (headerOk = buf.toString('utf8', start, end) === SIDECAR_HEADER);
+      const e = parseSidecarLine(buf.toString('utf8', start, end));
+      if (e && e.offset + e.length + 1 > jsonlSize) return false;
       if (e) entries.push(e);
-      upTo = from + nl + 1;
-    }
-    return { entries, upTo };
-  } finally {
-    closeSync(fd);
+    });
+  } catch {
+    return none; // removed between the two looks
   }
+  return headerOk ? { entries, upTo } : none;
 }
