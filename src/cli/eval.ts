@@ -12,6 +12,7 @@ import { buildAgent, buildDriver, newRunId, planTasks, resolveKs } from '../runs
 import { createProgressReporter, formatCost, formatDuration } from '../runs/progress.js';
 import { executeRun, type ExecuteResult } from '../runs/runner.js';
 import { finalRecords, RunStore } from '../runs/store.js';
+import { plannedEpisodes } from '../runs/status.js';
 import { summarise, type RunSummary } from '../runs/summary.js';
 import type { EpisodeRecord, RunConfig } from '../runs/types.js';
 
@@ -208,7 +209,7 @@ export function registerEvalCommands(program: Command, streams?: CliIO): void {
         io.out.write(JSON.stringify({ ...summaryJson(store.config, summary), config: store.config, torn_lines: torn, ...(flags.episodes ? { episodes: finals.map(stripTranscript) } : {}) }, null, 2) + '\n');
         return;
       }
-      printSummary(store.config, summary, finals.length < store.config.task_indices.length * store.config.epochs);
+      printSummary(store.config, summary, finals.length < plannedEpisodes(store.config));
       if (torn > 0) io.out.write(`note: ${torn} torn line(s) in episodes.jsonl were skipped (crash mid-write)\n`);
       if (flags.episodes) {
         printTable(
@@ -345,7 +346,7 @@ export function summaryJson(cfg: RunConfig, s: RunSummary) {
     ungraded: s.ungraded,
     mean_reward: s.mean_reward,
     wrong: s.wrong,
-    planned: cfg.task_indices.length * cfg.epochs,
+    planned: plannedEpisodes(cfg),
     model: cfg.model,
     agent: cfg.agent,
     pass_k: s.pass_k,

@@ -6,9 +6,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { finalRecords, RunStore, runsDir } from './store.js';
-import type { EpisodeRecord, RunConfig } from './types.js';
-
-export type RunStatus = 'running' | 'interrupted' | 'complete';
+import { plannedEpisodes, runStatus } from './status.js';
+import type { EpisodeRecord, RunConfig, RunStatus } from './types.js';
 
 export interface RunRow {
   run_id: string;
@@ -74,7 +73,7 @@ export class RunIndex {
         model: config.model,
         agent: config.agent,
         epochs: config.epochs,
-        planned: config.task_indices.length * config.epochs,
+        planned: plannedEpisodes(config),
         status,
         size: jsonlSize ?? 0,
       });
@@ -122,13 +121,11 @@ export class RunIndex {
   }
 
   /** Rebuilds one run's rows from its JSONL. */
-  reindex(store: RunStore, status?: RunStatus): void {
+  reindex(store: RunStore): void {
     const size = store.episodesSize();
     const { records } = store.read();
     const finals = [...finalRecords(records).values()];
-    const planned = store.config.task_indices.length * store.config.epochs;
-    const doneCount = finals.length; // errored episodes count as done; resume can retry them
-    const st: RunStatus = doneCount >= planned ? 'complete' : (status ?? (store.lockHolder() !== null ? 'running' : 'interrupted'));
+    const st = runStatus(finals.length, plannedEpisodes(store.config), store.lockHolder() !== null);
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM episodes WHERE run_id = ?').run(store.id);
       this.db.prepare('DELETE FROM runs WHERE run_id = ?').run(store.id);

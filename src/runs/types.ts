@@ -7,6 +7,9 @@ import type { TranscriptEvent } from '../agents/transcript.js';
 import type { JsonObject } from '../ors/types.js';
 import type { RoleUsage } from '../models/usage.js';
 
+/** Where a run stands: see runStatus in status.ts. */
+export type RunStatus = 'running' | 'interrupted' | 'complete';
+
 /** How an episode ended. Errors are faults of the machinery and never count as wrong. */
 export type Outcome = 'correct' | 'wrong' | 'ungraded' | 'error';
 

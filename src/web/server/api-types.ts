@@ -5,10 +5,8 @@
 import type { JsonObject, JsonValue } from '../../ors/types.js';
 import type { Comparison } from '../../runs/compare.js';
 import type { AccuracyStats, RunSummary } from '../../runs/summary.js';
-import type { Outcome, RunConfig } from '../../runs/types.js';
+import type { Outcome, RunConfig, RunStatus } from '../../runs/types.js';
 import type { ShapedEpisode } from './transcript.js';
-
-export type RunStatus = 'running' | 'interrupted' | 'complete';
 
 /** One run as the leaderboard and the runs list show it: its accuracy numbers are summarise()'s. */
 export interface RunListItem extends AccuracyStats {

@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import { RunStore, runsDir, validRunId } from '../../runs/store.js';
 import { summarise } from '../../runs/summary.js';
 import type { EpisodeRecord } from '../../runs/types.js';
-import type { CompareView, EpisodeRow, Flip, LeaderboardRow, RunDetail, RunListItem, RunStatus } from './api-types.js';
+import { plannedEpisodes, runStatus } from '../../runs/status.js';
+import type { CompareView, EpisodeRow, Flip, LeaderboardRow, RunDetail, RunListItem } from './api-types.js';
 import type { RunTable } from './run-table.js';
 import { SummaryCache, stampOf } from './summary-cache.js';
 import { asRecord, ViewerIndex } from './viewer-index.js';
 
 export class RunNotFoundError extends Error {}
+
+/** What the summary cache keeps of a run: its status is worked out afresh on every request. */
+type CachedSummary = Omit<RunDetail, 'config' | 'item'> & { item: Omit<RunListItem, 'status'> };
 
 /** A run opened by the viewer: its store and its index rows, brought up to date. */
 export interface OpenRun {
@@ -22,7 +26,7 @@ export interface OpenRun {
 
 export class RunsView {
   readonly index: ViewerIndex;
-  private readonly summaries: SummaryCache<Omit<RunDetail, 'config'>>;
+  private readonly summaries: SummaryCache<CachedSummary>;
 
   constructor(
     readonly home: string,
@@ -86,7 +90,7 @@ export class RunsView {
   detail(runId: string): RunDetail {
     const store = this.store(runId);
     const c = store.config;
-    const planned = c.task_indices.length * c.epochs;
+    const planned = plannedEpisodes(c);
     // Taken before the scan: a summary is never filed under a stamp newer than its data.
     const stamp = stampOf(store.episodesPath);
     const lockHolder = store.lockHolder();
@@ -95,7 +99,7 @@ export class RunsView {
       const run = { store, table: this.index.sync(store) };
       const summary = summarise(this.finalRecords(run), c.k.filter((k) => k <= c.epochs));
       const usage = summary.usage;
-      const item: RunListItem = {
+      const item: CachedSummary['item'] = {
         run_id: c.run_id,
         label: c.model ?? c.agent,
         model: c.model,
@@ -103,7 +107,6 @@ export class RunsView {
         env: c.env,
         split: c.split,
         created_at: c.created_at,
-        status: 'interrupted',
         epochs: c.epochs,
         planned,
         episodes: summary.episodes,
@@ -124,9 +127,7 @@ export class RunsView {
       fresh = { item, summary, domains: run.table.domains() };
       this.summaries.set(runId, stamp, fresh);
     }
-    // Same rule as the runs index: every planned key recorded is complete; else a live lock is running.
-    const status: RunStatus = fresh.item.episodes >= planned ? 'complete' : lockHolder !== null ? 'running' : 'interrupted';
-    return { item: { ...fresh.item, status }, config: c, summary: fresh.summary, domains: fresh.domains };
+    return { item: { ...fresh.item, status: runStatus(fresh.item.episodes, planned, lockHolder !== null) }, config: c, summary: fresh.summary, domains: fresh.domains };
   }
 
   list(): RunListItem[] {
