@@ -41,6 +41,22 @@ export interface ConsistencyCheck {
   detail: string;
 }
 
+/** A realistic mistake: the careful pipeline with one step skipped or done the common wrong way. */
+export interface Mistake {
+  name: string;
+  /** the trap it falls into, in words (never a truth value) */
+  trap: string;
+  analyse: Analysis;
+}
+
+/** A legitimate analysis that differs from the reference in a defensible choice. */
+export interface Alternative {
+  name: string;
+  /** the choice it makes differently, in words */
+  choice: string;
+  analyse: Analysis;
+}
+
 export interface CaseStudy {
   /** short stable id, e.g. "oncology-txr1" */
   id: string;
@@ -57,7 +73,31 @@ export interface CaseStudy {
   /** [lo, hi] per key for this instance's truth (tolerance rule from calibration) */
   bounds(truth: Truth): Bounds;
   reference: Analysis;
-  naive: { name: string; trap: string; analyse: Analysis }[];
+  /**
+   * The trap matrix: for each trap the prompt, rubric or design notes name, one *realistic*
+   * mistaken analysis (the reference pipeline, done just as carefully, with exactly that one step
+   * skipped or done the common wrong way). Each must fail (binary, all fields) on >= 95% of
+   * served instances; `npm run bench:cases` measures it and CI checks it on a few seeds.
+   */
+  naive: Mistake[];
+  /**
+   * Defensible alternatives: analyses that differ from the reference only in legitimate choices
+   * (estimator, weighting, model family...). Each must pass >= 95% of served instances.
+   */
+  alternatives?: Alternative[];
+  /**
+   * Uninformed "choice" baselines for fields that are a choice (a locus, a founder, a class):
+   * the choice read from metadata alone (ids, annotations, file or row order), never from the
+   * measurements; other fields filled with the best constant. Each must pass <= 2%.
+   */
+  metadataGuesses?: { name: string; analyse: Analysis }[];
+  /**
+   * The serving rule on properties of the simulated data (power, identifiability), never on
+   * any estimator's success: null accepts, a string is the rejection reason (the sub-seed is
+   * re-drawn). A case that defines it is served without running any analysis at open; a case
+   * without it keeps the legacy rule (reference passes and every naive analysis fails).
+   */
+  accept?(instance: CaseInstance): string | null;
   /** reasoning rubric: items with offline regex pre-checks */
   rubric: { id: string; description: string; weight: number; patterns?: string[] }[];
   /** rubric red flags (e.g. "univariable MR as final"); any match caps the reasoning score */
