@@ -7,12 +7,12 @@ import { Type } from '@sinclair/typebox';
 import { readFile, stat } from 'node:fs/promises';
 import { defineEnvironment, defineTool, type Environment, ToolError, UnknownSplitError } from '../../ors/environment.js';
 import { type JsonObject, toolOutput } from '../../ors/types.js';
-import { parseAnswer, schemaFields } from '../../grading/json-answer.js';
+import { schemaFields } from '../../grading/json-answer.js';
 import type { JudgeConfig } from '../../grading/judge.js';
 import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore } from '../../grading/rubric.js';
-import { gradeCase } from '../../grading/tolerance.js';
 import { type ExecResult, type Limits, openSandbox, resolveInside, listFiles, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
 import { gunzipCapped, isGzip } from './framework/gzip.js';
+import { type CaseReward, DEFAULT_CASE_REWARD, gradeResponse } from './framework/grade.js';
 import { InstanceCache, isCaseSplit, servedInstances, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
 import type { CaseStudy } from './types.js';
 
@@ -25,7 +25,8 @@ export interface CaseStudiesOptions {
   /** where workspaces are created (default os.tmpdir()); must be searchable by other users */
   workspaceParent?: string;
   judge?: JudgeConfig | null;
-  reward?: 'fraction' | 'binary';
+  /** default 'binary' (DEFAULT_CASE_REWARD): the per-field fraction pays for lucky guesses */
+  reward?: CaseReward;
   formatPenalty?: number;
   cacheSize?: number;
   maxAttempts?: number;
@@ -65,6 +66,7 @@ export function taskSpec(cs: CaseStudy, split: CaseSplit, seed: number, index: n
 export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environment<State> {
   if (opts.cases.length === 0) throw new Error('case-studies: no cases registered');
   const cases = opts.cases;
+  const reward = opts.reward ?? DEFAULT_CASE_REWARD;
   const perCase: Record<CaseSplit, number> = {
     train: opts.perCase?.train ?? DEFAULT_PER_CASE.train,
     test: opts.perCase?.test ?? DEFAULT_PER_CASE.test,
@@ -163,12 +165,7 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
       if (st.submitted) throw new ToolError('an answer was already submitted for this task');
       st.submitted = true;
       const cs = st.cs;
-      const parsed = parseAnswer(input.response, cs.answerSchema);
-      const grade = gradeCase(parsed, st.instance.bounds, {
-        reward: opts.reward,
-        formatPenalty: opts.formatPenalty,
-        consistency: cs.consistency ? (v) => cs.consistency!(v) : undefined,
-      });
+      const { parsed, grade } = gradeResponse(cs, st.instance.bounds, input.response, { reward, formatPenalty: opts.formatPenalty });
       const rubric = rubrics.get(cs.id)!;
       let reasoningScore: RubricScore = precheckRubric(rubric, parsed.reasoning ?? '');
       if (opts.judge && parsed.reasoning) {
@@ -185,6 +182,7 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
         case: cs.id,
         seed: st.instance.seed,
         pass: grade.pass,
+        reward_rule: reward,
         format: parsed.status,
         format_errors: parsed.formatErrors,
         fields: grade.fields.map((f) => ({ key: f.key, outcome: f.outcome })),

@@ -10,7 +10,7 @@ export { caseStudies } from './cases.js';
 export { createCaseStudiesEnvironment } from './env.js';
 
 /**
- * Settings (`--env-opt key=value`): train_per_case, test_per_case, reward=fraction|binary,
+ * Settings (`--env-opt key=value`): train_per_case, test_per_case, reward=binary (default)|fraction,
  * format_penalty, cases=<comma-separated ids>. The judge comes from JUDGE_MODEL/JUDGE_API_KEY
  * (or OPENAI_API_KEY)/JUDGE_BASE_URL in the server's environment.
  */

@@ -124,20 +124,30 @@ print(repr(float(fit.params['x'])), len(d))
   }
 });
 
-test('a wrong, fenced answer earns partial reward with a format penalty', { skip: probe.ok ? false : 'bubblewrap unavailable' }, async () => {
+test('a wrong, fenced answer: reward 0 by default (binary), partial with reward=fraction and a format penalty', { skip: probe.ok ? false : 'bubblewrap unavailable' }, async () => {
   const ep = await env.open({ task: await env.tasks.get('train', 0), secrets: {}, sessionId: 's2', signal: ctx.signal });
+  const fractionEnv = createCaseStudiesEnvironment({ cases: [exampleLinear], sandbox: 'bwrap', perCase: { train: 50, test: 5 }, reward: 'fraction' });
+  const ep2 = await fractionEnv.open({ task: await fractionEnv.tasks.get('train', 0), secrets: {}, sessionId: 's3', signal: ctx.signal });
   try {
     const truth = (await generate(exampleLinear, 0)).truth;
-    const sub = await tool('submit_answer').run({ response: '```json\n' + JSON.stringify({ answer: { slope: 0.01, n_used: truth.n_used }, reasoning: 'regress' }) + '\n```' }, ep.state, ctx);
+    const response = '```json\n' + JSON.stringify({ answer: { slope: 0.01, n_used: truth.n_used }, reasoning: 'regress' }) + '\n```';
+    const sub = await tool('submit_answer').run({ response }, ep.state, ctx);
     assert.equal(sub.metadata?.format, 'repaired');
     assert.equal(sub.metadata?.pass, false);
+    assert.equal(sub.metadata?.reward_rule, 'binary');
+    assert.equal(sub.reward, 0);
+    // per-field outcomes stay in the metadata whatever the reward rule
+    assert.deepEqual(sub.metadata?.fields, [{ key: 'slope', outcome: 'out_of_range' }, { key: 'n_used', outcome: 'pass' }]);
+    const sub2 = await fractionEnv.tools.find((t) => t.name === 'submit_answer')!.run({ response }, ep2.state, ctx);
+    assert.equal(sub2.metadata?.reward_rule, 'fraction');
     // fields: slope wrong, n_used right; consistency check ok → 2 of 3 items, × 0.9
-    assert.ok(Math.abs((sub.reward ?? 0) - (2 / 3) * 0.9) < 1e-12, String(sub.reward));
+    assert.ok(Math.abs((sub2.reward ?? 0) - (2 / 3) * 0.9) < 1e-12, String(sub2.reward));
     assert.match(text(sub), /slope: outside the accepted range/);
     // a broken sandbox surfaces as an environment fault (not ToolError, not a program failure)
     ep.state.sandbox = new BwrapSandbox({ workspace: ep.state.sandbox.workspace, limits: DEFAULT_LIMITS, bwrapPath: '/nonexistent/bwrap' });
     await assert.rejects(async () => tool('run_python').run({ code: 'print(1)' }, ep.state, ctx), (e: unknown) => !(e instanceof ToolError) && /sandbox error/.test((e as Error).message));
   } finally {
     await ep.close?.();
+    await ep2.close?.();
   }
 });

@@ -1,7 +1,9 @@
-// Instance generation with calibration: an instance is served only when the reference
-// analysis passes every field and every naive analysis fails at least one field, so each
-// served task has one defensible answer and every planted trap matters. Rejected sub-seeds
-// are re-drawn (sub-seed 0, 1, 2, ...) up to a bound; the attempts are recorded.
+// Instance generation. The serving rule: a case with `accept` is served as the first sub-seed
+// whose simulated data `accept` approves (a property of the data, e.g. power or
+// identifiability; no analysis runs, so serving never selects on an estimator's success). A case
+// without `accept` keeps the legacy rule until it is migrated: the reference passes every field
+// and every naive analysis fails at least one. Rejected sub-seeds are re-drawn (sub-seed 0, 1,
+// 2, ...) up to a bound; the rejections are recorded.
 
 import { type FieldGrade, gradeFields } from '../../../grading/tolerance.js';
 import type { Analysis, CaseInstance, CaseStudy } from '../types.js';
@@ -26,10 +28,19 @@ export interface Validation {
   naive: AnalysisOutcome[];
 }
 
+/** 'accept': the case's data-property rule; 'legacy': reference passes and every naive fails. */
+export type ServingRule = 'accept' | 'legacy';
+
+export function servingRuleOf(cs: CaseStudy): ServingRule {
+  return typeof cs.accept === 'function' ? 'accept' : 'legacy';
+}
+
 export interface ServedInstance extends CaseInstance {
   /** sub-seeds tried, including the accepted one */
   attempts: number;
   rejections: { subSeed: number; reason: string }[];
+  /** the rule that chose the sub-seed */
+  rule: ServingRule;
 }
 
 export class CalibrationError extends Error {
@@ -58,7 +69,7 @@ async function runAnalysis(name: string, fn: Analysis, files: ReadonlyMap<string
   return { name, answer, error, fields, passedAll: failed.length === 0, failed };
 }
 
-/** Runs the reference and every naive analysis on an instance and applies the serving rule. */
+/** Runs the reference and every naive analysis on an instance and applies the legacy serving rule. */
 export async function validateInstance(cs: CaseStudy, inst: CaseInstance): Promise<Validation> {
   const files = filesMap(inst);
   const reference = await runAnalysis('reference', cs.reference, files, inst.bounds);
@@ -72,6 +83,11 @@ export async function validateInstance(cs: CaseStudy, inst: CaseInstance): Promi
     if (lucky.length) reason = `naive analysis passes every field: ${lucky.map((n) => n.name).join(', ')}`;
   }
   return { accepted: reason === undefined, reason, reference, naive };
+}
+
+async function legacyRejection(cs: CaseStudy, inst: CaseInstance): Promise<string | null> {
+  const v = await validateInstance(cs, inst);
+  return v.accepted ? null : v.reason!;
 }
 
 /** Simulates sub-seed `subSeed` of `seed` and attaches the case's bounds. */
@@ -93,17 +109,34 @@ export interface GenerateOptions {
   validate?: boolean;
 }
 
+/**
+ * The case's data-property rule on one simulated sub-seed: null accepts, a string is the reason
+ * it is rejected. A rule that throws is a bug in the case, reported as such.
+ */
+export function acceptInstance(cs: CaseStudy, inst: CaseInstance): string | null {
+  if (!cs.accept) throw new Error(`case ${cs.id} has no accept rule`);
+  let verdict: unknown;
+  try {
+    verdict = cs.accept(inst);
+  } catch (err) {
+    throw new Error(`case ${cs.id} seed ${inst.seed} sub-seed ${inst.subSeed}: accept() threw: ${(err as Error).message}`);
+  }
+  if (verdict !== null && (typeof verdict !== 'string' || verdict === '')) throw new Error(`case ${cs.id}: accept() must return null or a non-empty reason, got ${JSON.stringify(verdict)}`);
+  return verdict;
+}
+
 /** The served instance of (case, seed): first sub-seed that passes the serving rule. */
 export async function generate(cs: CaseStudy, seed: number, opts: GenerateOptions = {}): Promise<ServedInstance> {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
   const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const rule = servingRuleOf(cs);
   const rejections: { subSeed: number; reason: string }[] = [];
   for (let subSeed = 0; subSeed < maxAttempts; subSeed++) {
     const inst = simulateInstance(cs, seed, subSeed);
-    if (opts.validate === false) return { ...inst, attempts: 1, rejections };
-    const v = await validateInstance(cs, inst);
-    if (v.accepted) return { ...inst, attempts: subSeed + 1, rejections, meta: { ...inst.meta, calibrationAttempts: subSeed + 1 } };
-    rejections.push({ subSeed, reason: v.reason! });
+    if (opts.validate === false) return { ...inst, attempts: 1, rejections, rule };
+    const reason = rule === 'accept' ? acceptInstance(cs, inst) : await legacyRejection(cs, inst);
+    if (reason === null) return { ...inst, attempts: subSeed + 1, rejections, rule, meta: { ...inst.meta, calibrationAttempts: subSeed + 1 } };
+    rejections.push({ subSeed, reason });
   }
   throw new CalibrationError(`case ${cs.id} seed ${seed}: no sub-seed passed calibration in ${maxAttempts} attempts (last: ${rejections.at(-1)?.reason})`, rejections);
 }
