@@ -1,11 +1,13 @@
-// Shared checks for the case-study tests: served instances (reference passes every
-// field, every naive analysis misses one), byte reproducibility, truth kept out of the files, and
-// strict answer schemas.
+// Shared checks for the case-study tests: on served test instances the reference passes, every
+// realistic mistake and the best constant fail (graded as submit_answer grades); byte
+// reproducibility, truth kept out of the files, and strict answer schemas.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
-import { DEFAULT_MAX_ATTEMPTS, filesMap, simulateInstance } from '../../../src/envs/case-studies/framework/generate.js';
+import { testSeeds, trainConstant } from '../../../src/envs/case-studies/framework/baselines.js';
+import { DEFAULT_MAX_ATTEMPTS, filesMap, generate, simulateInstance } from '../../../src/envs/case-studies/framework/generate.js';
+import { gradeAnalysis, gradeFixed, type Verdict } from '../../../src/envs/case-studies/framework/measure.js';
 import { isGzip, gunzip } from '../../../src/envs/case-studies/framework/gzip.js';
 import { unzipSync } from 'fflate';
 import type { CaseStudy, Truth } from '../../../src/envs/case-studies/types.js';
@@ -14,9 +16,9 @@ import { answerToWire, fieldLabels } from '../../../src/grading/json-answer.js';
 const within = (x: number, [lo, hi]: [number, number]) => Number.isFinite(x) && x >= lo && x <= hi;
 
 /**
- * Served instance of a seed: the first sub-seed where the reference passes every field and every
- * naive analysis misses at least one (the framework's serving rule, evaluated here once per sub-seed
- * with our own assertions). Fails if no sub-seed within the framework's attempt budget qualifies.
+ * The legacy serving rule checked independently: the first sub-seed where the reference passes
+ * every field and every naive analysis misses at least one. Fails if no sub-seed within the
+ * framework's attempt budget qualifies. (standardCaseTests uses checkTrapMatrix instead.)
  */
 export async function checkServed(cs: CaseStudy, seed: number): Promise<number> {
   const problems: string[] = [];
@@ -36,6 +38,40 @@ export async function checkServed(cs: CaseStudy, seed: number): Promise<number> 
     problems.push(`sub-seed ${subSeed}: ${refMiss.length ? `reference misses ${refMiss.join(', ')}` : `naive passes: ${lucky.join(', ')}`}`);
   }
   assert.fail(`${cs.id} seed ${seed}: no servable sub-seed:\n${problems.join('\n')}`);
+}
+
+/** Train seeds whose served truths give the CI's best-constant baseline (computed once per file). */
+export const CI_CONSTANT_TRAIN_SEEDS = 24;
+
+/** The test-split seeds the CI checks (and the built-in agent test's test index 0) use. */
+export const CI_TEST_SEEDS = testSeeds(5);
+
+const describe = (v: Verdict, bounds: Record<string, [number, number]>) =>
+  v.error !== undefined
+    ? `threw: ${v.error}`
+    : `failed ${v.failed.join(', ') || '(none)'}; answer ${JSON.stringify(v.answer)}; bounds ${JSON.stringify(Object.fromEntries(v.failed.filter((k) => k in bounds).map((k) => [k, bounds[k]])))}`;
+
+/**
+ * The trap-matrix check on the served instance of `seed` (whatever the case's serving rule),
+ * graded through the same path as submit_answer: the reference passes, every realistic mistake
+ * (`naive`) fails, and the best constant (per-field median/mode of the truths of the first
+ * CI_CONSTANT_TRAIN_SEEDS served train instances) fails.
+ */
+export async function checkTrapMatrix(cs: CaseStudy, seed: number, opts: { constantTrainSeeds?: number } = {}): Promise<void> {
+  const inst = await generate(cs, seed);
+  const where = `${cs.id} seed ${seed} (sub-seed ${inst.subSeed}, ${inst.rule} rule)`;
+  const ref = await gradeAnalysis(cs, inst, cs.reference);
+  assert.ok(ref.answer === null || Value.Check(cs.answerSchema, answerToWire(cs.answerSchema, ref.answer)), `${where}: reference answer does not match its schema`);
+  assert.ok(ref.pass, `${where}: reference ${describe(ref, inst.bounds)}`);
+  const lucky: string[] = [];
+  for (const m of cs.naive) {
+    const v = await gradeAnalysis(cs, inst, m.analyse);
+    if (v.pass) lucky.push(`${m.name} (${m.trap}) passes with ${JSON.stringify(v.answer)}`);
+  }
+  assert.deepEqual(lucky, [], `${where}: realistic mistakes that pass:\n${lucky.join('\n')}`);
+  const constant = await trainConstant(cs, opts.constantTrainSeeds ?? CI_CONSTANT_TRAIN_SEEDS);
+  const c = gradeFixed(cs, inst.bounds, constant);
+  assert.ok(!c.pass, `${where}: the best constant ${JSON.stringify(constant)} passes`);
 }
 
 /** Same (seed, subSeed) → identical bytes and truth; different seeds → different files. */
@@ -107,14 +143,15 @@ export function checkRubric(cs: CaseStudy): void {
 }
 
 /**
- * The tests every case file starts with: the serving rule on seeds 0–4, byte reproducibility, and
- * no truth in the files of two seeds. `constantPaths` lists reference tables that are the same for
- * every seed by design.
+ * The tests every case file starts with: the trap-matrix check on the served instances of test
+ * seeds 0–4 (reference passes, every realistic mistake fails, the best constant fails), byte
+ * reproducibility, and no truth in the files of two seeds. `constantPaths` lists reference tables
+ * that are the same for every seed by design.
  */
-export function standardCaseTests(cs: CaseStudy, opts: { constantPaths?: string[] } = {}): void {
-  for (const seed of [0, 1, 2, 3, 4]) {
-    test(`${cs.id} seed ${seed}: reference passes every field, every naive analysis misses one`, async () => {
-      await checkServed(cs, seed);
+export function standardCaseTests(cs: CaseStudy, opts: { constantPaths?: string[]; constantTrainSeeds?: number } = {}): void {
+  for (const seed of CI_TEST_SEEDS) {
+    test(`${cs.id} test seed ${seed}: reference passes, every realistic mistake fails, the best constant fails`, async () => {
+      await checkTrapMatrix(cs, seed, opts);
     });
   }
   test(`${cs.id}: files are byte-reproducible per seed and differ across seeds`, () => {
