@@ -10,6 +10,7 @@ import { formatBand } from '../genome/cytoband.js';
 import { parsePosition, parseRegion, formatRegion } from '../genome/coords.js';
 import { exonsInTranscriptOrder } from '../genome/genepred.js';
 import { reverseComplement } from '../genome/revcomp.js';
+import { DamagedFileError } from '../genome/text-file.js';
 import { CoordinateError, type AssemblyApi, type Transcript } from '../genome/types.js';
 
 const DEFAULT_ASSEMBLY = 'demo';
@@ -103,17 +104,22 @@ export function registerAssemblyCommands(program: Command): void {
         let genes: number | null = null;
         let transcripts: number | null = null;
         let bands: number | null = null;
+        // an absent table is normal; a damaged one is named, with the fix
+        let genesDamaged: string | null = null;
+        let bandsDamaged: string | null = null;
+        const damage = (e: unknown): string | null => (e instanceof DamagedFileError ? e.message : null);
         try {
           genes = a.genes().length;
           transcripts = a.transcripts().length;
-        } catch {
-          /* no gene table */
+        } catch (e) {
+          genesDamaged = damage(e);
         }
         try {
           bands = a.bands().length;
-        } catch {
-          /* no cytoBand */
+        } catch (e) {
+          bandsDamaged = damage(e);
         }
+        const damaged = [genesDamaged, bandsDamaged].filter((d): d is string => d !== null);
         const total = [...sizes.values()].reduce((x, y) => x + y, 0);
         const info = {
           name: a.name,
@@ -126,6 +132,7 @@ export function registerAssemblyCommands(program: Command): void {
           genes,
           transcripts,
           bands,
+          damaged,
           files: Object.fromEntries(Object.entries(a.manifest.files).map(([k, f]) => [k, f.path])),
         };
         if (opts.json) {
@@ -138,8 +145,8 @@ export function registerAssemblyCommands(program: Command): void {
           `  directory:   ${info.dir}`,
           `  sequences:   ${info.sequences} (${total.toLocaleString('en-US')} bp)`,
           `  primary:     ${primary.map((c) => `${c} ${sizes.get(c)!.toLocaleString('en-US')}`).join(', ')}`,
-          `  genes:       ${genes ?? 'no gene table'}${transcripts !== null ? ` (${transcripts} transcripts)` : ''}`,
-          `  bands:       ${bands ?? 'no cytoBand table'}`,
+          `  genes:       ${genes ?? (genesDamaged ? `DAMAGED: ${genesDamaged}` : 'no gene table')}${transcripts !== null ? ` (${transcripts} transcripts)` : ''}`,
+          `  bands:       ${bands ?? (bandsDamaged ? `DAMAGED: ${bandsDamaged}` : 'no cytoBand table')}`,
         ];
         print(lines.join('\n'));
       });
@@ -226,15 +233,25 @@ export function registerAssemblyCommands(program: Command): void {
     .argument('<name>', 'UCSC assembly name, e.g. hg38')
     .option('--dir <dir>', 'target directory (default $GENEGYM_HOME/assemblies/<name>)')
     .option('--mirror <url>', 'base URL with the UCSC goldenPath layout (default $GENEGYM_UCSC_URL or https://hgdownload.soe.ucsc.edu/goldenPath)')
-    .option('--no-progress', 'no progress bars')
+    .option('--no-progress', 'no progress output (default: bars on a terminal, a line per 5% or 30 s otherwise)')
     .option('--quiet', 'no per-file log lines on stderr')
-    .action(async (name: string, opts: { dir?: string; mirror?: string; progress?: boolean; quiet?: boolean }) => {
+    .option('--stall-timeout <seconds>', 'abort and resume a transfer that delivers nothing for this long', '60')
+    .option('--attempts <n>', 'failed attempts in a row without progress before giving up on a file', '4')
+    .option('--offline', 'do not contact the server: check the assembly already downloaded and exit')
+    .action(async (name: string, opts: { dir?: string; mirror?: string; progress?: boolean; quiet?: boolean; stallTimeout: string; attempts: string; offline?: boolean }) => {
       const { fetchAssembly } = await import('../genome/fetch.js');
+      const stall = Number(opts.stallTimeout);
+      if (!(stall > 0)) throw new Error(`--stall-timeout must be a positive number of seconds, got ${opts.stallTimeout}`);
+      const attempts = Number(opts.attempts);
+      if (!Number.isInteger(attempts) || attempts < 1) throw new Error(`--attempts must be a positive integer, got ${opts.attempts}`);
       const r = await fetchAssembly(name, {
         dir: opts.dir ? resolve(opts.dir) : undefined,
         mirror: opts.mirror,
         progress: opts.progress === false ? false : undefined,
         log: opts.quiet ? () => {} : undefined,
+        stallTimeoutMs: stall * 1000,
+        attempts,
+        offline: opts.offline,
       });
       for (const s of r.skipped) console.error(`note: skipped ${s}`);
       print(r.dir);

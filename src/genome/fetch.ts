@@ -4,24 +4,28 @@
 //   bigZips/<name>.2bit, bigZips/<name>.chrom.sizes, bigZips/md5sum.txt
 //   database/cytoBand.txt.gz, database/ncbiRefSeq.txt.gz (else refGene.txt.gz),
 //   database/ncbiRefSeqSelect.txt.gz
-// Downloads go to "<file>.part" and resume with an HTTP Range request (guarded by If-Range, so a
-// file changed on the server restarts from zero). Files listed in md5sum.txt are verified; a
-// mismatch deletes the download and fails. assembly.json records URLs, sizes, Last-Modified and
-// checksums. The base URL can point at any mirror with the same layout (--mirror, GENEGYM_UCSC_URL).
+// Every file is verified before it is renamed into place: bigZips files against md5sum.txt,
+// tables by decompressing and parsing them (md5sum.txt lists none of database/). assembly.json
+// records only verified files, with their ETag and Last-Modified, so a re-run asks the server
+// "changed since?" and keeps what a 304 vouches for; with no network, a complete assembly stays
+// usable. One fetch per directory at a time (a lock file). The base URL can point at any mirror
+// with the same layout (--mirror, GENEGYM_UCSC_URL).
 
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { assemblyDir } from './home.js';
 import type { AssemblyFileRecord, AssemblyManifest } from './types.js';
+import { download, FetchError, NotFound, type DownloadOptions } from './fetch/download.js';
+import { lockDir } from './fetch/lock.js';
+import { Progress, type ProgressMode } from './fetch/progress.js';
+import { isTableRole, verifyTable } from './fetch/verify.js';
+
+export { FetchError } from './fetch/download.js';
+export { DirLockedError } from './fetch/lock.js';
 
 export const DEFAULT_UCSC_URL = 'https://hgdownload.soe.ucsc.edu/goldenPath';
-
-export class FetchError extends Error {
-  override name = 'FetchError';
-}
 
 export interface FetchOptions {
   /** target directory (default <GENEGYM_HOME>/assemblies/<name>) */
@@ -29,14 +33,28 @@ export interface FetchOptions {
   home?: string;
   /** base URL holding <name>/bigZips and <name>/database (default $GENEGYM_UCSC_URL or UCSC) */
   mirror?: string;
-  /** attempts per file when a transfer breaks off (default 4) */
+  /** failed attempts in a row without new bytes before a file is given up (default 4) */
   attempts?: number;
-  /** progress bars: true forces, false disables; default on when stderr is a TTY */
+  /** true: bars; false: nothing; default bars on a terminal, a line per 5% / 30 s otherwise */
   progress?: boolean;
-  /** one line per event, for non-TTY logs */
+  /** one line per event (default stderr) */
   log?: (line: string) => void;
   /** abort and resume a transfer that delivers no bytes for this long (default 60 s) */
   stallTimeoutMs?: number;
+  /** first retry delay, doubled per failure without progress (default 1 s) */
+  retryDelayMs?: number;
+  /** no network: check the assembly already in `dir` and report */
+  offline?: boolean;
+}
+
+export interface FetchResult {
+  dir: string;
+  manifest: AssemblyManifest;
+  skipped: string[];
+  /** files kept because the server said they had not changed (304) or md5sum.txt vouched for them */
+  kept: string[];
+  /** the server could not be reached (or --offline) and the complete assembly on disk was kept */
+  offline: boolean;
 }
 
 interface FileSpec {
@@ -79,137 +97,25 @@ async function hashFile(path: string, algo: string): Promise<string> {
   return h.digest('hex');
 }
 
-interface Downloaded {
-  url: string;
-  bytes: number;
-  lastModified?: string;
-}
-
-interface PartMeta {
-  url: string;
-  validator?: string;
-}
-
-class NotFound extends Error {}
-
-/** One progress bar per file while it downloads (stderr, TTY only); log lines go between bars. */
-class Progress {
-  constructor(private readonly enabled: boolean) {}
-  bar(file: string, total: number, start: number): { update(v: number): void; stop(): void } {
-    if (!this.enabled) return { update() {}, stop() {} };
-    const mb = (x: number) => (x / 1e6).toFixed(1);
-    const b = new cliProgress.SingleBar({
-      format: ' {file} |{bar}| {percentage}% {value_mb}/{total_mb} MB',
-      hideCursor: true,
-      clearOnComplete: false,
-      stream: process.stderr,
-    }, cliProgress.Presets.shades_classic);
-    b.start(Math.max(total, 1), start, { file: file.padEnd(24), value_mb: mb(start), total_mb: total ? mb(total) : '?' });
-    return {
-      update: (v) => b.update(v, { value_mb: mb(v) }),
-      stop: () => b.stop(),
-    };
+async function readManifest(dir: string): Promise<AssemblyManifest | null> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
+  } catch {
+    return null;
   }
 }
 
-/** Downloads url to `dest`, resuming from `dest.part` when the server supports ranges. */
-async function download(url: string, dest: string, progress: Progress, attempts: number, log: (l: string) => void, stallMs: number): Promise<Downloaded> {
-  const part = `${dest}.part`;
-  const metaPath = `${dest}.part.json`;
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    let have = existsSync(part) ? (await stat(part)).size : 0;
-    let meta: PartMeta | null = null;
-    if (have > 0) {
-      try {
-        meta = JSON.parse(await readFile(metaPath, 'utf8')) as PartMeta;
-      } catch {
-        meta = null;
-      }
-      if (!meta || meta.url !== url) have = 0;
-    }
-    const headers: Record<string, string> = {};
-    if (have > 0) {
-      headers.Range = `bytes=${have}-`;
-      if (meta?.validator) headers['If-Range'] = meta.validator;
-    }
-    let res: Response;
-    // a stalled connection (no bytes for stallMs) is aborted and resumed like a broken one
-    const abort = new AbortController();
-    let stall: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(stall);
-      stall = setTimeout(() => abort.abort(new FetchError(`no data for ${stallMs} ms`)), stallMs);
-    };
-    arm();
-    try {
-      res = await fetch(url, { headers, redirect: 'follow', signal: abort.signal });
-    } catch (e) {
-      clearTimeout(stall);
-      lastError = e;
-      log(`${url}: ${(e as Error).message}; retrying (${attempt}/${attempts})`);
-      continue;
-    }
-    if (res.status !== 200 && res.status !== 206) clearTimeout(stall);
-    if (res.status === 404) {
-      await res.body?.cancel();
-      throw new NotFound(url);
-    }
-    if (res.status === 416) {
-      // our partial file does not fit the server's file: start over
-      await res.body?.cancel();
-      await rm(part, { force: true });
-      lastError = new FetchError(`${url}: range not satisfiable`);
-      continue;
-    }
-    if (res.status !== 200 && res.status !== 206) {
-      await res.body?.cancel();
-      throw new FetchError(`${url}: HTTP ${res.status} ${res.statusText}`);
-    }
-    const resumed = res.status === 206;
-    if (!resumed) have = 0;
-    const lastModified = res.headers.get('last-modified') ?? undefined;
-    const validator = res.headers.get('etag') ?? lastModified;
-    const length = Number(res.headers.get('content-length') ?? NaN);
-    const total = Number.isFinite(length) ? have + length : 0;
-    if (resumed) log(`${url}: resuming at byte ${have}`);
-    await writeFile(metaPath, JSON.stringify({ url, validator } satisfies PartMeta));
-    const fh = await open(part, resumed ? 'a' : 'w');
-    const bar = progress.bar(dest.replace(/^.*\//, ''), total, have);
-    let got = have;
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        arm();
-        await fh.write(chunk);
-        got += chunk.length;
-        bar.update(got);
-      }
-    } catch (e) {
-      if (abort.signal.aborted) e = abort.signal.reason;
-      lastError = e;
-      log(`${url}: transfer broke off at byte ${got} (${(e as Error).message}); will resume (${attempt}/${attempts})`);
-      continue;
-    } finally {
-      clearTimeout(stall);
-      await fh.close();
-      bar.stop();
-    }
-    if (total && got !== total) {
-      lastError = new FetchError(`${url}: got ${got} of ${total} bytes`);
-      log(`${url}: incomplete (${got} of ${total} bytes); will resume (${attempt}/${attempts})`);
-      continue;
-    }
-    await rename(part, dest);
-    await rm(metaPath, { force: true });
-    return { url, bytes: got, lastModified };
+/** What is missing from a fetched assembly on disk ([] = complete: every recorded file at its recorded size). */
+async function missingFiles(dir: string, m: AssemblyManifest | null): Promise<string[]> {
+  if (!m) return ['assembly.json'];
+  const missing: string[] = [];
+  for (const role of ['twoBit', 'chromSizes']) if (!m.files[role]) missing.push(`${role} (not recorded)`);
+  for (const f of Object.values(m.files)) {
+    const p = join(dir, f.path);
+    if (!existsSync(p)) missing.push(f.path);
+    else if (f.bytes !== undefined && (await stat(p)).size !== f.bytes) missing.push(`${f.path} (size differs from assembly.json)`);
   }
-  throw new FetchError(`${url}: download failed after ${attempts} attempts: ${(lastError as Error)?.message ?? lastError}. Run the command again to resume.`);
-}
-
-export interface FetchResult {
-  dir: string;
-  manifest: AssemblyManifest;
-  skipped: string[];
+  return missing;
 }
 
 export async function fetchAssembly(name: string, opts: FetchOptions = {}): Promise<FetchResult> {
@@ -218,70 +124,141 @@ export async function fetchAssembly(name: string, opts: FetchOptions = {}): Prom
   if (!/^https?:\/\//.test(base)) throw new FetchError(`mirror must be an http(s) URL, got ${base}`);
   const dir = opts.dir ?? assemblyDir(name, opts.home);
   await mkdir(dir, { recursive: true });
-  const progress = new Progress(opts.progress ?? process.stderr.isTTY === true);
+  const release = await lockDir(dir);
+  try {
+    return await fetchLocked(name, base, dir, opts);
+  } finally {
+    await release();
+  }
+}
+
+async function fetchLocked(name: string, base: string, dir: string, opts: FetchOptions): Promise<FetchResult> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
+  const mode: ProgressMode = opts.progress === false ? 'off' : opts.progress === true || process.stderr.isTTY === true ? 'bar' : 'lines';
   const attempts = opts.attempts ?? 4;
-  const stallMs = opts.stallTimeoutMs ?? 60_000;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new FetchError(`attempts must be a positive integer, got ${attempts}`);
+  const previous = await readManifest(dir);
+  const missing = await missingFiles(dir, previous);
+  const complete = missing.length === 0;
+  const offlineResult = (why: string): FetchResult => {
+    log(`${why}; ${dir} holds a complete assembly (fetched ${previous!.createdAt}), kept as it is`);
+    return { dir, manifest: previous!, skipped: [], kept: Object.values(previous!.files).map((f) => f.path), offline: true };
+  };
+  if (opts.offline) {
+    if (!complete) throw new FetchError(`--offline: the assembly in ${dir} is not complete (missing: ${missing.join(', ')}); run without --offline to download it`);
+    return offlineResult('--offline');
+  }
+
+  const base_: Omit<DownloadOptions, 'verify' | 'conditional'> = {
+    progress: new Progress({ mode }),
+    log,
+    attempts,
+    stallMs: opts.stallTimeoutMs ?? 60_000,
+    retryDelayMs: opts.retryDelayMs ?? 1000,
+  };
   const files: Record<string, AssemblyFileRecord> = {};
   const skipped: string[] = [];
-  // md5sum.txt first: the checksums every bigZips download is held to
+  const kept: string[] = [];
+  const damaged: string[] = [];
+  const prior = (role: string, url: string, local: string) => {
+    const rec = previous?.files[role];
+    return rec && rec.url === url && rec.path === local && existsSync(join(dir, local)) ? rec : undefined;
+  };
+
+  /** Downloads (or keeps, on a 304) one file; returns its record, or null on 404. */
+  const get = async (role: string, url: string, local: string, verify?: (part: string) => Promise<void>, attemptsHere = attempts): Promise<AssemblyFileRecord | null> => {
+    const dest = join(dir, local);
+    const before = prior(role, url, local);
+    const conditional = before && (before.etag || before.version) && (before.bytes === undefined || (await stat(dest)).size === before.bytes)
+      ? { etag: before.etag, lastModified: before.version }
+      : undefined;
+    try {
+      const got = await download(url, dest, { ...base_, attempts: attemptsHere, conditional, verify });
+      if (got.status === 'not-modified') {
+        kept.push(local);
+        log(`${local}: unchanged on the server (304), kept`);
+        return before!;
+      }
+      const record: AssemblyFileRecord = { path: local, url, bytes: got.bytes, version: got.lastModified, etag: got.etag };
+      record.md5 = await hashFile(dest, 'md5');
+      record.sha256 = await hashFile(dest, 'sha256');
+      log(`${local}: ${got.bytes} bytes, verified`);
+      return record;
+    } catch (e) {
+      if (e instanceof NotFound) return null;
+      throw e;
+    }
+  };
+
+  // md5sum.txt first: the checksums every bigZips download is held to. When a complete assembly
+  // is already here, one failed attempt to reach the server means "offline": keep what we have.
   let md5 = new Map<string, string>();
   const md5Url = `${base}/${name}/bigZips/md5sum.txt`;
   try {
-    const got = await download(md5Url, join(dir, 'md5sum.txt'), progress, attempts, log, stallMs);
-    md5 = parseMd5Sums(await readFile(join(dir, 'md5sum.txt'), 'utf8'));
-    files.md5sum = { path: 'md5sum.txt', url: got.url, bytes: got.bytes, version: got.lastModified };
+    const rec = await get('md5sum', md5Url, 'md5sum.txt', async (part) => {
+      if (parseMd5Sums(await readFile(part, 'utf8')).size === 0) throw new Error('md5sum.txt is damaged: it lists no checksums');
+    }, complete ? 1 : attempts);
+    if (rec) {
+      files.md5sum = rec;
+      md5 = parseMd5Sums(await readFile(join(dir, 'md5sum.txt'), 'utf8'));
+    } else {
+      skipped.push('md5sum.txt (not published; bigZips downloads are not checksum-verified)');
+    }
   } catch (e) {
-    if (!(e instanceof NotFound)) throw e;
-    skipped.push('md5sum.txt (not published; downloads are not checksum-verified)');
+    if (complete && e instanceof FetchError && e.networkOnly) return offlineResult(`could not reach ${base} (${e.message.replace(/^.*\(last: /, '').replace(/\)\.?.*$/, '')})`);
+    throw e;
   }
-  // a file already here from an earlier run is kept when md5sum.txt vouches for it
-  let previous: AssemblyManifest | null = null;
-  try {
-    previous = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
-  } catch {
-    previous = null;
-  }
+
   for (const spec of layout(name)) {
     let s: FileSpec | undefined = spec;
     while (s) {
       const url = `${base}/${s.remote}`;
       const dest = join(dir, s.local);
       const listed = md5.get(s.local);
+      const label = s.local;
       if (listed && existsSync(dest) && (await hashFile(dest, 'md5')) === listed) {
-        const before = previous?.files[s.role];
+        const before = prior(s.role, url, s.local);
         files[s.role] = {
-          path: s.local, url, bytes: (await stat(dest)).size, version: before?.url === url ? before.version : undefined,
-          md5: listed, sha256: before?.url === url && before.sha256 ? before.sha256 : await hashFile(dest, 'sha256'),
+          path: s.local, url, bytes: (await stat(dest)).size, version: before?.version, etag: before?.etag,
+          md5: listed, sha256: before?.sha256 ?? (await hashFile(dest, 'sha256')),
         };
+        kept.push(s.local);
         log(`${s.local}: already downloaded, md5 verified`);
         break;
       }
+      const role = s.role;
+      const verify = async (part: string) => {
+        if (listed) {
+          const actual = await hashFile(part, 'md5');
+          if (actual !== listed) throw new Error(`md5 mismatch for ${label}: md5sum.txt says ${listed}, downloaded file has ${actual}`);
+        }
+        if (isTableRole(role)) await verifyTable(role, part, label);
+      };
+      let rec: AssemblyFileRecord | null;
       try {
-        const got = await download(url, dest, progress, attempts, log, stallMs);
-        const record: AssemblyFileRecord = { path: s.local, url, bytes: got.bytes, version: got.lastModified };
-        const expected = md5.get(s.local);
-        const actual = await hashFile(dest, 'md5');
-        if (expected && expected !== actual) {
-          await rm(dest, { force: true });
-          throw new FetchError(`md5 mismatch for ${s.local}: md5sum.txt says ${expected}, downloaded file has ${actual}; the file was deleted, run the command again`);
-        }
-        record.md5 = actual;
-        record.sha256 = await hashFile(dest, 'sha256');
-        files[s.role] = record;
-        log(`${s.local}: ${got.bytes} bytes${expected ? ', md5 verified' : ''}`);
-        break;
+        rec = await get(s.role, url, s.local, verify);
       } catch (e) {
-        if (!(e instanceof NotFound)) throw e;
-        if (s.fallback) {
-          log(`${s.remote} not found; trying ${s.fallback.remote}`);
-          s = s.fallback;
-          continue;
+        // a damaged optional table is deleted and reported; the rest of the assembly goes on
+        if (!s.required && e instanceof FetchError && /is damaged/.test(e.message)) {
+          damaged.push(e.message);
+          await rm(dest, { force: true });
+          break;
         }
-        if (s.required) throw new FetchError(`${url} not found (HTTP 404): is "${name}" a UCSC assembly name, and does the mirror ${base} have it?`);
-        skipped.push(s === spec ? `${s.remote} (not published)` : `${spec.remote} and its fallbacks (not published): no gene table`);
-        s = undefined;
+        throw e;
       }
+      if (rec) {
+        if (listed) rec.md5 = listed;
+        files[s.role] = rec;
+        break;
+      }
+      if (s.fallback) {
+        log(`${s.remote} not found; trying ${s.fallback.remote}`);
+        s = s.fallback;
+        continue;
+      }
+      if (s.required) throw new FetchError(`${url} not found (HTTP 404): is "${name}" a UCSC assembly name, and does the mirror ${base} have it?`);
+      skipped.push(s === spec ? `${s.remote} (not published)` : `${spec.remote} and its fallbacks (not published): no gene table`);
+      s = undefined;
     }
   }
   const manifest: AssemblyManifest = {
@@ -293,5 +270,8 @@ export async function fetchAssembly(name: string, opts: FetchOptions = {}): Prom
     source: { site: base, fetchedBy: 'genegym assembly fetch', skipped },
   };
   await writeFile(join(dir, 'assembly.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return { dir, manifest, skipped };
+  if (damaged.length) {
+    throw new FetchError(`${damaged.length} table${damaged.length > 1 ? 's were' : ' was'} damaged on every attempt and left out of ${dir}:\n  ${damaged.join('\n  ')}\nThe rest of the assembly is usable; run the command again to retry.`);
+  }
+  return { dir, manifest, skipped, kept, offline: false };
 }

@@ -13,4 +13,4 @@ export { Annotation, isProteinCodingTranscript, multiLocusReason, DEFAULT_MAX_LO
 export { CytoBandIndex, parseCytoBands, formatBand, CytoBandParseError } from './cytoband.js';
 export { parseChromSizes, isPrimaryChromosome, compareChromosomes, rankByLength, nuclearPrimary, lengthRank, ChromSizesParseError } from './chrom-sizes.js';
 export { openAssembly, resolveAssemblyDir, locateAssemblyFiles, AssemblyError, type AssemblyFiles } from './assembly.js';
-export { readTextFile, readTextFileSync } from './text-file.js';
+export { DamagedFileError, readTextFile, readTextFileSync } from './text-file.js';

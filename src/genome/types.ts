@@ -90,6 +90,8 @@ export interface AssemblyFileRecord {
   md5?: string;
   /** Last-Modified or a release tag */
   version?: string;
+  /** the server's ETag when downloaded (for conditional re-fetch) */
+  etag?: string;
 }
 
 /** assembly.json */

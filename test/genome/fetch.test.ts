@@ -1,102 +1,52 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server, type IncomingMessage } from 'node:http';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { fetchAssembly, parseMd5Sums } from '../../src/genome/fetch.js';
-import { writeTwoBit } from '../../src/genome/twobit-writer.js';
+import { gzipSync } from 'node:zlib';
+import { DirLockedError, fetchAssembly, parseMd5Sums, type FetchOptions } from '../../src/genome/fetch.js';
+import { LOCK_FILE } from '../../src/genome/fetch/lock.js';
+import { formatBytes, Progress } from '../../src/genome/fetch/progress.js';
 import { openAssembly } from '../../src/genome/assembly.js';
+import { DamagedFileError } from '../../src/genome/text-file.js';
 import type { AssemblyManifest } from '../../src/genome/types.js';
+import { addTinyAssembly, LAST_MODIFIED, RangeServer } from './range-server.js';
 
-const LAST_MODIFIED = 'Tue, 03 Jan 2023 10:00:00 GMT';
 let root: string;
-let server: Server;
-let base: string;
-/** path -> bytes served */
-const files = new Map<string, Buffer>();
-const requests: Array<{ path: string; range?: string; ifRange?: string }> = [];
-/** path -> how many more times to cut the transfer off halfway */
-const cutOffs = new Map<string, number>();
-
+const srv = new RangeServer();
+const TWOBIT = '/tiny/bigZips/tiny.2bit';
+const CYTO = '/tiny/database/cytoBand.txt.gz';
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
+let n = 0;
+const freshDir = () => join(root, `out${n++}`);
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'genegym-fetch-'));
-  // a small assembly "tiny" in the UCSC download layout
-  let seq = '';
-  let x = 12345;
-  for (let i = 0; i < 300_000; i++) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    seq += (i % 5000 < 1500 ? 'acgt' : 'ACGT')[(x >> 16) & 3];
-  }
-  const chr1 = 'N'.repeat(1000) + seq + 'N'.repeat(1000);
-  const twoBitPath = join(root, 'src.2bit');
-  await writeTwoBit(twoBitPath, [['chr1', chr1], ['chrM', 'GATCACAGGT'.repeat(100)]]);
-  const twoBit = await readFile(twoBitPath);
-  const sizes = Buffer.from(`chr1\t${chr1.length}\nchrM\t1000\n`);
-  files.set('/tiny/bigZips/tiny.2bit', twoBit);
-  files.set('/tiny/bigZips/tiny.chrom.sizes', sizes);
-  files.set('/tiny/bigZips/md5sum.txt', Buffer.from(`${md5(twoBit)}  tiny.2bit\n${md5(sizes)}  tiny.chrom.sizes\n`));
-  files.set('/tiny/database/cytoBand.txt.gz', gzipSync(`chr1\t0\t150000\tp11.1\tacen\nchr1\t150000\t${chr1.length}\tq11\tacen\nchrM\t0\t1000\t\tgneg\n`));
-  // no ncbiRefSeq: fetch must fall back to refGene; no ncbiRefSeqSelect at all
-  files.set('/tiny/database/refGene.txt.gz', gzipSync('585\tNM_000001.1\tchr1\t+\t2000\t9000\t2100\t8000\t2\t2000,7000,\t3000,9000,\t0\tTINY1\tcmpl\tcmpl\t0,1,\n'));
-  // "bad": same files, but md5sum.txt lies about chrom.sizes
-  for (const [p, b] of [...files]) files.set(p.replace('/tiny/', '/bad/').replace(/tiny\./, 'bad.'), b);
-  files.set('/bad/bigZips/md5sum.txt', Buffer.from(`${md5(twoBit)}  bad.2bit\n${'0'.repeat(32)}  bad.chrom.sizes\n`));
-
-  server = createServer((req: IncomingMessage, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    requests.push({ path, range: req.headers.range, ifRange: req.headers['if-range'] as string | undefined });
-    const body = files.get(path);
-    if (!body) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    let start = 0;
-    const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    const rangeOk = m && (!req.headers['if-range'] || req.headers['if-range'] === LAST_MODIFIED);
-    if (m && rangeOk) {
-      start = Number(m[1]);
-      if (start >= body.length) {
-        res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end();
-        return;
-      }
-      res.writeHead(206, {
-        'Content-Length': body.length - start,
-        'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}`,
-        'Last-Modified': LAST_MODIFIED,
-        'Accept-Ranges': 'bytes',
-      });
-    } else {
-      res.writeHead(200, { 'Content-Length': body.length, 'Last-Modified': LAST_MODIFIED, 'Accept-Ranges': 'bytes' });
-    }
-    const cuts = cutOffs.get(path) ?? 0;
-    if (cuts > 0) {
-      cutOffs.set(path, cuts - 1);
-      // send part of what was promised, then go silent: the client's stall timeout fires once it
-      // has consumed everything, so how much arrived does not depend on timing
-      const half = start + Math.floor((body.length - start) / 2);
-      res.write(body.subarray(start, half));
-      return;
-    }
-    res.end(body.subarray(start));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await srv.start();
+  await addTinyAssembly(srv, 'tiny', root);
+  // "bad": the same files, but md5sum.txt lies about chrom.sizes
+  for (const [p, b] of [...srv.files]) if (p.startsWith('/tiny/')) srv.files.set(p.replace('/tiny/', '/bad/').replace(/tiny\./, 'bad.'), b);
+  srv.files.set('/bad/bigZips/md5sum.txt', Buffer.from(`${md5(srv.files.get(TWOBIT)!)}  bad.2bit\n${'0'.repeat(32)}  bad.chrom.sizes\n`));
+  // "trunc": its cytoBand table is a gzip stream cut in half on the server itself
+  for (const [p, b] of [...srv.files]) if (p.startsWith('/tiny/')) srv.files.set(p.replace('/tiny/', '/trunc/').replace(/tiny\./, 'trunc.'), b);
+  srv.files.set('/trunc/bigZips/md5sum.txt', Buffer.from(`${md5(srv.files.get(TWOBIT)!)}  trunc.2bit\n${md5(srv.files.get('/tiny/bigZips/tiny.chrom.sizes')!)}  trunc.chrom.sizes\n`));
+  const cyto = gzipSync(Buffer.from('chr1\t0\t150000\tp11.1\tacen\n'.repeat(2000)));
+  srv.files.set('/trunc/database/cytoBand.txt.gz', cyto.subarray(0, Math.floor(cyto.length / 2)));
 });
 
 after(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await srv.stop();
   await rm(root, { recursive: true, force: true });
 });
 
-const quiet = { progress: false, log: () => {}, stallTimeoutMs: 1500 };
+function quiet(lines: string[] = []): FetchOptions {
+  return { progress: false, log: (l) => lines.push(l), stallTimeoutMs: 1500, retryDelayMs: 10, mirror: srv.base };
+}
+
+const manifestOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
 
 test('parseMd5Sums reads md5sum.txt lines', () => {
   const m = parseMd5Sums(`d41d8cd98f00b204e9800998ecf8427e  hg38.2bit\nD41D8CD98F00B204E9800998ECF8427F *hg38.chrom.sizes\ngarbage\n`);
@@ -106,36 +56,32 @@ test('parseMd5Sums reads md5sum.txt lines', () => {
 });
 
 test('downloads the layout, resumes a broken transfer with Range, verifies md5, falls back to refGene', async () => {
-  requests.length = 0;
-  cutOffs.set('/tiny/bigZips/tiny.2bit', 1);
-  const dir = join(root, 'out1');
-  const r = await fetchAssembly('tiny', { dir, mirror: base + '/', ...quiet });
+  srv.requests.length = 0;
+  srv.inject(TWOBIT, 'cut');
+  const dir = freshDir();
+  const r = await fetchAssembly('tiny', { dir, ...quiet() });
   const got = await readFile(join(dir, 'tiny.2bit'));
-  assert.ok(got.equals(files.get('/tiny/bigZips/tiny.2bit')!), '2bit is byte-identical after the resume');
-  const twoBitReqs = requests.filter((q) => q.path === '/tiny/bigZips/tiny.2bit');
-  // (a very slow machine may stall once more on its own; every retry must still be a resume)
-  assert.ok(twoBitReqs.length >= 2);
-  assert.equal(twoBitReqs[0].range, undefined);
-  const resumedAt = Number(/^bytes=(\d+)-$/.exec(twoBitReqs[1].range ?? '')?.[1]);
-  assert.ok(resumedAt > 0 && resumedAt < got.length, `second request resumes mid-file (${twoBitReqs[1].range})`);
-  assert.equal(twoBitReqs[1].ifRange, LAST_MODIFIED);
-  // ncbiRefSeq.txt.gz is absent on this server, so refGene was fetched; the Select table is skipped
-  assert.ok(requests.some((q) => q.path === '/tiny/database/ncbiRefSeq.txt.gz'));
+  assert.ok(got.equals(srv.files.get(TWOBIT)!), '2bit is byte-identical after the resume');
+  const reqs = srv.of(TWOBIT);
+  assert.ok(reqs.length >= 2);
+  assert.equal(reqs[0].range, undefined);
+  const resumedAt = Number(/^bytes=(\d+)-$/.exec(reqs[1].range ?? '')?.[1]);
+  assert.ok(resumedAt > 0 && resumedAt < got.length, `second request resumes mid-file (${reqs[1].range})`);
+  assert.equal(reqs[1].ifRange, RangeServer.etag(got), 'If-Range carries the ETag');
+  assert.ok(srv.requests.some((q) => q.path === '/tiny/database/ncbiRefSeq.txt.gz'));
   assert.ok(existsSync(join(dir, 'refGene.txt.gz')));
   assert.ok(r.skipped.some((s) => s.includes('ncbiRefSeqSelect')));
-  assert.deepEqual((await readdir(dir)).filter((f) => f.includes('.part')), [], 'no .part files left');
-  const m = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
+  assert.deepEqual((await readdir(dir)).filter((f) => f.includes('.part') || f === LOCK_FILE), [], 'no .part or lock files left');
+  const m = await manifestOf(dir);
   assert.equal(m.name, 'tiny');
-  assert.equal(m.synthetic, false);
-  assert.equal(m.files.twoBit.url, `${base}/tiny/bigZips/tiny.2bit`);
+  assert.equal(m.files.twoBit.url, `${srv.base}/tiny/bigZips/tiny.2bit`);
   assert.equal(m.files.twoBit.bytes, got.length);
   assert.equal(m.files.twoBit.version, LAST_MODIFIED);
+  assert.equal(m.files.twoBit.etag, RangeServer.etag(got));
   assert.equal(m.files.twoBit.md5, md5(got));
   assert.match(m.files.refGene.sha256 ?? '', /^[0-9a-f]{64}$/);
-  // the readers open what was fetched
   const a = await openAssembly(dir);
   try {
-    assert.equal(a.name, 'tiny');
     assert.equal(a.gene('TINY1').transcripts[0].name, 'NM_000001.1');
     assert.equal(a.bandAt('chr1', 149_999)?.name, 'p11.1');
     assert.equal(await a.read('chrM', 0, 10), 'GATCACAGGT');
@@ -144,75 +90,257 @@ test('downloads the layout, resumes a broken transfer with Range, verifies md5, 
   }
 });
 
-test('an interrupted run leaves a .part file that the next run resumes (GENEGYM_UCSC_URL as mirror)', async () => {
-  requests.length = 0;
-  cutOffs.set('/tiny/bigZips/tiny.2bit', 1);
-  const dir = join(root, 'out2');
+test('an interrupted run keeps its .part, says how to resume, and the next run resumes (GENEGYM_UCSC_URL as mirror)', async () => {
+  srv.requests.length = 0;
+  const dir = freshDir();
   const saved = process.env.GENEGYM_UCSC_URL;
-  process.env.GENEGYM_UCSC_URL = base;
+  process.env.GENEGYM_UCSC_URL = srv.base;
+  const { mirror: _m, ...opts } = quiet();
   try {
-    await assert.rejects(fetchAssembly('tiny', { dir, attempts: 1, ...quiet }), /download failed after 1 attempts.*Run the command again to resume/);
+    // attempts: 1, and a cut that made progress resets the count: the 503 after it ends the run
+    srv.inject(TWOBIT, 'cut', 'unavailable');
+    await assert.rejects(fetchAssembly('tiny', { dir, attempts: 1, ...opts }), /download failed after 1 attempt without progress .*bytes are kept in tiny\.2bit\.part: run the command again to resume/);
     assert.ok(existsSync(join(dir, 'tiny.2bit.part')));
     assert.ok(!existsSync(join(dir, 'tiny.2bit')));
-    await fetchAssembly('tiny', { dir, attempts: 1, ...quiet });
+    await fetchAssembly('tiny', { dir, attempts: 1, ...opts });
   } finally {
     if (saved === undefined) delete process.env.GENEGYM_UCSC_URL;
     else process.env.GENEGYM_UCSC_URL = saved;
   }
-  const reqs = requests.filter((q) => q.path === '/tiny/bigZips/tiny.2bit');
-  assert.ok(reqs.length >= 2);
-  assert.match(reqs[1].range ?? '', /^bytes=[1-9]\d*-$/);
-  assert.ok((await readFile(join(dir, 'tiny.2bit'))).equals(files.get('/tiny/bigZips/tiny.2bit')!));
+  const reqs = srv.of(TWOBIT);
+  assert.match(reqs.at(-1)!.range ?? '', /^bytes=[1-9]\d*-$/, 'the last request resumes');
+  assert.ok((await readFile(join(dir, 'tiny.2bit'))).equals(srv.files.get(TWOBIT)!));
 });
 
-test('a checksum mismatch fails clearly and deletes the bad file', async () => {
-  const dir = join(root, 'out3');
+test('attempts count only failures without progress: five cuts in a row still finish with attempts 2', async () => {
+  srv.clearFaults();
+  srv.inject(TWOBIT, 'cut', 'cut', 'cut', 'cut', 'cut');
+  const dir = freshDir();
+  await fetchAssembly('tiny', { dir, ...quiet(), attempts: 2 });
+  assert.ok((await readFile(join(dir, 'tiny.2bit'))).equals(srv.files.get(TWOBIT)!));
+});
+
+test('server errors are retried with doubling delays and the cause is named; a message without progress ends it', async () => {
+  srv.clearFaults();
+  srv.inject(TWOBIT, 'unavailable', 'unavailable');
+  const lines: string[] = [];
+  const dir = freshDir();
+  await fetchAssembly('tiny', { dir, ...quiet(lines) });
+  const retries = lines.filter((l) => l.startsWith('tiny.2bit: HTTP 503'));
+  assert.deepEqual(retries.map((l) => /in ([\d.]+) s$/.exec(l)?.[1]), ['0.01', '0.02'], lines.join('\n'));
+  srv.inject(TWOBIT, 'unavailable', 'unavailable', 'unavailable');
+  await assert.rejects(fetchAssembly('tiny', { dir: freshDir(), ...quiet(), attempts: 3 }), /tiny\.2bit: download failed after 3 attempts without progress \(last: HTTP 503 Service Unavailable\)\.$/);
+});
+
+test('connection errors name their cause', async () => {
+  const port = await closedPort();
   await assert.rejects(
-    fetchAssembly('bad', { dir, mirror: base, ...quiet }),
-    /md5 mismatch for bad\.chrom\.sizes: md5sum\.txt says 0{32}, downloaded file has [0-9a-f]{32}; the file was deleted/,
+    fetchAssembly('tiny', { dir: freshDir(), ...quiet(), mirror: `http://127.0.0.1:${port}`, attempts: 2 }),
+    /md5sum\.txt: download failed after 2 attempts without progress \(last: fetch failed: ECONNREFUSED/,
+  );
+});
+
+test('a 416 whose bytes */N equals the .part completes the file without downloading it again', async () => {
+  srv.clearFaults();
+  const dir = freshDir();
+  await mkdir(dir, { recursive: true });
+  const body = srv.files.get(TWOBIT)!;
+  // the state a kill between the last write and the rename leaves behind
+  await writeFile(join(dir, 'tiny.2bit.part'), body);
+  await writeFile(join(dir, 'tiny.2bit.part.json'), JSON.stringify({ url: `${srv.base}${TWOBIT}`, etag: RangeServer.etag(body) }));
+  srv.requests.length = 0;
+  await fetchAssembly('tiny', { dir, ...quiet() });
+  assert.deepEqual(srv.of(TWOBIT).map((r) => [r.status, r.range]), [[416, `bytes=${body.length}-`]]);
+  assert.ok((await readFile(join(dir, 'tiny.2bit'))).equals(body));
+});
+
+test('a 206 that starts at the wrong byte, a server that ignores Range, and a 416 for a wrong-sized part all restart cleanly', async () => {
+  const body = srv.files.get(TWOBIT)!;
+  for (const fault of ['wrong-start', 'ignore-range', 'always-416'] as const) {
+    srv.clearFaults();
+    const dir = freshDir();
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'tiny.2bit.part'), body.subarray(0, 5000));
+    await writeFile(join(dir, 'tiny.2bit.part.json'), JSON.stringify({ url: `${srv.base}${TWOBIT}`, etag: RangeServer.etag(body) }));
+    srv.inject(TWOBIT, fault);
+    srv.requests.length = 0;
+    await fetchAssembly('tiny', { dir, ...quiet() });
+    assert.ok((await readFile(join(dir, 'tiny.2bit'))).equals(body), `${fault}: byte-identical`);
+    assert.equal(srv.of(TWOBIT).at(-1)!.status, fault === 'ignore-range' ? 200 : 200, `${fault}: ends with a whole-file transfer`);
+  }
+});
+
+test('a checksum mismatch is retried, then fails clearly; the bad file is deleted and no manifest written', async () => {
+  srv.clearFaults();
+  const dir = freshDir();
+  await assert.rejects(
+    fetchAssembly('bad', { dir, ...quiet(), attempts: 2 }),
+    /md5 mismatch for bad\.chrom\.sizes: md5sum\.txt says 0{32}, downloaded file has [0-9a-f]{32}; the download was deleted/,
   );
   assert.ok(!existsSync(join(dir, 'bad.chrom.sizes')));
+  assert.ok(!existsSync(join(dir, 'bad.chrom.sizes.part')));
   assert.ok(!existsSync(join(dir, 'assembly.json')), 'no manifest for a failed fetch');
 });
 
-test('an unknown assembly name is a clear 404 error', async () => {
-  await assert.rejects(
-    fetchAssembly('nope', { dir: join(root, 'out4'), mirror: base, ...quiet }),
-    /nope\/bigZips\/nope\.2bit not found \(HTTP 404\): is "nope" a UCSC assembly name/,
-  );
-  await assert.rejects(fetchAssembly('x', { dir: join(root, 'out5'), mirror: 'ftp://example.org', ...quiet }), /mirror must be an http\(s\) URL/);
+test('a byte flipped in transit in the 2bit or in a table is caught and downloaded again', async () => {
+  srv.clearFaults();
+  srv.requests.length = 0;
+  srv.inject(TWOBIT, 'flip');
+  srv.inject(CYTO, 'flip');
+  const lines: string[] = [];
+  const dir = freshDir();
+  await fetchAssembly('tiny', { dir, ...quiet(lines) });
+  assert.ok(lines.some((l) => /^tiny\.2bit: md5 mismatch/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^cytoBand\.txt\.gz: cytoBand\.txt\.gz is damaged/.test(l)), lines.join('\n'));
+  assert.ok((await readFile(join(dir, 'cytoBand.txt.gz'))).equals(srv.files.get(CYTO)!));
+  assert.equal(srv.of(CYTO).length, 2);
 });
 
-test('genegym assembly fetch --mirror --dir through the CLI', async () => {
+test('a table damaged on the server is deleted, named, and left out of assembly.json; the rest is usable', async () => {
+  srv.clearFaults();
+  const dir = freshDir();
+  await assert.rejects(fetchAssembly('trunc', { dir, ...quiet(), attempts: 2 }), (e: Error) => {
+    assert.match(e.message, /1 table was damaged on every attempt and left out of/);
+    assert.match(e.message, /cytoBand\.txt\.gz is damaged: it does not decompress \(unexpected end of file\)/);
+    return true;
+  });
+  assert.ok(!existsSync(join(dir, 'cytoBand.txt.gz')));
+  const m = await manifestOf(dir);
+  assert.equal(m.files.cytoBand, undefined, 'only verified files are recorded');
+  assert.ok(m.files.twoBit && m.files.refGene);
+  const a = await openAssembly(dir);
+  try {
+    assert.equal(a.gene('TINY1').transcripts[0].name, 'NM_000001.1');
+  } finally {
+    await a.close();
+  }
+});
+
+test('a table damaged on disk later is named with the fix, by the reader and by `assembly info`', async () => {
+  srv.clearFaults();
+  const dir = freshDir();
+  await fetchAssembly('tiny', { dir, ...quiet() });
+  const good = await readFile(join(dir, 'cytoBand.txt.gz'));
+  const bad = Buffer.from(good);
+  bad[Math.floor(bad.length / 2)] ^= 0xff;
+  await writeFile(join(dir, 'cytoBand.txt.gz'), bad);
+  const a = await openAssembly(dir);
+  try {
+    assert.throws(() => a.bandAt('chr1', 10), (e: Error) => e instanceof DamagedFileError && /cytoBand\.txt\.gz is damaged \(.+\); download it again with `genegym assembly fetch/.test(e.message));
+  } finally {
+    await a.close();
+  }
+  const out = await cli(['assembly', 'info', dir]);
+  assert.match(out, /bands: +DAMAGED: .*cytoBand\.txt\.gz is damaged/);
+  assert.match(out, /genes: +1 \(1 transcripts\)/);
+});
+
+test('a second fetch asks "changed since?" and keeps every file on a 304 or an md5 match', async () => {
+  srv.clearFaults();
+  const dir = freshDir();
+  await fetchAssembly('tiny', { dir, ...quiet() });
+  const first = await manifestOf(dir);
+  srv.requests.length = 0;
+  const r = await fetchAssembly('tiny', { dir, ...quiet() });
+  assert.ok(!srv.requests.some((q) => q.path === TWOBIT), '2bit vouched for by md5sum.txt, not requested');
+  for (const q of srv.requests.filter((x) => x.status !== 404)) {
+    assert.equal(q.status, 304, `${q.path} answered 304`);
+    assert.ok(q.ifNoneMatch, `${q.path} sent If-None-Match`);
+  }
+  assert.deepEqual(r.kept.sort(), ['cytoBand.txt.gz', 'md5sum.txt', 'refGene.txt.gz', 'tiny.2bit', 'tiny.chrom.sizes']);
+  const second = await manifestOf(dir);
+  assert.deepEqual(second.files, first.files);
+});
+
+test('with no network a complete assembly is kept (exit 0); --offline never connects; incomplete ones fail clearly', async () => {
+  srv.clearFaults();
+  const dir = freshDir();
+  await fetchAssembly('tiny', { dir, ...quiet() });
+  const port = await closedPort();
+  const lines: string[] = [];
+  const r = await fetchAssembly('tiny', { dir, ...quiet(lines), mirror: `http://127.0.0.1:${port}` });
+  assert.equal(r.offline, true);
+  assert.ok(lines.some((l) => /could not reach http:\/\/127\.0\.0\.1:\d+ \(fetch failed: ECONNREFUSED.*holds a complete assembly/.test(l)), lines.join('\n'));
+  srv.requests.length = 0;
+  const off = await fetchAssembly('tiny', { dir, ...quiet(), offline: true });
+  assert.equal(off.offline, true);
+  assert.equal(srv.requests.length, 0);
+  await rm(join(dir, 'refGene.txt.gz'));
+  await assert.rejects(fetchAssembly('tiny', { dir, ...quiet(), offline: true }), /--offline: the assembly in .* is not complete \(missing: refGene\.txt\.gz\)/);
+  await assert.rejects(fetchAssembly('tiny', { dir, ...quiet(), mirror: `http://127.0.0.1:${port}`, attempts: 1 }), /ECONNREFUSED/);
+});
+
+test('one fetch per directory: a second is refused while the first runs; a stale lock is taken over', async () => {
+  srv.clearFaults();
+  const dir = freshDir();
+  const first = fetchAssembly('tiny', { dir, ...quiet() });
+  await assert.rejects(fetchAssembly('tiny', { dir, ...quiet() }), (e: Error) => e instanceof DirLockedError && new RegExp(`another genegym assembly fetch \\(pid ${process.pid}\\) is writing to`).test(e.message));
+  await first;
+  assert.ok(!existsSync(join(dir, LOCK_FILE)));
+  await writeFile(join(dir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 17, started: '1' }));
+  await fetchAssembly('tiny', { dir, ...quiet() });
+  assert.ok(!existsSync(join(dir, LOCK_FILE)));
+});
+
+test('without a terminal, progress is a line per 5% (or per 30 s when the size is unknown); sizes read well when small', () => {
+  const out: string[] = [];
+  let t = 0;
+  const p = new Progress({ mode: 'lines', write: (s) => out.push(s.trim()), now: () => t });
+  const f = p.file('hg38.2bit', 1000, 0, () => {});
+  for (let v = 10; v <= 1000; v += 10) f.update(v);
+  assert.equal(out.length, 20);
+  assert.equal(out[0], 'hg38.2bit: 5% (50 B of 1.0 kB)');
+  assert.equal(out.at(-1), 'hg38.2bit: 100% (1.0 kB of 1.0 kB)');
+  out.length = 0;
+  const g = p.file('x.txt.gz', 0, 0, () => {});
+  g.update(100);
+  t = 29_999;
+  g.update(200);
+  t = 30_000;
+  g.update(300_000);
+  assert.deepEqual(out, ['x.txt.gz: 300 kB']);
+  assert.equal(formatBytes(812), '812 B');
+  assert.equal(formatBytes(3_100_000), '3.1 MB');
+  assert.equal(formatBytes(824_000_000), '824 MB');
+});
+
+test('genegym assembly fetch through the CLI: --mirror --dir --stall-timeout --attempts, and bad flag values', async () => {
+  srv.clearFaults();
+  const dir = freshDir();
+  const out = await cli(['assembly', 'fetch', 'tiny', '--mirror', srv.base, '--dir', dir, '--no-progress', '--quiet', '--stall-timeout', '5', '--attempts', '3']);
+  assert.equal(out, `${dir}\n`);
+  assert.equal((await manifestOf(dir)).files.chromSizes.url, `${srv.base}/tiny/bigZips/tiny.chrom.sizes`);
+  await assert.rejects(cli(['assembly', 'fetch', 'tiny', '--dir', dir, '--stall-timeout', '0']), /--stall-timeout must be a positive number/);
+  await assert.rejects(cli(['assembly', 'fetch', 'tiny', '--dir', dir, '--attempts', 'x']), /--attempts must be a positive integer/);
+  assert.equal(await cli(['assembly', 'fetch', 'tiny', '--dir', dir, '--offline', '--quiet']), `${dir}\n`);
+});
+
+test('an unknown assembly name is a clear 404 error', async () => {
+  await assert.rejects(fetchAssembly('nope', { dir: freshDir(), ...quiet() }), /nope\/bigZips\/nope\.2bit not found \(HTTP 404\): is "nope" a UCSC assembly name/);
+  await assert.rejects(fetchAssembly('x', { dir: freshDir(), ...quiet(), mirror: 'ftp://example.org' }), /mirror must be an http\(s\) URL/);
+});
+
+async function cli(args: string[]): Promise<string> {
   const { buildProgram } = await import('../../src/cli/main.js');
   const { assemblyOutput } = await import('../../src/cli/assembly.js');
-  const dir = join(root, 'out-cli');
   let out = '';
   const write = assemblyOutput.write;
   assemblyOutput.write = (t: string) => {
     out += t;
   };
   try {
-    await buildProgram().exitOverride().parseAsync(['node', 'genegym', 'assembly', 'fetch', 'tiny', '--mirror', base, '--dir', dir, '--no-progress', '--quiet']);
+    await buildProgram().exitOverride().parseAsync(['node', 'genegym', ...args]);
   } finally {
     assemblyOutput.write = write;
   }
-  assert.equal(out, `${dir}\n`);
-  const m = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
-  assert.equal(m.files.chromSizes.url, `${base}/tiny/bigZips/tiny.chrom.sizes`);
-});
+  return out;
+}
 
-test('a second fetch keeps files that md5sum.txt vouches for and fetches the rest again', async () => {
-  const dir = join(root, 'out6');
-  await fetchAssembly('tiny', { dir, mirror: base, ...quiet });
-  const first = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
-  requests.length = 0;
-  await fetchAssembly('tiny', { dir, mirror: base, ...quiet });
-  const paths = requests.map((q) => q.path);
-  assert.ok(!paths.includes('/tiny/bigZips/tiny.2bit'), '2bit not downloaded again');
-  assert.ok(!paths.includes('/tiny/bigZips/tiny.chrom.sizes'));
-  assert.ok(paths.includes('/tiny/bigZips/md5sum.txt'));
-  assert.ok(paths.includes('/tiny/database/refGene.txt.gz'), 'files without a checksum are fetched again');
-  const second = JSON.parse(await readFile(join(dir, 'assembly.json'), 'utf8')) as AssemblyManifest;
-  assert.deepEqual(second.files.twoBit, first.files.twoBit);
-});
+/** A loopback port with nothing listening. */
+async function closedPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
