@@ -1,5 +1,6 @@
 // Loader for `genegym serve`: the case-studies environment over the registered cases.
 
+import type { Environment } from '../../ors/environment.js';
 import type { EnvOptions } from '../registry-types.js';
 import { judgeConfigFrom } from '../../grading/judge.js';
 import { assertSandboxUsable, probePythonToolchain } from '../../sandbox/index.js';
@@ -14,7 +15,7 @@ export { createCaseStudiesEnvironment } from './env.js';
  * format_penalty, cases=<comma-separated ids>. The judge comes from JUDGE_MODEL/JUDGE_API_KEY
  * (or OPENAI_API_KEY)/JUDGE_BASE_URL in the server's environment.
  */
-export async function loadCaseStudies(opts: EnvOptions) {
+export async function loadCaseStudies(opts: EnvOptions): Promise<Environment> {
   const s = opts.settings ?? {};
   const mode = opts.sandbox ?? 'bwrap';
   // Refuse to serve untrusted execution without isolation unless asked for explicitly.
