@@ -5,7 +5,8 @@
 // analyses the same files the agent's workspace holds — never the truth — then submits
 // through the episode loop like any agent.
 
-import { filesMap, servedInstances } from '../envs/case-studies/framework/generate.js';
+import { filesMap } from '../envs/case-studies/framework/generate.js';
+import { servedInstances } from '../envs/case-studies/framework/instance-cache.js';
 import { caseStudies, findCase } from '../envs/case-studies/cases.js';
 import { answerToWire } from '../grading/json-answer.js';
 import type { Analysis, CaseStudy } from '../envs/case-studies/types.js';

@@ -13,7 +13,8 @@ import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore
 import { type ExecResult, type Limits, openSandbox, resolveInside, listFiles, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
 import { gunzipCapped, isGzip } from './framework/gzip.js';
 import { type CaseReward, DEFAULT_CASE_REWARD, gradeResponse } from './framework/grade.js';
-import { InstanceCache, isCaseSplit, servedInstances, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
+import { isCaseSplit, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
+import { InstanceCache, type InstanceCacheOptions, servedInstances } from './framework/instance-cache.js';
 import type { CaseStudy } from './types.js';
 
 export interface CaseStudiesOptions {
@@ -30,6 +31,8 @@ export interface CaseStudiesOptions {
   formatPenalty?: number;
   cacheSize?: number;
   maxAttempts?: number;
+  /** where instances are generated (default: the process-wide worker pool; 0 = in-process) */
+  workers?: InstanceCacheOptions['workers'];
 }
 
 interface State {
@@ -72,7 +75,9 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
     test: opts.perCase?.test ?? DEFAULT_PER_CASE.test,
   };
   if (perCase.train + perCase.test > 0 && perCase.train >= 1_000_000_000) throw new RangeError('train split larger than its seed range');
-  const cache = opts.cacheSize === undefined && opts.maxAttempts === undefined ? servedInstances : new InstanceCache(opts.cacheSize ?? 32, { maxAttempts: opts.maxAttempts });
+  // Own options → own cache (and own pool, closed at dispose); else the process-wide one.
+  const own = opts.cacheSize !== undefined || opts.maxAttempts !== undefined || opts.workers !== undefined;
+  const cache = own ? new InstanceCache({ capacity: opts.cacheSize, maxAttempts: opts.maxAttempts, workers: opts.workers }) : servedInstances;
   const rubrics = new Map<string, Rubric>(cases.map((c) => [c.id, parseRubric({ items: c.rubric, red_flags: c.redFlags ?? [] }, `${c.id} rubric`)]));
   const splitOf = (split: string): CaseSplit => {
     if (!isCaseSplit(split)) throw new UnknownSplitError(split);
@@ -211,6 +216,7 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
       range: (split, a, b) => Array.from({ length: b - a }, (_, k) => specAt(split, a + k)),
     },
     tools: [listFilesTool, readFileTool, runTool('run_python', (code) => ({ argv: ['python3', '-'], stdin: code })), runTool('run_bash', (cmd) => ({ argv: ['bash', '-c', cmd] })), submitTool],
+    dispose: () => (own ? cache.close() : undefined),
     async open(ctx) {
       const { cs, seed } = resolveTask(ctx.task, cases);
       const instance = await cache.get(cs, seed);

@@ -69,7 +69,7 @@ export class BuiltinAnswerKeys implements AnswerKeySource {
     const [{ caseStudies }, { resolveTask }, { servedInstances }] = await Promise.all([
       import('../../envs/case-studies/cases.js'),
       import('../../envs/case-studies/env.js'),
-      import('../../envs/case-studies/framework/generate.js'),
+      import('../../envs/case-studies/framework/instance-cache.js'),
     ]);
     const { cs, seed } = resolveTask(record.task, caseStudies);
     const inst = await servedInstances.get(cs, seed);

@@ -159,34 +159,3 @@ export function splitSeed(split: CaseSplit, k: number): number {
 export function splitOfSeed(seed: number): CaseSplit {
   return seed >= SPLIT_SEED_BASE.test ? 'test' : 'train';
 }
-
-/** Small LRU of served instances (generation runs every analysis, so it is worth keeping). */
-export class InstanceCache {
-  private readonly map = new Map<string, Promise<ServedInstance>>();
-  constructor(private readonly capacity = 32, private readonly opts: GenerateOptions = {}) {}
-
-  get(cs: CaseStudy, seed: number): Promise<ServedInstance> {
-    const key = `${cs.id}:${seed}`;
-    const hit = this.map.get(key);
-    if (hit) {
-      this.map.delete(key);
-      this.map.set(key, hit);
-      return hit;
-    }
-    const p = generate(cs, seed, this.opts);
-    this.map.set(key, p);
-    p.catch(() => this.map.delete(key)); // failures are not cached
-    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value!);
-    return p;
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-}
-
-/**
- * The process's instances served with default options. The environment and the built-in
- * agents both read it, so an in-process run generates each (case, seed) once, not twice.
- */
-export const servedInstances = new InstanceCache(32);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CalibrationError, generate, InstanceCache, simulateInstance, splitOfSeed, splitSeed, validateInstance } from '../../../../src/envs/case-studies/framework/generate.js';
+import { CalibrationError, generate, simulateInstance, splitOfSeed, splitSeed, validateInstance } from '../../../../src/envs/case-studies/framework/generate.js';
+import { InstanceCache } from '../../../../src/envs/case-studies/framework/instance-cache.js';
 import type { CaseStudy } from '../../../../src/envs/case-studies/types.js';
 import { exampleLinear } from '../fixtures/example-linear.js';
 
@@ -54,7 +55,7 @@ test('splits use disjoint seed ranges; the cache returns the same instance', asy
   assert.equal(splitOfSeed(splitSeed('test', 7)), 'test');
   assert.equal(splitOfSeed(splitSeed('train', 999_999_999)), 'train');
   assert.throws(() => splitSeed('train', -1), RangeError);
-  const cache = new InstanceCache(2);
+  const cache = new InstanceCache({ capacity: 2, workers: 0 });
   const a = await cache.get(exampleLinear, 1);
   assert.equal(await cache.get(exampleLinear, 1), a);
   await cache.get(exampleLinear, 2);
