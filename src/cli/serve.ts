@@ -81,8 +81,11 @@ export function registerServeCommands(program: Command): void {
     .option('--env-opt <key=value>', 'environment setting (repeatable), e.g. --env-opt seed=7', keyValue)
     .option('--log', 'log requests as JSON lines on stderr (secrets and keys are redacted)')
     .option('--ui', 'also serve the runs viewer at /ui (it shows answer keys and transcripts: never expose it to the agents under evaluation)')
-    .action(async (flags) => {
+    .action(async (flags, cmd: Command) => {
       const apiKey: string | undefined = flags.apiKey ?? (process.env.GENEGYM_API_KEY || undefined);
+      if (cmd.getOptionValueSource('apiKey') === 'cli') {
+        console.error('genegym: warning: --api-key on the command line is visible to every local user (ps, /proc/<pid>/cmdline); set GENEGYM_API_KEY in the environment instead');
+      }
       const envs = await loadEnvironments(flags.env, envOptions(flags));
       const server = await buildServer({
         environments: envs,

@@ -41,9 +41,17 @@ export function isBlockedAddress(ip: string): boolean {
     const mapped = full.slice(0, 5).every((h) => h === 0) && full[5] === 0xffff;
     if (mapped || (full.slice(0, 6).every((h) => h === 0) && (full[6] !== 0 || full[7] > 1))) {
       // ::ffff:a.b.c.d and the deprecated ::a.b.c.d carry an IPv4 address
-      return isBlockedAddress(`${full[6] >> 8}.${full[6] & 255}.${full[7] >> 8}.${full[7] & 255}`);
+      return isBlockedAddress(v4Of(full[6], full[7]));
     }
-    if (full[0] === 0x64 && full[1] === 0xff9b) return isBlockedAddress(`${full[6] >> 8}.${full[6] & 255}.${full[7] >> 8}.${full[7] & 255}`);
+    // ::ffff:0:a.b.c.d (SIIT, IPv4-translated) carries one too
+    if (full.slice(0, 4).every((h) => h === 0) && full[4] === 0xffff && full[5] === 0) return isBlockedAddress(v4Of(full[6], full[7]));
+    if (full[0] === 0x64 && full[1] === 0xff9b && full.slice(2, 6).every((h) => h === 0)) return isBlockedAddress(v4Of(full[6], full[7])); // 64:ff9b::/96 NAT64
+    if (full[0] === 0x64 && full[1] === 0xff9b) return true; // 64:ff9b:1::/48 local-use NAT64 (and the rest of 64:ff9b::/32)
+    if (full[0] === 0x2002) return isBlockedAddress(v4Of(full[1], full[2])); // 2002::/16 6to4: the IPv4 is in bits 16-48
+    if (full[0] === 0x2001 && full[1] < 0x0200) return true; // 2001::/23 IETF special purpose (Teredo 2001::/32, benchmarking, ORCHID)
+    if (full[0] === 0x0100 && full.slice(1, 4).every((h) => h === 0)) return true; // 100::/64 discard
+    if (full[0] === 0x3fff && (full[1] & 0xf000) === 0) return true; // 3fff::/20 documentation
+    if (full[0] === 0x5f00) return true; // 5f00::/16 SRv6 SIDs
     if (full.every((h) => h === 0)) return true; // ::
     if (full.slice(0, 7).every((h) => h === 0) && full[7] === 1) return true; // ::1
     if ((full[0] & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
@@ -55,6 +63,8 @@ export function isBlockedAddress(ip: string): boolean {
   }
   return true; // not an address at all
 }
+
+const v4Of = (hi: number, lo: number): string => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 
 function expandV6(ip: string): number[] | null {
   let s = ip.split('%')[0];
@@ -75,22 +85,27 @@ function expandV6(ip: string): number[] | null {
 }
 
 /** Resolves and vets a URL's host; returns the address to connect to. */
-export async function vetUrl(url: URL, resolve: Resolver): Promise<string> {
+export async function vetUrl(url: URL, resolve: Resolver, blocked: (ip: string) => boolean = isBlockedAddress): Promise<string> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BlockedAddressError(`scheme ${url.protocol} is not allowed`);
   if (url.username || url.password) throw new BlockedAddressError('URLs with credentials are not allowed');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addrs = isIP(host) ? [host] : await resolve(host);
   if (addrs.length === 0) throw new BlockedAddressError(`${host} does not resolve`);
-  const bad = addrs.filter(isBlockedAddress);
+  const bad = addrs.filter(blocked);
   if (bad.length) throw new BlockedAddressError(`refusing to fetch ${host}: it resolves to a private, loopback or link-local address (${bad.join(', ')})`);
   return addrs[0];
 }
 
 export interface LiveFetchOptions {
   resolve?: Resolver;
+  /** idle limit: no byte for this long ends the request (default 15000) */
   timeoutMs?: number;
+  /** total limit for the whole fetch, DNS and redirects included (default 30000): a slow drip is cut too */
+  deadlineMs?: number;
   maxBytes?: number;
   maxRedirects?: number;
+  /** the address policy (default isBlockedAddress); only tests substitute one, to reach a loopback server */
+  isBlocked?: (ip: string) => boolean;
 }
 
 export interface LiveReply {
@@ -100,23 +115,37 @@ export interface LiveReply {
   url: string;
 }
 
-/** Fetches a public URL, pinned to the vetted address. */
-export async function liveFetch(raw: string, opts: LiveFetchOptions = {}): Promise<LiveReply> {
-  const resolve = opts.resolve ?? systemResolver;
-  let url = new URL(raw);
-  for (let hop = 0; hop <= (opts.maxRedirects ?? 5); hop++) {
-    const address = await vetUrl(url, resolve);
-    const res = await requestPinned(url, address, opts);
-    if (res.status >= 300 && res.status < 400 && res.location) {
-      url = new URL(res.location, url);
-      continue;
-    }
-    return { status: res.status, contentType: res.contentType, body: res.body, url: url.toString() };
-  }
-  throw new BlockedAddressError('too many redirects');
+export class DeadlineError extends Error {
+  override name = 'DeadlineError';
 }
 
-function requestPinned(url: URL, address: string, opts: LiveFetchOptions): Promise<{ status: number; contentType: string; body: string; location?: string }> {
+/** Fetches a public URL, pinned to the vetted address, within a total deadline. */
+export async function liveFetch(raw: string, opts: LiveFetchOptions = {}): Promise<LiveReply> {
+  const resolve = opts.resolve ?? systemResolver;
+  const deadlineMs = opts.deadlineMs ?? 30_000;
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DeadlineError(`gave up after ${deadlineMs} ms (total time limit)`)), deadlineMs);
+  const expired = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }));
+  expired.catch(() => {}); // observed only through the races below
+  try {
+    let url = new URL(raw);
+    for (let hop = 0; hop <= (opts.maxRedirects ?? 5); hop++) {
+      const address = await Promise.race([vetUrl(url, resolve, opts.isBlocked), expired]);
+      const res = await Promise.race([requestPinned(url, address, opts, abort.signal), expired]);
+      if (res.status >= 300 && res.status < 400 && res.location) {
+        url = new URL(res.location, url);
+        continue;
+      }
+      return { status: res.status, contentType: res.contentType, body: res.body, url: url.toString() };
+    }
+    throw new BlockedAddressError('too many redirects');
+  } finally {
+    clearTimeout(timer);
+    abort.abort(new DeadlineError('fetch finished'));
+  }
+}
+
+function requestPinned(url: URL, address: string, opts: LiveFetchOptions, signal: AbortSignal): Promise<{ status: number; contentType: string; body: string; location?: string }> {
   const mod = url.protocol === 'https:' ? https : http;
   const family = isIP(address);
   return new Promise((resolvePromise, reject) => {
@@ -126,6 +155,8 @@ function requestPinned(url: URL, address: string, opts: LiveFetchOptions): Promi
         method: 'GET',
         headers: { 'user-agent': 'genegym-genome-qa/0.1', accept: '*/*' },
         timeout: opts.timeoutMs ?? 15_000,
+        // the total deadline (and the end of the fetch) destroys the socket
+        signal,
         // connect to the address we vetted, whatever DNS says now
         lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) =>
           o?.all ? cb(null, [{ address, family }]) : cb(null, address, family)) as unknown as import('node:net').LookupFunction,

@@ -17,6 +17,7 @@ export type PriceTable = Record<string, Price>;
 export const DEFAULT_PRICES: PriceTable = {
   'openai:gpt-4o-mini': { inputPerMTok: 0.15, outputPerMTok: 0.6 },
   'openai:gpt-4o': { inputPerMTok: 2.5, outputPerMTok: 10 },
+  'openai:gpt-4.1-mini': { inputPerMTok: 0.4, outputPerMTok: 1.6 },
   'anthropic:claude-3-5-haiku': { inputPerMTok: 0.8, outputPerMTok: 4 },
   'anthropic:claude-3-5-sonnet': { inputPerMTok: 3, outputPerMTok: 15 },
 };

@@ -34,6 +34,12 @@ export interface Tool<S extends TSchema | null = TSchema | null, State = unknown
   name: string;
   description: string;
   input: S;
+  /**
+   * The tool changes state other calls read (e.g. submit_answer): on the ORS server it runs
+   * alone on its session, after the calls already running there and before any started later.
+   * Other tools of a session run concurrently with each other.
+   */
+  exclusive?: boolean;
   run(
     input: S extends TSchema ? Static<S> : Record<string, never>,
     state: State,
@@ -68,6 +74,11 @@ export interface Environment<State = any> {
   tools: Tool<any, State>[];
   /** Builds an episode; runs in the background after /create. */
   open(ctx: OpenContext): Promise<Episode<State>> | Episode<State>;
+  /**
+   * Checks a client-supplied task spec before /create answers: throw InvalidTaskError (a 400
+   * naming the problem) for a spec `open` would refuse. Must be cheap; `open` still validates.
+   */
+  checkTask?(task: JsonObject): void | Promise<void>;
   /** Largest split /tasks will list whole; bigger splits must use the index API. */
   maxListedTasks?: number;
   /** Released when the server stops. */
@@ -108,6 +119,11 @@ export function toolSpec(tool: Tool<any, any>): ToolSpec {
  */
 export class ToolError extends Error {
   override name = 'ToolError';
+}
+
+/** A task spec the environment cannot serve (bad fields, unknown id, edited question...): a 400. */
+export class InvalidTaskError extends Error {
+  override name = 'InvalidTaskError';
 }
 
 export class UnknownSplitError extends Error {

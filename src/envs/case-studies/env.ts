@@ -5,7 +5,7 @@
 
 import { Type } from '@sinclair/typebox';
 import { readFile, stat } from 'node:fs/promises';
-import { defineEnvironment, defineTool, type Environment, ToolError, UnknownSplitError } from '../../ors/environment.js';
+import { defineEnvironment, defineTool, type Environment, InvalidTaskError, ToolError, UnknownSplitError } from '../../ors/environment.js';
 import { type JsonObject, toolOutput } from '../../ors/types.js';
 import { schemaFields } from '../../grading/json-answer.js';
 import type { JudgeConfig } from '../../grading/judge.js';
@@ -166,8 +166,10 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
     name: 'submit_answer',
     description: 'Submit your final answer once: `response` is exactly one JSON object {"answer": {...}, "reasoning": "..."}. Ends the episode.',
     input: Type.Object({ response: Type.String({ description: 'the JSON object, as text' }) }),
+    exclusive: true,
     async run(input, st: State) {
       if (st.submitted) throw new ToolError('an answer was already submitted for this task');
+      // Claimed before any await: of concurrent submits only the first is graded.
       st.submitted = true;
       const cs = st.cs;
       const { parsed, grade } = gradeResponse(cs, st.instance.bounds, input.response, { reward, formatPenalty: opts.formatPenalty });
@@ -217,6 +219,7 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
     },
     tools: [listFilesTool, readFileTool, runTool('run_python', (code) => ({ argv: ['python3', '-'], stdin: code })), runTool('run_bash', (cmd) => ({ argv: ['bash', '-c', cmd] })), submitTool],
     dispose: () => (own ? cache.close() : undefined),
+    checkTask: (task) => void resolveTask(task, cases),
     async open(ctx) {
       const { cs, seed } = resolveTask(ctx.task, cases);
       const instance = await cache.get(cs, seed);
@@ -238,12 +241,12 @@ export function resolveTask(task: JsonObject, cases: readonly CaseStudy[]): { cs
   const id = task.case;
   const seed = task.seed;
   const split = task.split;
-  if (typeof id !== 'string') throw new Error('task spec needs a string "case"');
+  if (typeof id !== 'string') throw new InvalidTaskError('task spec needs a string "case"');
   const cs = cases.find((c) => c.id === id);
-  if (!cs) throw new Error(`unknown case ${JSON.stringify(id)} (known: ${cases.map((c) => c.id).join(', ')})`);
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) throw new Error('task spec needs a non-negative integer "seed"');
-  if (typeof split !== 'string' || !isCaseSplit(split)) throw new Error('task spec needs split "train" or "test"');
-  if (splitOfSeed(seed) !== split) throw new Error(`seed ${seed} does not belong to split ${split}`);
+  if (!cs) throw new InvalidTaskError(`unknown case ${JSON.stringify(id.slice(0, 100))} (known: ${cases.map((c) => c.id).join(', ')})`);
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) throw new InvalidTaskError('task spec needs a non-negative integer "seed"');
+  if (typeof split !== 'string' || !isCaseSplit(split)) throw new InvalidTaskError('task spec needs split "train" or "test"');
+  if (splitOfSeed(seed) !== split) throw new InvalidTaskError(`seed ${seed} does not belong to split ${split}`);
   return { cs, seed, split };
 }
 

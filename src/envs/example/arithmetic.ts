@@ -4,7 +4,7 @@
 // the problem from (split, index) and keeps the answer on the server.
 
 import { Type } from '@sinclair/typebox';
-import { defineEnvironment, defineTool, ToolError, UnknownSplitError, type Environment, type TaskSource, type Tool } from '../../ors/environment.js';
+import { defineEnvironment, defineTool, InvalidTaskError, ToolError, UnknownSplitError, type Environment, type TaskSource, type Tool } from '../../ors/environment.js';
 import { textBlock, toolOutput, type JsonObject, type Split } from '../../ors/types.js';
 import { CalculatorError, evaluate, formatNumber } from './calculator.js';
 import { generateProblem } from './problems.js';
@@ -50,6 +50,7 @@ const answer = defineTool({
     { answer: Type.Union([Type.String(), Type.Number()], { description: 'the final numeric answer' }) },
     { additionalProperties: false },
   ),
+  exclusive: true,
   run: ({ answer }, state: State) => {
     if (state.submitted) throw new ToolError('an answer was already submitted; this episode is finished');
     const given = parseAnswer(answer);
@@ -112,6 +113,23 @@ export function arithmeticEnvironment(options: ArithmeticOptions = {}): Environm
   if (!Number.isFinite(delay) || delay < 0) throw new Error(`arithmetic: tool delay must be a non-negative number (got ${delay})`);
   const tools = delay > 0 ? [answer, calculator].map((t) => delayed(t, delay)) : [answer, calculator];
 
+  /** The problem a client's task spec names; InvalidTaskError (a 400 at /create) when it names none. */
+  const problemFor = (task: JsonObject) => {
+    const split = task.split;
+    const index = task.index;
+    if (typeof split !== 'string' || typeof index !== 'number' || !Number.isSafeInteger(index)) {
+      throw new InvalidTaskError('arithmetic task_spec needs "split" (string) and "index" (integer); get one from /task');
+    }
+    const n = (sizes as Record<string, number>)[split];
+    if (n === undefined) throw new InvalidTaskError(`arithmetic: unknown split ${JSON.stringify(split.slice(0, 40))} (splits: ${SPLITS.map((s) => s.name).join(', ')})`);
+    if (index < 0 || index >= n) throw new InvalidTaskError(`arithmetic: index ${index} is outside split ${split} (0..${n - 1})`);
+    const problem = generateProblem(seed, split, index);
+    if (task.question !== undefined && task.question !== problem.question) {
+      throw new InvalidTaskError('arithmetic: task_spec question does not match the generated task at this split and index');
+    }
+    return problem;
+  };
+
   return defineEnvironment<State>({
     name: 'arithmetic',
     description: 'Multi-step arithmetic word problems with a calculator tool; reward 1 for the right final answer.',
@@ -119,18 +137,9 @@ export function arithmeticEnvironment(options: ArithmeticOptions = {}): Environm
     tasks,
     tools,
     maxListedTasks: 10_000,
+    checkTask: (task) => void problemFor(task),
     open({ task }) {
-      const split = task.split;
-      const index = task.index;
-      if (typeof split !== 'string' || typeof index !== 'number' || !Number.isSafeInteger(index)) {
-        throw new Error('arithmetic task_spec needs "split" (string) and "index" (integer); get one from /task');
-      }
-      const n = sizeOf(split);
-      if (index < 0 || index >= n) throw new Error(`arithmetic: index ${index} is outside split ${split} (0..${n - 1})`);
-      const problem = generateProblem(seed, split, index);
-      if (task.question !== undefined && task.question !== problem.question) {
-        throw new Error('arithmetic: task_spec question does not match the generated task at this split and index');
-      }
+      const problem = problemFor(task);
       return {
         state: { answer: problem.answer, submitted: false },
         prompt: () => [

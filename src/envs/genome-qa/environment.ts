@@ -4,12 +4,12 @@
 
 import { Type } from '@sinclair/typebox';
 import type { AssemblyApi } from '../../genome/types.js';
-import { defineEnvironment, defineTool, ToolError, UnknownSplitError, type Environment, type TaskSource } from '../../ors/environment.js';
+import { defineEnvironment, defineTool, InvalidTaskError, ToolError, UnknownSplitError, type Environment, type TaskSource } from '../../ors/environment.js';
 import { textBlock, toolOutput, type JsonObject, type Secrets } from '../../ors/types.js';
-import { gradeWithFallback, judgeConfigFrom, type JudgeConfig } from '../../grading/judge.js';
+import { gradeWithFallback, judgeEndpointFrom, judgeForSession, type JudgeEndpoint } from '../../grading/judge.js';
 import type { GradeResult } from '../../grading/match.js';
 import { Mirror } from '../../mirror/index.js';
-import { BlockedAddressError, liveFetch, tavilySearch, type Resolver } from '../../mirror/live.js';
+import { BlockedAddressError, liveFetch, tavilySearch, type LiveFetchOptions, type Resolver } from '../../mirror/live.js';
 import { TaskGenerator, TRAIN_PER_DOMAIN } from './generator.js';
 import { taskSpec, type DomainName, type GeneratedTask } from './types.js';
 
@@ -27,8 +27,15 @@ export interface GenomeQaOptions {
   liveFetch?: boolean;
   /** DNS resolver for live fetches (tests inject a stub) */
   resolver?: Resolver;
-  /** server-side judge config; secrets JUDGE_MODEL/JUDGE_API_KEY/JUDGE_BASE_URL override it */
-  judge?: JudgeConfig | null;
+  /** limits of live fetches (total deadline, idle timeout, size); tests also pass an address policy */
+  live?: Pick<LiveFetchOptions, 'deadlineMs' | 'timeoutMs' | 'maxBytes' | 'isBlocked'>;
+  /**
+   * The judge for answers the grader cannot read: model, endpoint and optionally the server's
+   * key. Default: the server's environment (judgeEndpointFrom(process.env)); null: no judge.
+   * A session may lend only a key (secret `openai_api_key` or `OPENAI_API_KEY`), used when the
+   * server has none; it never chooses the model or the endpoint.
+   */
+  judge?: JudgeEndpoint | null;
   now?: () => Date;
   pageChars?: number;
 }
@@ -53,6 +60,7 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
   const generator = new TaskGenerator(opts.assembly, { seed: opts.seed, domains: opts.domains });
   const mirror = new Mirror(opts.assembly, { now: opts.now });
   const pageChars = opts.pageChars ?? PAGE_CHARS;
+  const judgeEndpoint = opts.judge === undefined ? judgeEndpointFrom(process.env) : opts.judge;
   // default sizes: 100 per domain the split can draw from (all 10 on a full assembly)
   const sizes = new Map<string, number>();
   const sizeOf = async (split: string): Promise<number> => {
@@ -110,7 +118,7 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
         ({ status, contentType, body } = await mirror.fetch(url));
       } else {
         try {
-          ({ status, contentType, body } = await liveFetch(url, { resolve: opts.resolver }));
+          ({ status, contentType, body } = await liveFetch(url, { ...opts.live, resolve: opts.resolver }));
         } catch (err) {
           if (err instanceof BlockedAddressError) throw new ToolError(err.message);
           throw new ToolError(`fetch failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -139,15 +147,20 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
       },
       { additionalProperties: false },
     ),
+    exclusive: true,
     async run({ answer }, state: GenomeQaState) {
       if (state.finished) throw new ToolError('an answer was already submitted; the episode is over');
-      const judge = judgeConfigFrom(state.secrets) ?? opts.judge ?? judgeConfigFrom(process.env);
-      const grade = await gradeWithFallback({ question: state.task.question, key: { answer: state.task.answer, fields: state.task.fields }, submitted: answer }, judge);
+      // Claimed before the first await: of concurrent submits, only the first is graded.
       state.finished = true;
-      state.grade = grade;
+      const judge = judgeForSession(judgeEndpoint, state.secrets);
+      const grade = await gradeWithFallback({ question: state.task.question, key: { answer: state.task.answer, fields: state.task.fields }, submitted: answer }, judge);
+      const { judgeUsage, ...result } = grade;
+      state.grade = result;
+      const metadata: JsonObject = { verdict: grade.verdict, reason: publicReason(grade) };
+      if (judgeUsage) metadata.judge_usage = { ...judgeUsage };
       return toolOutput({
         text: `${grade.reward === 1 ? 'Correct' : 'Not correct'} (${grade.verdict}). ${publicReason(grade)}`,
-        metadata: { verdict: grade.verdict, reason: publicReason(grade) },
+        metadata,
         reward: grade.reward,
         finished: true,
       });
@@ -164,6 +177,9 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
     tasks,
     tools: [webSearch, fetchUrl, submitAnswer],
     maxListedTasks: 10_000,
+    async checkTask(spec) {
+      await resolveTask(spec, generator, sizeOf);
+    },
     async open(ctx) {
       const task = await resolveTask(ctx.task, generator, sizeOf);
       const state: GenomeQaState = { task, secrets: ctx.secrets, finished: false, grade: null, calls: 0 };
@@ -194,13 +210,19 @@ async function resolveTask(spec: JsonObject, generator: TaskGenerator, sizeOf: (
     if (m) [split, index] = [m[1], Number(m[2])];
   }
   if (split === undefined || index === undefined || !Number.isInteger(index) || index < 0) {
-    throw new Error('genome-qa task spec needs split and index (or an id from /tasks)');
+    throw new InvalidTaskError('genome-qa task spec needs split and index (or an id from /tasks)');
   }
-  const n = await sizeOf(split);
-  if (index >= n) throw new Error(`Invalid index: ${split} has ${n} tasks`);
+  let n: number;
+  try {
+    n = await sizeOf(split);
+  } catch (err) {
+    if (err instanceof UnknownSplitError) throw new InvalidTaskError(`unknown split ${JSON.stringify(split.slice(0, 40))} (splits: train, test)`);
+    throw err;
+  }
+  if (index >= n) throw new InvalidTaskError(`Invalid index: ${split} has ${n} tasks`);
   const task = await generator.task(split, index);
-  if (typeof spec.id === 'string' && spec.id !== task.id) throw new Error(`task id ${spec.id} does not belong to this server (expected ${task.id})`);
-  if (typeof spec.question === 'string' && spec.question !== task.question) throw new Error('task question does not match the generated task');
+  if (typeof spec.id === 'string' && spec.id !== task.id) throw new InvalidTaskError(`task id ${JSON.stringify(spec.id.slice(0, 100))} does not belong to this server (expected ${task.id})`);
+  if (typeof spec.question === 'string' && spec.question !== task.question) throw new InvalidTaskError('task question does not match the generated task');
   return task;
 }
 

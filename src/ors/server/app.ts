@@ -4,7 +4,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { apiKeyCheck } from './auth.js';
 import type { ServerContext } from './context.js';
-import { HttpError, internalErrorDetail, RedirectError, RequestValidationError, validationBody } from './errors.js';
+import { clip, HttpError, internalErrorDetail, RedirectError, RequestValidationError, validationBody } from './errors.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { sessionRoutes } from './routes/sessions.js';
 
@@ -26,20 +26,33 @@ export interface AppOptions {
   apiKey?: string;
   bodyLimit: number;
   logger: boolean | object;
+  /** a connection must have sent a request's headers this long after it began (or after its previous request ended) */
+  headersTimeoutMs: number;
+  /** ... and the whole request (headers and body) within this; responses, e.g. SSE streams, are not limited */
+  requestTimeoutMs: number;
+  /** open TCP connections at once; more are closed as they arrive */
+  maxConnections: number;
 }
 
 export function createApp(ctx: ServerContext, opts: AppOptions): FastifyInstance {
   const app = Fastify({
     bodyLimit: opts.bodyLimit,
     logger: loggerOptions(opts.logger),
-    // Clients keep connections alive between calls (uvicorn's default here is 60 s).
+    // Clients keep connections alive between calls (uvicorn's default here is 60 s). Node
+    // times headers only from a request's first byte (or a connection's start), not across the
+    // keep-alive idle time, so a short headers timeout does not cut idle clients.
     keepAliveTimeout: 65_000,
+    requestTimeout: opts.requestTimeoutMs,
+    http: {
+      headersTimeout: opts.headersTimeoutMs,
+      requestTimeout: opts.requestTimeoutMs,
+      // Node checks the timeouts every 30 s by default: a silent connection would outlive its limit by that much.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(opts.headersTimeoutMs / 4))),
+    },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
   });
-
-  // Node wants the headers timeout above the keep-alive timeout, or idle sockets may be cut early.
-  app.server.headersTimeout = 66_000;
+  app.server.maxConnections = opts.maxConnections;
 
   // Bodies stay raw strings: only routes that take a body parse it (FastAPI ignores bodies
   // sent to routes without one), and a parse error becomes a FastAPI-style 422.
@@ -57,14 +70,17 @@ export function createApp(ctx: ServerContext, opts: AppOptions): FastifyInstance
   }
 
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
-    if (err instanceof HttpError) return reply.code(err.statusCode).send({ detail: err.detail });
+    if (err instanceof HttpError) {
+      if (err.headers) reply.headers(err.headers);
+      return reply.code(err.statusCode).send({ detail: err.detail });
+    }
     if (err instanceof RedirectError) return reply.redirect(err.location, 308);
     if (err instanceof RequestValidationError) return reply.code(422).send(validationBody(err.items));
     const status = (err as FastifyError).statusCode;
     if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       return reply.code(413).send({ detail: `Request body too large (limit ${opts.bodyLimit} bytes)` });
     }
-    if (typeof status === 'number' && status >= 400 && status < 500) return reply.code(status).send({ detail: err.message });
+    if (typeof status === 'number' && status >= 400 && status < 500) return reply.code(status).send({ detail: clip(err.message) });
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ detail: internalErrorDetail(err) });
   });

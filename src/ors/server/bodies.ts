@@ -12,11 +12,38 @@ interface Field {
 }
 type Shape = Record<string, Field>;
 
+/** Deepest nesting of arrays/objects a body may have; deeper would only serve to exhaust a stack. */
+export const MAX_JSON_DEPTH = 100;
+
+/** Offset where the nesting first passes `max` levels, or -1 (one linear pass, strings skipped). */
+export function nestingBeyond(raw: string, max = MAX_JSON_DEPTH): number {
+  if (raw.length <= max) return -1;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
 /** Parses a raw body as JSON; an empty body is `undefined`. */
 export function parseJsonBody(raw: unknown): JsonValue | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'string') return raw as JsonValue;
   if (raw.trim() === '') return undefined;
+  const deep = nestingBeyond(raw);
+  if (deep !== -1) {
+    throw new RequestValidationError([
+      { type: 'json_invalid', loc: ['body', deep], msg: 'JSON decode error', input: {}, ctx: { error: `nesting deeper than ${MAX_JSON_DEPTH} levels` } },
+    ]);
+  }
   try {
     return JSON.parse(raw) as JsonValue;
   } catch (err) {

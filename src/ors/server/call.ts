@@ -13,6 +13,7 @@ import type { RunningCalls } from './running-calls.js';
 import type { Session } from './sessions.js';
 import { pingComment, sseEvent, SseStream } from './sse.js';
 import { checkToolInput } from './tool-input.js';
+import { clip } from './errors.js';
 
 export interface CallContext {
   keepAliveMs: number;
@@ -35,7 +36,7 @@ export function startCall(
   const taskId = newTaskId();
   const first = sseEvent('task_id', taskId);
   session.results.start(taskId);
-  const result = runTool(ctx, session, episode, name, input);
+  const result = runLocked(ctx, session, episode, name, input);
   if (!isPromise(result)) {
     // A synchronous tool: the whole answer leaves in one write.
     session.results.finish(taskId, result);
@@ -78,12 +79,37 @@ function streamOutcome(ctx: CallContext, res: ServerResponse, first: string, out
 }
 
 /**
+ * Runs the tool under the session's lock: an `exclusive` tool (submit_answer) runs alone, after
+ * the calls already running and before later ones, so a burst of concurrent submits is graded
+ * once; other calls of a session run concurrently. Never rejects.
+ */
+function runLocked(ctx: CallContext, session: Session, episode: Episode, name: string, input: JsonObject): CallOutcome | Promise<CallOutcome> {
+  const exclusive = session.tools?.get(name)?.exclusive === true;
+  const waiting = session.lock.acquire(exclusive);
+  const run = () => {
+    let result: CallOutcome | Promise<CallOutcome>;
+    try {
+      result = runTool(ctx, session, episode, name, input);
+    } catch (err) {
+      session.lock.release(exclusive);
+      throw err;
+    }
+    if (!isPromise(result)) {
+      session.lock.release(exclusive);
+      return result;
+    }
+    return result.finally(() => session.lock.release(exclusive));
+  };
+  return waiting === null ? run() : waiting.then(run);
+}
+
+/**
  * Runs the tool; never rejects. Synchronous tools (and calls rejected before running)
  * give their outcome directly, so the fast path allocates no promise chain or timers.
  */
 function runTool(ctx: CallContext, session: Session, episode: Episode, name: string, input: JsonObject): CallOutcome | Promise<CallOutcome> {
   const tool = session.tools!.get(name);
-  if (!tool) return failure(`'${name}' is not a valid tool`);
+  if (!tool) return failure(`'${clip(name, 100)}' is not a valid tool`);
   const invalid = checkToolInput(tool, input);
   if (invalid !== null) return failure(invalid);
   let output: ToolOutput | Promise<ToolOutput>;

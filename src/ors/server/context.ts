@@ -3,7 +3,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { Environment } from '../environment.js';
 import type { CallContext } from './call.js';
-import { HttpError, RedirectError } from './errors.js';
+import { clip, HttpError, RedirectError } from './errors.js';
+
+/** Longest X-Session-ID accepted (a UUID is 36). */
+export const MAX_SESSION_ID = 256;
 import type { SessionRegistry } from './sessions.js';
 
 export interface ServerContext {
@@ -15,7 +18,7 @@ export interface ServerContext {
 
 export function envByName(ctx: ServerContext, name: string): Environment {
   const env = ctx.envs.get(name.toLowerCase());
-  if (!env) throw new HttpError(404, `unknown environment '${name}'`);
+  if (!env) throw new HttpError(404, `unknown environment '${clip(name, 100)}'`);
   return env;
 }
 
@@ -35,5 +38,6 @@ export function sessionId(req: FastifyRequest): string {
   const raw = req.headers['x-session-id'];
   const sid = (Array.isArray(raw) ? raw[0] : raw)?.trim();
   if (!sid) throw new HttpError(400, 'X-Session-ID header is required');
+  if (sid.length > MAX_SESSION_ID) throw new HttpError(400, `X-Session-ID is longer than ${MAX_SESSION_ID} characters`);
   return sid;
 }

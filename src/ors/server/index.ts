@@ -22,6 +22,12 @@ export interface ServerOptions {
   maxSessions?: number;
   /** Largest request body in bytes; 413 above (default 1 MiB). */
   bodyLimit?: number;
+  /** A connection that has not sent a request's headers this long after it began is closed (default 10000). */
+  headersTimeoutMs?: number;
+  /** A request (headers and body) must have arrived this long after its first byte, else the connection is closed (default 30000); SSE responses are not limited. */
+  requestTimeoutMs?: number;
+  /** Open TCP connections at once; further ones are closed on arrival (default 4096). */
+  maxConnections?: number;
   /** Keep-alive comment interval on /call streams (default 10000; clients give up after 30 s of silence). */
   keepAliveMs?: number;
   /** How long a finished call's result stays replayable by task_id (default and minimum 60000). */
@@ -63,6 +69,10 @@ export async function buildServer(options: ServerOptions): Promise<OrsServer> {
   const resultTtlMs = Math.max(60_000, options.resultTtlMs ?? 60_000);
   const maxSessions = positive('maxSessions', options.maxSessions ?? 1000);
   const bodyLimit = positive('bodyLimit', options.bodyLimit ?? 1024 * 1024);
+  const headersTimeoutMs = positive('headersTimeoutMs', options.headersTimeoutMs ?? 10_000);
+  const requestTimeoutMs = positive('requestTimeoutMs', options.requestTimeoutMs ?? 30_000);
+  if (requestTimeoutMs < headersTimeoutMs) throw new Error(`requestTimeoutMs (${requestTimeoutMs}) must not be below headersTimeoutMs (${headersTimeoutMs})`);
+  const maxConnections = positive('maxConnections', options.maxConnections ?? 4096);
   const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
   if (!Number.isFinite(shutdownGraceMs) || shutdownGraceMs < 0) throw new Error(`shutdownGraceMs must be a non-negative number (got ${shutdownGraceMs})`);
   const reapIntervalMs = positive('reapIntervalMs', options.reapIntervalMs ?? Math.max(10, Math.min(5000, idleTimeoutMs / 4)));
@@ -82,6 +92,9 @@ export async function buildServer(options: ServerOptions): Promise<OrsServer> {
   app = createApp(ctx, {
     apiKey: options.apiKey,
     bodyLimit,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    maxConnections,
     logger: options.logger ?? false,
   });
   if (options.extend) await options.extend(app);

@@ -3,10 +3,11 @@
 // has touched for `idleTimeoutMs`. A session with a call still running is never reaped
 // (the reference would; tearing down under a running tool only hurts the client).
 
-import type { Environment, Episode, Tool } from '../environment.js';
+import { InvalidTaskError, type Environment, type Episode, type Tool } from '../environment.js';
 import type { JsonObject, Secrets } from '../types.js';
 import { CallResultStore } from './call-results.js';
-import { HttpError, internalErrorDetail } from './errors.js';
+import { clip, HttpError, internalErrorDetail } from './errors.js';
+import { SessionLock } from './session-lock.js';
 
 export class Session {
   lastActivity = Date.now();
@@ -18,6 +19,8 @@ export class Session {
   deleted = false;
   readonly abort = new AbortController();
   readonly results: CallResultStore;
+  /** orders tool calls: exclusive tools (submit_answer) run alone */
+  readonly lock = new SessionLock();
   /** Set while the session waits for its first env-scoped request to name the environment (createUnbound). */
   unbound?: { taskIn: (env: Environment) => Promise<JsonObject>; secrets: Secrets; binding?: Promise<void> };
   /** settles (never rejects) when setup has finished one way or the other */
@@ -47,6 +50,9 @@ export class Session {
     this.lastActivity = Date.now();
   }
 }
+
+/** Seconds a client told "at capacity" (429) should wait before retrying. */
+export const RETRY_AFTER_S = 5;
 
 export interface RegistryOptions {
   idleTimeoutMs: number;
@@ -95,7 +101,7 @@ export class SessionRegistry {
   private register(sid: string, env: Environment): Session {
     if (this.sessions.has(sid)) throw new HttpError(400, 'Session already exists');
     if (this.sessions.size >= this.opts.maxSessions) {
-      throw new HttpError(429, `Server at maximum capacity (${this.opts.maxSessions} live sessions); retry later`);
+      throw new HttpError(429, `Server at maximum capacity (${this.opts.maxSessions} live sessions); retry later`, { 'retry-after': String(RETRY_AFTER_S) });
     }
     const session = new Session(sid, env, this.opts.resultTtlMs);
     this.sessions.set(sid, session);
@@ -130,7 +136,8 @@ export class SessionRegistry {
       session.tools = tools;
     } catch (err) {
       session.setupError = err;
-      if (!session.deleted) this.opts.onError(`setup failed for session ${session.id}`, err);
+      // A spec the environment refuses is the client's mistake, not a fault to log.
+      if (!session.deleted && !(err instanceof InvalidTaskError)) this.opts.onError(`setup failed for session ${session.id}`, err);
     } finally {
       session.settled = true;
     }
@@ -148,6 +155,7 @@ export class SessionRegistry {
     if (session.unbound) await this.bind(session, pathEnv ?? session.env);
     if (!session.settled) await Promise.race([session.ready, session.whenDeleted]);
     if (session.deleted) throw new HttpError(410, 'Session deleted');
+    if (session.setupError instanceof InvalidTaskError) throw new HttpError(400, `Invalid task_spec: ${clip(session.setupError.message)}`);
     if (session.setupError !== undefined) throw new HttpError(500, internalErrorDetail(session.setupError));
     return { session, episode: session.episode! };
   }

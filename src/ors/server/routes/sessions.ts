@@ -2,11 +2,12 @@
 // delete_session.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { normaliseBlock } from '../../types.js';
+import { InvalidTaskError, type Environment } from '../../environment.js';
+import { normaliseBlock, type JsonObject } from '../../types.js';
 import { callBody, createBody } from '../bodies.js';
 import { resumeCall, startCall } from '../call.js';
 import { envByName, pathEnv, sessionId, type ServerContext } from '../context.js';
-import { HttpError } from '../errors.js';
+import { clip, HttpError } from '../errors.js';
 import { mergeSecrets, parseSecretsHeader } from '../secrets.js';
 import { SseStream, sseEvent } from '../sse.js';
 import { resolveIndex, taskAt } from '../tasks.js';
@@ -42,6 +43,9 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
     }
     const env = body.env_name === null ? ctx.defaultEnv : envByName(ctx, body.env_name);
     const task = body.task_spec ?? (await taskAt(env, body.split!, body.index!));
+    // A client's own spec is checked now, so a bad one is a 400 here rather than a 500 at /prompt.
+    if (body.task_spec !== null) await checkTaskSpec(env, task);
+    if (ctx.sessions.get(sid)) throw new HttpError(400, 'Session already exists');
     ctx.sessions.create(sid, env, task, secrets);
     return { sid };
   });
@@ -82,6 +86,17 @@ export function sessionRoutes(app: FastifyInstance, ctx: ServerContext): void {
     if (body.task_id !== null) resumeCall(ctx.call, reply.raw, session, body.task_id);
     else startCall(ctx.call, reply.raw, session, episode, body.name, body.input);
   });
+}
+
+/** The environment's checkTask: InvalidTaskError becomes a 400 with its (bounded) message. */
+async function checkTaskSpec(env: Environment, task: JsonObject): Promise<void> {
+  if (!env.checkTask) return;
+  try {
+    await env.checkTask(task);
+  } catch (err) {
+    if (err instanceof InvalidTaskError) throw new HttpError(400, `Invalid task_spec: ${clip(err.message)}`);
+    throw err;
+  }
 }
 
 /** 400 (the default environment's error, as the reference gives) unless some environment has this task. */
