@@ -6,6 +6,7 @@ import { judgeConfigFrom } from '../../grading/judge.js';
 import { assertSandboxUsable, probePythonToolchain } from '../../sandbox/index.js';
 import { caseStudies } from './cases.js';
 import { createCaseStudiesEnvironment } from './env.js';
+import { servedInstances } from './framework/instance-cache.js';
 
 export { caseStudies } from './cases.js';
 export { createCaseStudiesEnvironment } from './env.js';
@@ -29,6 +30,8 @@ export async function loadCaseStudies(opts: EnvOptions): Promise<Environment> {
   if (wanted && cases.length !== wanted.length) throw new Error(`unknown case in cases=${s.cases} (known: ${caseStudies.map((c) => c.id).join(', ')})`);
   const int = (k: string) => (s[k] === undefined ? undefined : positiveInt(k, s[k]));
   const reward = s.reward === undefined ? undefined : s.reward === 'binary' || s.reward === 'fraction' ? s.reward : bad('reward', s.reward);
+  // Serving: start the generation workers now, so the first sessions don't wait for them.
+  void servedInstances.pool?.warm();
   return createCaseStudiesEnvironment({
     cases,
     sandbox: mode,

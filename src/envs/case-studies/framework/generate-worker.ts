@@ -1,17 +1,34 @@
 // Worker-thread entry of the generation pool (pool.ts): generates served instances of the
 // registered cases and sends them back with the file bytes transferred, not copied.
 
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CaseStudy } from '../types.js';
 import { generate, type ServedInstance } from './generate.js';
 import type { WorkerJob, WorkerReply } from './pool.js';
 
+const GENERATION_NICE = 10;
+
 if (!parentPort) throw new Error('generate-worker.ts runs only as a worker thread');
 const port = parentPort;
-// The registry module (cases.ts by default) loads once per worker, on the first job.
+// Generation is background work: on Linux setpriority(0) applies to this thread only, so the
+// server's event loop keeps the scheduler's preference when the cores are busy.
+try {
+  os.setPriority(GENERATION_NICE);
+} catch {
+  /* not permitted here: run at normal priority */
+}
+// The registry module (cases.ts by default) loads once per worker, when it starts.
 const registryUrl = (workerData as { registry: string }).registry;
 let registry: Promise<readonly CaseStudy[]> | undefined;
-const findCase = async (id: string) => (await (registry ??= import(registryUrl).then((m: { caseStudies: CaseStudy[] }) => m.caseStudies))).find((c) => c.id === id);
+const loadRegistry = () => (registry ??= import(registryUrl).then((m: { caseStudies: CaseStudy[] }) => m.caseStudies));
+const findCase = async (id: string) => (await loadRegistry()).find((c) => c.id === id);
+// Load at start and say so (a warm pool is ready before the first job); a failure surfaces
+// with the first job.
+loadRegistry().then(
+  () => port.postMessage({ ready: true }),
+  () => port.postMessage({ ready: false }),
+);
 
 /** Each file's bytes in a buffer of its own (copied here when it is a view), listed for transfer. */
 function transferable(inst: ServedInstance): ArrayBuffer[] {

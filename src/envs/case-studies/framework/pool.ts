@@ -66,6 +66,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   job: Pending | null;
+  /** settles when the worker has loaded its registry (or failed to) */
+  ready: Promise<void>;
 }
 
 /** The worker entry next to this module: generate-worker.ts under tsx, generate-worker.js in dist. */
@@ -133,6 +135,15 @@ export class GenerationPool {
     });
   }
 
+  /**
+   * Starts every worker now, so each loads the registry (seconds from TypeScript sources)
+   * before the first session opens instead of during it.
+   */
+  async warm(): Promise<void> {
+    while (!this.closed && this.slots.length < this.size) this.spawn();
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
   /** Stops every worker; queued and running jobs reject. */
   async close(): Promise<void> {
     this.closed = true;
@@ -154,9 +165,12 @@ export class GenerationPool {
 
   private spawn(): Slot {
     const worker = startWorker(this.registry);
-    const slot: Slot = { worker, job: null };
+    let markReady!: () => void;
+    const slot: Slot = { worker, job: null, ready: new Promise<void>((res) => (markReady = res)) };
     worker.unref(); // an idle pool never keeps the process alive
-    worker.on('message', (reply: WorkerReply) => {
+    worker.once('exit', () => markReady());
+    worker.on('message', (reply: WorkerReply | { ready: boolean }) => {
+      if ('ready' in reply) return markReady();
       const p = slot.job;
       if (!p || p.job.id !== reply.id) return;
       slot.job = null;

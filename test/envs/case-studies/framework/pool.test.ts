@@ -58,3 +58,14 @@ test('instance cache: registered cases on the pool, other case objects and worke
     await pool.close();
   }
 });
+
+test('pool: warm() starts every worker and resolves once they have loaded the registry', async () => {
+  const pool = new GenerationPool({ size: 2, registry });
+  try {
+    await pool.warm();
+    assert.equal(pool.running, 0);
+    assert.equal((await pool.generate(acceptCase.id, 8)).seed, 8);
+  } finally {
+    await pool.close();
+  }
+});
