@@ -1,199 +1,170 @@
-// Case-study calibration sweep: `npm run bench:cases [-- --seeds 200 --case <id> --out <file.md>]`.
+// Case-study calibration and guess-proofing report:
+// `npm run bench:cases -- --case <id> --seeds 200 [--train-seeds 100] [--worker-seeds 10] [--out <file.md>]`.
 //
-// For every registered case and seeds 0..N-1 (sub-seed 0, i.e. before any re-draw) it runs the
-// simulator, the reference analysis and every naive analysis, and records each field's error
-// against the truth. Per field it reports the reference RMSE / bias / max error, the tolerance
-// rule max(floor, 3 × RMSE_ref) next to the half-width the case's bounds() actually use, and
-// the reference pass rate; per naive analysis, how often it misses each field and how often it
-// fails at least one (the serving rule needs this near 100%). Then it applies the full serving
-// rule (re-drawing sub-seeds) and reports the share of rejected sub-seeds, and the time of
-// simulate, reference and full validation per instance (goal: generate + reference < 3 s), and how
-// often each value of an integer field is the truth (before and after the serving rule).
-// Writes a markdown report per case (default docs/calibration/<case-id>.md; --out puts every
-// case in one file) and prints it. Timings depend on machine load, so the header records it.
+// For each case (all registered cases without --case) it runs the measurement harness
+// (src/envs/case-studies/framework/measure.ts) on the served instances of the first N test-split
+// seeds — every answer graded through gradeResponse, the path submit_answer takes, under the
+// environment's default reward — and writes docs/calibration/<case>.md (or every case into
+// --out) with: a summary line for the README case table; the serving rule and its rejection
+// share; the reference, each realistic mistake (trap matrix), each defensible alternative;
+// the uninformed baselines (best constant and prior draw from the served truths of the first
+// --train-seeds train seeds, another instance's reference answer, the case's metadata guesses);
+// per field the truth spread against the tolerance half-width, point mass and label balance,
+// and the reference error with the tolerance rule max(floor, 3 × RMSE_ref) next to the
+// half-width bounds() uses; and the time to open an instance in-process and through a
+// generation worker. Each check against the issue's goals is marked. Timings depend on machine
+// load, so the header records it.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { caseStudies } from '../src/envs/case-studies/cases.js';
-import { CalibrationError, DEFAULT_MAX_ATTEMPTS, filesMap, simulateInstance, validateInstance } from '../src/envs/case-studies/framework/generate.js';
+import { testSeeds, trainSeeds } from '../src/envs/case-studies/framework/baselines.js';
+import { type CaseMeasurement, type CaseSummary, measureCase, meanReward, passRate, quantile, type Row, summarise, summaryLine } from '../src/envs/case-studies/framework/measure.js';
+import { GenerationPool } from '../src/envs/case-studies/framework/pool.js';
 import type { CaseStudy } from '../src/envs/case-studies/types.js';
-import { schemaFields } from '../src/grading/json-answer.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
+const count = (name: string, fallback: number) => {
+  const v = Number(arg(name) ?? fallback);
+  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`--${name} must be a non-negative integer`);
+  return v;
+};
 
-const SEEDS = Number(arg('seeds') ?? process.env.BENCH_CASE_SEEDS ?? 200);
+const SEEDS = count('seeds', Number(process.env.BENCH_CASE_SEEDS ?? 200));
+const TRAIN = count('train-seeds', Math.min(100, Math.max(SEEDS, 20)));
+const WORKER_SEEDS = count('worker-seeds', 10);
 const ONLY = arg('case');
 const OUT = arg('out');
-if (!Number.isSafeInteger(SEEDS) || SEEDS <= 0) throw new Error(`--seeds must be a positive integer`);
+if (SEEDS < 2) throw new Error('--seeds must be at least 2');
 
-interface FieldStats {
-  errs: number[];
-  refPass: number;
-  halfWidths: number[];
-  isInt: boolean;
+// Goals (issues 18 and 20).
+const GOAL = { mistakeMaxPass: 0.05, baselineMaxPass: 0.02, baselineMaxPassSingleField: 0.05, baselineMaxReward: 0.15, alternativeMinPass: 0.95, spreadPerHalfWidth: 8, maxPointMass: 1 / 3, maxClassShare: 0.7, maxRejection: 0.1, openMs: 3000 };
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
+const num = (x: number, d = 4) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? x.toFixed(0) : Number(x.toPrecision(d)).toString()) : '–');
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+const cell = (s: string) => s.replace(/\|/g, '/').replace(/\n/g, ' ');
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+
+function rowLine(r: Row, goal: (r: Row) => boolean | null): string {
+  const misses = Object.entries(r.fieldMisses).sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, c]) => `${k} ${pct(c / r.n)}`).join(', ');
+  const g = goal(r);
+  return `| ${cell(r.name)} | ${cell(r.detail)} | ${pct(passRate(r))} | ${num(meanReward(r), 3)} | ${num(r.fractionRewardSum / r.n, 3)} | ${misses || '–'} | ${r.threw}${r.errors.length ? ` (${cell(r.errors[0].slice(0, 80))})` : ''} | ${g === null ? '' : mark(g)} |`;
 }
 
-const quantile = (xs: number[], q: number) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-};
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const rmse = (xs: number[]) => Math.sqrt(mean(xs.map((x) => x * x)));
-const fmt = (x: number, d = 4) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? x.toFixed(0) : Number(x.toPrecision(d)).toString()) : String(x));
-const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '–');
-
-async function sweep(cs: CaseStudy): Promise<string> {
-  const keys = Object.keys(cs.answerSchema.properties);
-  const kinds = new Map(schemaFields(cs.answerSchema).map((f) => [f.key, f.kind]));
-  const isInt = (k: string) => kinds.get(k) !== 'number'; // integer codes and labels (graded as their index) are exact
-  const fields = new Map<string, FieldStats>(keys.map((k) => [k, { errs: [], refPass: 0, halfWidths: [], isInt: isInt(k) }]));
-  const naiveMiss = new Map<string, Map<string, number>>(cs.naive.map((n) => [n.name, new Map(keys.map((k) => [k, 0]))]));
-  const naiveErr = new Map<string, Map<string, number[]>>(cs.naive.map((n) => [n.name, new Map(keys.map((k) => [k, []]))]));
-  const naiveFailsOne = new Map<string, number>(cs.naive.map((n) => [n.name, 0]));
-  const naiveThrew = new Map<string, number>(cs.naive.map((n) => [n.name, 0]));
-  const tSim: number[] = [], tRef: number[] = [], tValidate: number[] = [], tServe: number[] = [];
-  let refThrew = 0, attemptsTotal = 0, rejectedTotal = 0, unservable = 0;
-  const reasons = new Map<string, number>();
-  // How often each value of an integer or label field is the truth (sub-seed 0 and served instances): a code
-  // that is the same on every seed discriminates nothing.
-  const intKeys = keys.filter(isInt);
-  const truthCounts = new Map(intKeys.map((k) => [k, { first: new Map<number, number>(), served: new Map<number, number>() }]));
-  const countTruth = (which: 'first' | 'served', truth: Record<string, number>) => {
-    for (const k of intKeys) {
-      const m = truthCounts.get(k)![which];
-      m.set(truth[k], (m.get(truth[k]) ?? 0) + 1);
-    }
-  };
-
-  for (let seed = 0; seed < SEEDS; seed++) {
-    const serveStart = performance.now();
-    let served = false;
-    for (let sub = 0; sub < DEFAULT_MAX_ATTEMPTS && !served; sub++) {
-      const t0 = performance.now();
-      const inst = simulateInstance(cs, seed, sub);
-      const t1 = performance.now();
-      if (sub === 0) {
-        countTruth('first', inst.truth);
-        tSim.push(t1 - t0);
-        const r0 = performance.now();
-        try {
-          await cs.reference(filesMap(inst));
-        } catch {
-          /* counted below via validateInstance */
-        }
-        tRef.push(performance.now() - r0);
-      }
-      const v0 = performance.now();
-      const v = await validateInstance(cs, inst);
-      if (sub === 0) {
-        tValidate.push(performance.now() - v0);
-        if (v.reference.error) refThrew++;
-        for (const f of v.reference.fields) {
-          const st = fields.get(f.key)!;
-          if (f.pass) st.refPass++;
-          const [lo, hi] = inst.bounds[f.key];
-          st.halfWidths.push((hi - lo) / 2);
-          if (f.value !== null) st.errs.push(f.value - inst.truth[f.key]);
-        }
-        for (const n of v.naive) {
-          if (n.error) naiveThrew.set(n.name, naiveThrew.get(n.name)! + 1);
-          if (!n.passedAll) naiveFailsOne.set(n.name, naiveFailsOne.get(n.name)! + 1);
-          for (const f of n.fields) {
-            if (!f.pass) naiveMiss.get(n.name)!.set(f.key, naiveMiss.get(n.name)!.get(f.key)! + 1);
-            if (f.value !== null) naiveErr.get(n.name)!.get(f.key)!.push(f.value - inst.truth[f.key]);
-          }
-        }
-      }
-      attemptsTotal++;
-      if (v.accepted) {
-        served = true;
-        countTruth('served', inst.truth);
-      } else {
-        rejectedTotal++;
-        const key = v.reason!.replace(/\d+(\.\d+)?/g, '#');
-        reasons.set(key, (reasons.get(key) ?? 0) + 1);
-      }
-    }
-    if (!served) unservable++;
-    tServe.push(performance.now() - serveStart);
-    if ((seed + 1) % 25 === 0) process.stderr.write(`${cs.id}: ${seed + 1}/${SEEDS} seeds\n`);
-  }
-
+function report(cs: CaseStudy, m: CaseMeasurement, s: CaseSummary): string {
   const L: string[] = [];
+  const singleField = m.fields.length === 1;
+  const baselineMax = singleField ? GOAL.baselineMaxPassSingleField : GOAL.baselineMaxPass;
   L.push(`## ${cs.number}. ${cs.id} — ${cs.title}`, '');
-  L.push(`${SEEDS} seeds (sub-seed 0 for the error table). Reference threw on ${refThrew} seeds.`, '');
-  L.push('| field | kind | ref RMSE | ref bias | ref max abs err | 3 × RMSE_ref | half-width in bounds() (median) | ref pass rate |');
-  L.push('|---|---|---|---|---|---|---|---|');
-  for (const [k, st] of fields) {
-    const r = rmse(st.errs);
-    const hw = quantile(st.halfWidths, 0.5);
-    const flag = !st.isInt && hw < 3 * r ? ' ⚠ narrower than 3×RMSE' : '';
-    L.push(`| ${k} | ${kinds.get(k) === 'number' ? 'float' : kinds.get(k) === 'label' ? 'label (code)' : 'int'} | ${fmt(r)} | ${fmt(mean(st.errs))} | ${fmt(Math.max(...st.errs.map(Math.abs)))} | ${fmt(3 * r)} | ${fmt(hw)}${flag} | ${pct(st.refPass, SEEDS)} |`);
-  }
-  L.push('', '| naive analysis | trap | ' + keys.map((k) => `misses ${k} (RMSE)`).join(' | ') + ' | fails ≥ 1 field | threw |');
-  L.push('|---|---|' + keys.map(() => '---|').join('') + '---|---|');
-  for (const n of cs.naive) {
-    const cells = keys.map((k) => `${pct(naiveMiss.get(n.name)!.get(k)!, SEEDS)} (${fmt(rmse(naiveErr.get(n.name)!.get(k)!))})`);
-    L.push(`| ${n.name} | ${n.trap.replace(/\|/g, '/')} | ${cells.join(' | ')} | ${pct(naiveFailsOne.get(n.name)!, SEEDS)} | ${naiveThrew.get(n.name)} |`);
-  }
+  L.push(`**Summary:** ${summaryLine(s)}`, '');
+  L.push(
+    `${m.testSeeds} test-split seeds (${m.served} served, ${m.unservable} unservable); baselines from the served truths of ${m.trainSeeds} train-split seeds. ` +
+      `Serving rule: **${m.rule}**${m.rule === 'legacy' ? ' (reference passes and every naive analysis fails — served instances are selected on the analyses, so the pass rates below are not independent of the rule; migrate to accept())' : ' (data properties only; no analysis runs at open)'}. ` +
+      `Reward: ${m.reward} (the environment default).`,
+    '',
+  );
+  const head = ['| analysis / baseline | trap, choice or rule | pass | mean reward | mean fraction reward | most-missed fields | threw | goal |', '|---|---|---:|---:|---:|---|---:|:-:|'];
+  const byKind = (k: Row['kind']) => m.rows.filter((r) => r.kind === k);
+  L.push('### Reference and trap matrix (realistic mistakes: each must fail ≥ 95%)', '', ...head);
+  L.push(rowLine(byKind('reference')[0], (r) => passRate(r) >= 0.95));
+  for (const r of byKind('mistake')) L.push(rowLine(r, (x) => passRate(x) <= GOAL.mistakeMaxPass));
   L.push('');
-  L.push(`Serving rule: ${rejectedTotal} of ${attemptsTotal} sub-seeds rejected (${pct(rejectedTotal, attemptsTotal)}); ${unservable} seeds unservable within ${DEFAULT_MAX_ATTEMPTS} attempts.`);
-  if (reasons.size) {
-    L.push('', 'Rejection reasons:', '');
-    for (const [r, c] of [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 8)) L.push(`- ${c} × ${r}`);
-  }
-  if (intKeys.length) {
-    const servedN = SEEDS - unservable;
-    L.push('', '| integer field | truth value | seeds (sub-seed 0) | served instances |', '|---|---|---|---|');
-    for (const [k, { first, served }] of truthCounts) {
-      for (const val of [...new Set([...first.keys(), ...served.keys()])].sort((a, b) => a - b)) {
-        const f = first.get(val) ?? 0;
-        const sv = served.get(val) ?? 0;
-        L.push(`| ${k} | ${val} | ${f} (${pct(f, SEEDS)}) | ${sv} (${pct(sv, servedN)}) |`);
-      }
-    }
-  }
+  L.push('### Defensible alternatives (each must pass ≥ 95%)', '');
+  if (byKind('alternative').length) L.push(...head, ...byKind('alternative').map((r) => rowLine(r, (x) => passRate(x) >= GOAL.alternativeMinPass)));
+  else L.push('None declared (`alternatives` in the case).');
   L.push('');
-  L.push('| time per instance (ms) | mean | p50 | p95 | max |', '|---|---|---|---|---|');
-  for (const [name, xs] of [['simulate', tSim], ['reference', tRef], ['simulate + reference', tSim.map((t, i) => t + tRef[i])], ['validate (reference + naive)', tValidate], ['serve (all sub-seeds tried)', tServe]] as const) {
-    L.push(`| ${name} | ${fmt(mean(xs), 3)} | ${fmt(quantile(xs, 0.5), 3)} | ${fmt(quantile(xs, 0.95), 3)} | ${fmt(Math.max(...xs), 3)} |`);
+  L.push(`### Uninformed baselines (each ≤ ${pct(baselineMax)} pass and ≤ ${GOAL.baselineMaxReward} mean reward)`, '', ...head);
+  for (const r of [...byKind('baseline'), ...byKind('metadata')]) L.push(rowLine(r, (x) => (x.n ? passRate(x) <= baselineMax && meanReward(x) <= GOAL.baselineMaxReward : null)));
+  if (!byKind('metadata').length) L.push('| (metadata guesses) | none declared (`metadataGuesses` in the case) | | | | | | |');
+  L.push('', `Best constant: \`${JSON.stringify(m.constant)}\``, '');
+
+  L.push('### Truth spread, point masses, label balance and the tolerance rule', '');
+  L.push('| field | kind | half-width (median) | truth SD | SD / half-width | truth IQR | IQR / half-width | share at mode (value) | spread goal | ref RMSE | ref bias | ref max abs err | 3 × RMSE_ref |');
+  L.push('|---|---|---:|---:|---:|---:|---:|---:|:-:|---:|---:|---:|---:|');
+  for (const f of m.fields) {
+    const code = f.kind !== 'number';
+    const sdRatio = f.truthSd / f.halfWidth;
+    const iqrRatio = f.truthIqr / f.halfWidth;
+    const spreadOk = code ? f.modeShare <= GOAL.maxClassShare : sdRatio >= GOAL.spreadPerHalfWidth && f.modeShare < GOAL.maxPointMass;
+    const narrow = !code && f.halfWidth < 3 * f.refRmse ? ' ⚠ < 3×RMSE' : '';
+    L.push(
+      `| ${f.key} | ${f.kind} | ${code ? 'exact' : num(f.halfWidth)}${narrow} | ${num(f.truthSd)} | ${code ? '–' : num(sdRatio, 3)} | ${num(f.truthIqr)} | ${code ? '–' : num(iqrRatio, 3)} | ${pct(f.modeShare)} (${num(f.modeValue)}) | ${mark(spreadOk)} | ${num(f.refRmse)} | ${num(f.refBias)} | ${num(f.refMaxAbs)} | ${code ? '–' : num(3 * f.refRmse)} |`,
+    );
   }
+  L.push('', `Goals: a float field's truth SD ≥ ${GOAL.spreadPerHalfWidth}× its half-width and no value on ≥ ${pct(GOAL.maxPointMass)} of instances; an integer/label field's most common class ≤ ${pct(GOAL.maxClassShare)}.`, '');
+
+  L.push('### Serving rule and open time', '');
+  const rej = m.subSeedsTried ? m.rejected / m.subSeedsTried : NaN;
+  L.push(`${m.rejected} of ${m.subSeedsTried} sub-seeds rejected (${pct(rej)}; goal ≤ ${pct(GOAL.maxRejection)} ${mark(rej <= GOAL.maxRejection)}); ${m.unservable} seeds unservable.`);
+  if (m.reasons.length) {
+    L.push('', 'Rejection reasons (digits folded):', '');
+    for (const [r, c] of m.reasons.slice(0, 8)) L.push(`- ${c} × ${r}`);
+  }
+  L.push('', '| time per instance (ms) | n | mean | p50 | p95 | max | goal |', '|---|---:|---:|---:|---:|---:|:-:|');
+  const timeRow = (name: string, xs: number[], goal: boolean) =>
+    `| ${name} | ${xs.length} | ${num(mean(xs), 3)} | ${num(quantile(xs, 0.5), 3)} | ${num(quantile(xs, 0.95), 3)} | ${xs.length ? num(Math.max(...xs), 3) : '–'} | ${goal ? mark(quantile(xs, 0.5) < GOAL.openMs) : ''} |`;
+  L.push(timeRow('open in-process: simulate + serving rule (every sub-seed tried)', m.openMs, true));
+  if (m.openViaWorkerMs.length) L.push(timeRow('open through a generation worker (incl. transfer)', m.openViaWorkerMs, true));
+  L.push(timeRow('reference analysis', m.referenceMs, false));
   L.push('');
   return L.join('\n');
 }
 
 const cases = ONLY ? caseStudies.filter((c) => c.id === ONLY) : caseStudies;
 if (cases.length === 0) throw new Error(`no case ${ONLY} (known: ${caseStudies.map((c) => c.id).join(', ')})`);
-const header = (what: string) => [
+const command = `npm run bench:cases -- ${ONLY ? `--case ${ONLY} ` : ''}--seeds ${SEEDS} --train-seeds ${TRAIN} --worker-seeds ${WORKER_SEEDS}${OUT ? ` --out ${OUT}` : ''}`;
+const header = [
   '# Case-study calibration',
   '',
-  `Generated by \`npm run bench:cases -- --seeds ${SEEDS} ${what}\` on ${new Date().toISOString().slice(0, 10)}, ` +
-    `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; load average at start ${os.loadavg()[0].toFixed(1)}.`,
+  `Generated by \`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}; load average at start ${os.loadavg()[0].toFixed(1)}.`,
   '',
-  'Errors are answer − truth on sub-seed 0 of each seed. The tolerance rule is half-width = max(floor, 3 × RMSE_ref);',
-  'floors live in each case\'s bounds(). A naive analysis must fail at least one field on (nearly) every seed;',
-  'seeds where it does not are re-drawn at serve time and counted as rejected sub-seeds.',
+  'Every answer is graded as submit_answer grades it (src/envs/case-studies/framework/grade.ts), on the served',
+  'instances of test-split seeds. The tolerance rule is half-width = max(floor, 3 × RMSE_ref); floors live in each',
+  "case's bounds().",
   '',
 ];
-const parts: string[] = OUT ? header(ONLY ? `--case ${ONLY} --out ${OUT}` : `--out ${OUT}`) : [];
-for (const cs of cases) {
-  const started = performance.now();
-  const own = OUT ? parts : header(`--case ${cs.id}`);
-  const section = await sweep(cs).catch((err: unknown) =>
-    [`## ${cs.id}`, '', `Sweep failed: ${err instanceof CalibrationError ? err.message : (err as Error).stack}`, ''].join('\n'),
-  );
-  own.push(section);
-  if (!OUT) parts.push(section);
-  process.stderr.write(`${cs.id}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-  // Written after every case, so a long sweep that is stopped still leaves the finished cases.
-  const file = OUT ?? join('docs', 'calibration', `${cs.id}.md`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, own.join('\n'));
+const parts: string[] = OUT ? [...header] : [];
+const summaries: string[] = [];
+// One warm worker (registry loaded before timing starts), as `genegym serve` keeps them.
+const pool = WORKER_SEEDS > 0 ? new GenerationPool({ size: 1 }) : null;
+await pool?.warm();
+try {
+  for (const cs of cases) {
+    const started = performance.now();
+    let section: string;
+    try {
+      const m = await measureCase(cs, {
+        testSeeds: testSeeds(SEEDS),
+        trainSeeds: trainSeeds(TRAIN),
+        timeOpen: pool ? (seed) => pool.generate(cs.id, seed) : undefined,
+        timeOpenSeeds: WORKER_SEEDS,
+        onProgress: (done, total) => {
+          if (done % 25 === 0 || done === total) process.stderr.write(`${cs.id}: ${done}/${total} test seeds\n`);
+        },
+      });
+      const s = summarise(m);
+      summaries.push(summaryLine(s));
+      section = report(cs, m, s);
+    } catch (err) {
+      section = [`## ${cs.id}`, '', `Measurement failed: ${(err as Error).stack}`, ''].join('\n');
+      summaries.push(`${cs.id}: measurement failed (${(err as Error).message})`);
+    }
+    process.stderr.write(`${cs.id}: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    if (OUT) parts.push(section);
+    // Written after every case, so a long sweep that is stopped still leaves the finished cases.
+    const file = OUT ?? join('docs', 'calibration', `${cs.id}.md`);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, (OUT ? parts : [...header, section]).join('\n'));
+    if (!OUT) parts.push(section);
+  }
+} finally {
+  await pool?.close();
 }
 console.log(parts.join('\n'));
+console.log(['', 'Summary lines (README case table):', ...summaries].join('\n'));
