@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { gradeWithFallback, judgeConfigFrom, type JudgeConfig } from '../../src/grading/judge.js';
+import { DEFAULT_JUDGE_BASE_URL, DEFAULT_JUDGE_MODEL, gradeWithFallback, judgeConfigFrom, judgeEndpointFrom, judgeForSession, type JudgeConfig } from '../../src/grading/judge.js';
 import type { AnswerKey } from '../../src/grading/match.js';
 
 let server: Server;
@@ -22,7 +22,7 @@ before(async () => {
       res.writeHead(r.status, { 'content-type': 'application/json' });
       res.end(
         r.status === 200
-          ? JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: body.model, choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: r.content } }] })
+          ? JSON.stringify({ id: 'x', object: 'chat.completion', created: 0, model: body.model, choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: r.content } }], usage: { prompt_tokens: 300, completion_tokens: 20, total_tokens: 320 } })
           : JSON.stringify({ error: { message: 'boom' } }),
       );
     });
@@ -70,9 +70,41 @@ test('judge failures are "ungraded" with reward 0, never a guess', async () => {
   assert.match(down.reason, /judge failed/);
 });
 
-test('without a judge a malformed answer stays malformed; config comes from secrets', async () => {
+test('without a judge a malformed answer stays malformed', async () => {
   const r = await gradeWithFallback({ question: 'q', key, submitted: { span_bp: 'seven thousand' } }, null);
   assert.equal(r.verdict, 'malformed');
-  assert.equal(judgeConfigFrom({ OPENAI_API_KEY: 'k' }), null, 'no model, no judge');
+});
+
+test('a judged verdict carries its tokens and list-price cost under the house model id', async () => {
+  reply = () => ({ status: 200, content: '{"correct": true, "reason": "same"}' });
+  const r = await gradeWithFallback({ question: 'q', key, submitted: { span_bp: 'seven thousand five hundred eighteen' } }, { ...cfg(), model: 'gpt-4.1-mini' });
+  assert.equal(r.verdict, 'judged');
+  assert.deepEqual(r.judgeUsage, { model: 'openai:gpt-4.1-mini', input_tokens: 300, output_tokens: 20, cost_usd: (300 * 0.4 + 20 * 1.6) / 1e6 });
+  const unpriced = await gradeWithFallback({ question: 'q', key, submitted: { span_bp: 'seven thousand five hundred eighteen' } }, cfg());
+  assert.equal(unpriced.judgeUsage?.cost_usd, null, 'an unknown model is unpriced, never $0');
+  assert.equal((await gradeWithFallback({ question: 'q', key, submitted: { span_bp: '7518' } }, cfg())).judgeUsage, undefined);
+});
+
+test("the server's environment chooses model and endpoint; OPENAI_API_KEY alone does not turn a paid judge on", () => {
+  assert.deepEqual(judgeEndpointFrom({}), { model: DEFAULT_JUDGE_MODEL, baseURL: DEFAULT_JUDGE_BASE_URL });
+  assert.equal(DEFAULT_JUDGE_MODEL, 'gpt-4.1-mini');
+  assert.equal(judgeConfigFrom({ OPENAI_API_KEY: 'k' }), null);
+  assert.deepEqual(judgeEndpointFrom({ OPENAI_API_KEY: 'k' }), { model: DEFAULT_JUDGE_MODEL, baseURL: DEFAULT_JUDGE_BASE_URL });
   assert.deepEqual(judgeConfigFrom({ JUDGE_MODEL: 'm', OPENAI_API_KEY: 'k', JUDGE_BASE_URL: 'http://x/v1' }), { model: 'm', apiKey: 'k', baseURL: 'http://x/v1' });
+  assert.deepEqual(judgeConfigFrom({ JUDGE_API_KEY: 'jk', OPENAI_BASE_URL: 'http://y/v1' }), { model: DEFAULT_JUDGE_MODEL, apiKey: 'jk', baseURL: 'http://y/v1' });
+  assert.equal(judgeConfigFrom({ JUDGE_MODEL: '', JUDGE_API_KEY: ' ' }), null, 'empty values count as unset');
+});
+
+test('a session lends only a key: openai_api_key / OPENAI_API_KEY for the server endpoint, nothing else', () => {
+  const endpoint = judgeEndpointFrom({ JUDGE_MODEL: 'server-model', JUDGE_BASE_URL: 'http://server-judge/v1' });
+  const hostile = { JUDGE_MODEL: 'evil', JUDGE_BASE_URL: 'http://evil/v1', OPENAI_BASE_URL: 'http://evil/v1', JUDGE_API_KEY: 'sk-evil' };
+  assert.equal(judgeForSession(endpoint, hostile), null, 'no lendable key: no judge, and no client endpoint');
+  assert.deepEqual(judgeForSession(endpoint, { ...hostile, openai_api_key: 'sk-lent' }), { model: 'server-model', baseURL: 'http://server-judge/v1', apiKey: 'sk-lent' });
+  assert.deepEqual(judgeForSession(endpoint, { OPENAI_API_KEY: 'sk-lent2' }), { model: 'server-model', baseURL: 'http://server-judge/v1', apiKey: 'sk-lent2' });
+  assert.equal(judgeForSession(endpoint, { openai_api_key: '' }), null);
+  // the server's own key wins; a server without a judge ignores lent keys
+  assert.equal(judgeForSession({ ...endpoint, apiKey: 'sk-server' }, { openai_api_key: 'sk-lent' })?.apiKey, 'sk-server');
+  assert.equal(judgeForSession(null, { openai_api_key: 'sk-lent' }), null);
+  // with nothing configured server-side, a lent key goes to the documented default
+  assert.deepEqual(judgeForSession(judgeEndpointFrom({}), { openai_api_key: 'sk-lent' }), { model: 'gpt-4.1-mini', baseURL: 'https://api.openai.com/v1', apiKey: 'sk-lent' });
 });
