@@ -6,9 +6,10 @@ import { DEFAULT_LIMITS, resolveLimits } from './limits.js';
 import { LocalSandbox } from './local.js';
 import { probeBwrap, type ProbeResult } from './probe.js';
 import { type Limits, type Sandbox, SandboxError, type SandboxMode } from './types.js';
-import { createWorkspace, materialise } from './workspace.js';
+import { createWorkspace, materialise, removeWorkspace } from './workspace.js';
 
-export { BwrapSandbox, bwrapArgs, SANDBOX_ENV, WORKDIR } from './bwrap.js';
+export { BwrapSandbox, bwrapArgs, MAX_QUEUED_RUNS, SANDBOX_ENV, WORKDIR } from './bwrap.js';
+export { UidAllocator, hostUids } from './uid-pool.js';
 export { DEFAULT_LIMITS, resolveLimits } from './limits.js';
 export { LocalSandbox } from './local.js';
 export { probeBwrap, probePythonToolchain, type ProbeResult } from './probe.js';
@@ -45,12 +46,16 @@ export async function openSandbox(opts: OpenSandboxOptions): Promise<Sandbox> {
   await assertSandboxUsable(opts.mode);
   const limits = resolveLimits(DEFAULT_LIMITS, opts.limits);
   const ws = await createWorkspace(opts.parent);
+  let sb: Sandbox | null = null;
   try {
+    // bwrap: the empty workspace first becomes its own size-capped filesystem (when this host
+    // can mount), then the data goes in — staged bytes do not count against the agent's budget
+    const stagedBytes = opts.files.reduce((n, f) => n + f.data.byteLength, 0);
+    sb = opts.mode === 'bwrap' ? await BwrapSandbox.open({ workspace: ws, limits, stagedBytes }) : new LocalSandbox(ws, limits);
     await materialise(ws, opts.files);
+    return sb;
   } catch (err) {
-    const { rm } = await import('node:fs/promises');
-    await rm(ws, { recursive: true, force: true });
+    await (sb ? sb.cleanup() : removeWorkspace(ws));
     throw err;
   }
-  return opts.mode === 'bwrap' ? new BwrapSandbox({ workspace: ws, limits }) : new LocalSandbox(ws, limits);
 }

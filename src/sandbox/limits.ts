@@ -13,6 +13,9 @@ export const DEFAULT_LIMITS: Limits = {
   outputBytes: 64 * 1024,
   outputKillBytes: 16 * MiB,
   tmpBytes: 256 * MiB,
+  diskBytes: 1024 * MiB,
+  sessionMemoryBytes: 3 * 1024 * MiB,
+  sessionProcesses: 128,
 };
 
 /** Merged limits, validated (positive integers) so a typo never means "unlimited". */

@@ -25,7 +25,7 @@ async function runProbe(): Promise<ProbeResult> {
   const dir = await mkdtemp(join(tmpdir(), 'genegym-probe-'));
   try {
     const sb = new BwrapSandbox({ workspace: dir, limits: { ...DEFAULT_LIMITS, timeoutMs: 20_000 } });
-    const r = await sb.exec({ argv: ['/bin/sh', '-c', 'echo sandbox-ok'] });
+    const r = await sb.exec({ argv: ['/bin/sh', '-c', 'echo sandbox-ok'] }).finally(() => sb.cleanup());
     if (r.status !== 'ok' || r.exitCode !== 0 || !r.stdout.includes('sandbox-ok')) {
       return { ok: false, reason: r.sandboxError ?? `probe exited ${r.exitCode} (${r.status}): ${r.stderr.trim().slice(0, 300)}` };
     }
@@ -42,7 +42,9 @@ export async function probePythonToolchain(): Promise<{ ok: boolean; detail: str
   const dir = await mkdtemp(join(tmpdir(), 'genegym-probe-'));
   try {
     const sb = new BwrapSandbox({ workspace: dir, limits: { ...DEFAULT_LIMITS, timeoutMs: 60_000 } });
-    const r = await sb.exec({ argv: ['python3', '-c', 'import numpy, scipy, pandas, statsmodels; print(numpy.__version__, scipy.__version__, pandas.__version__, statsmodels.__version__)'] });
+    const r = await sb
+      .exec({ argv: ['python3', '-c', 'import numpy, scipy, pandas, statsmodels; print(numpy.__version__, scipy.__version__, pandas.__version__, statsmodels.__version__)'] })
+      .finally(() => sb.cleanup());
     const ok = r.status === 'ok' && r.exitCode === 0;
     return { ok, detail: ok ? `numpy/scipy/pandas/statsmodels ${r.stdout.trim().split(' ').join(' / ')}` : (r.sandboxError ?? r.stderr.trim().split('\n').pop() ?? r.status) };
   } finally {

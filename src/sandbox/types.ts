@@ -22,6 +22,12 @@ export interface Limits {
   outputKillBytes: number;
   /** size of the private /tmp tmpfs */
   tmpBytes: number;
+  /** per session: total bytes the agent may add to its workspace (staged data not counted) */
+  diskBytes: number;
+  /** per session: resident memory of all its processes (cgroup), tmpfs pages included */
+  sessionMemoryBytes: number;
+  /** per session: processes and threads alive at once (cgroup pids.max) */
+  sessionProcesses: number;
 }
 
 export interface ExecRequest {
@@ -46,8 +52,16 @@ export interface ExecResult {
   stdoutDropped: number;
   stderrDropped: number;
   durationMs: number;
-  /** set when the sandbox itself failed (not the agent's code) */
+  /** set when the run did not happen (status 'sandbox_error') */
   sandboxError?: string;
+  /**
+   * Whose fault a 'sandbox_error' is: 'agent' when what the agent did (the state it left its
+   * workspace in, too many queued runs) stopped the run — reported to it as a tool error —
+   * and 'infrastructure' when the sandbox machinery itself failed (an environment error).
+   */
+  fault?: 'agent' | 'infrastructure';
+  /** a per-session budget that ended or cut the run short */
+  budget?: 'memory' | 'disk';
 }
 
 export interface Sandbox {

@@ -4,6 +4,7 @@
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { releaseWorkspaceFs } from './disk-quota.js';
 
 export async function createWorkspace(parent = tmpdir()): Promise<string> {
   await mkdir(parent, { recursive: true });
@@ -68,12 +69,14 @@ export async function listFiles(workspace: string, sub = ''): Promise<ListedFile
   return out;
 }
 
-/** Hands the workspace directory (not the data files) to the sandbox user, so it can add files. */
+/** Hands the workspace directory (not the data files) to the sandbox user, so it can add files; no one else may enter. */
 export async function giveTo(workspace: string, uid: number, gid: number): Promise<void> {
   await chown(workspace, uid, gid);
-  await chmod(workspace, 0o755);
+  await chmod(workspace, 0o700);
 }
 
+/** Removes a workspace, unmounting its size-capped filesystem first when it has one. */
 export async function removeWorkspace(workspace: string): Promise<void> {
+  await releaseWorkspaceFs(workspace);
   await rm(workspace, { recursive: true, force: true });
 }

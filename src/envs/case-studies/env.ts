@@ -155,7 +155,9 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
         const limits = input.timeout_s ? { timeoutMs: input.timeout_s * 1000, cpuSeconds: input.timeout_s + 5 } : {};
         const r = await st.sandbox.exec({ ...argv(src), limits, signal: ctx.signal });
         if (r.status === 'sandbox_error') {
-          // Not the agent's fault: surface as an environment error, never as a program failure.
+          // What the agent caused (its workspace's state, too many queued runs) is its tool
+          // error; only a failure of the sandbox machinery is an environment error.
+          if (r.fault === 'agent') throw new ToolError(`${name} did not run: ${r.sandboxError}`);
           throw new Error(`sandbox error: ${r.sandboxError}`);
         }
         return toolOutput({ text: formatExec(r), metadata: { exit_code: r.exitCode, status: r.status, duration_ms: r.durationMs } });
@@ -254,7 +256,9 @@ function formatExec(r: ExecResult): string {
   const parts: string[] = [];
   if (r.status === 'timeout') parts.push('[killed: wall-clock time limit reached]');
   if (r.status === 'output_limit') parts.push('[killed: output limit reached]');
-  if (r.status === 'aborted') parts.push('[killed: session ended]');
+  if (r.budget === 'disk') parts.push('[killed: the workspace disk budget of this session is used up; files written past it were deleted]');
+  else if (r.status === 'aborted') parts.push('[killed: session ended]');
+  if (r.budget === 'memory') parts.push('[killed: the memory budget of this session was exceeded]');
   parts.push(`exit code: ${r.exitCode ?? 'none'}${r.signal ? ` (signal ${r.signal})` : ''}`);
   parts.push(`--- stdout ---\n${r.stdout}${r.stdoutDropped ? `\n[... ${r.stdoutDropped} more bytes of stdout dropped]` : ''}`);
   if (r.stderr || r.stderrDropped) parts.push(`--- stderr ---\n${r.stderr}${r.stderrDropped ? `\n[... ${r.stderrDropped} more bytes of stderr dropped]` : ''}`);
