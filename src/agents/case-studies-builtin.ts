@@ -1,9 +1,12 @@
 // Built-in agents for `case-studies`: the case's reference analysis (which recovers the
-// truth) and its naive analyses (each falls into a planted trap): `naive` is the first,
-// `naive-<k>` the k-th. Each rebuilds the
-// task's instance from its public spec (case id and seed; generation is deterministic) and
-// analyses the same files the agent's workspace holds — never the truth — then submits
-// through the episode loop like any agent.
+// truth) and its realistic mistakes (the trap matrix, `naive` in the case: the careful pipeline
+// with one step skipped or done the common wrong way): `naive` is the first, `naive-<k>` the
+// k-th. The serving rule no longer guarantees that a mistake fails on every instance (a case
+// with accept() is served on data properties), so "expected: fails" is statistical: each
+// mistake fails on >= 95% of served instances (bench:cases) and on every CI seed (the test
+// seeds case-checks.ts checks). Each agent rebuilds the task's instance from its public spec
+// (case id and seed; generation is deterministic) and analyses the same files the agent's
+// workspace holds — never the truth — then submits through the episode loop like any agent.
 
 import { filesMap } from '../envs/case-studies/framework/generate.js';
 import { servedInstances } from '../envs/case-studies/framework/instance-cache.js';
@@ -40,14 +43,14 @@ export const caseStudyAgents: ScriptedAgent[] = [
     analyse: cs.reference,
     reasoning: `Built-in reference analysis for ${cs.id}.`,
   })),
-  analysisAgent('naive', "the case's first naive analysis, which falls into a planted trap (expected: fails)", (cs) => naiveOf(cs, 1)),
+  analysisAgent('naive', "the case's first realistic mistake, which falls into a planted trap (expected: fails on >= 95% of instances)", (cs) => naiveOf(cs, 1)),
   ...Array.from({ length: Math.max(0, ...caseStudies.map((c) => c.naive.length)) }, (_, i) =>
-    analysisAgent(`naive-${i + 1}`, `the case's naive analysis number ${i + 1}, which falls into a planted trap (expected: fails)`, (cs) => naiveOf(cs, i + 1)),
+    analysisAgent(`naive-${i + 1}`, `the case's realistic mistake number ${i + 1}, which falls into a planted trap (expected: fails on >= 95% of instances)`, (cs) => naiveOf(cs, i + 1)),
   ),
 ];
 
 function naiveOf(cs: CaseStudy, k: number): { analyse: Analysis; reasoning: string } {
   const n = cs.naive[k - 1];
-  if (!n) throw new Error(`case ${cs.id} has ${cs.naive.length} naive analyses, not ${k}`);
-  return { analyse: n.analyse, reasoning: `Built-in naive analysis "${n.name}" (trap: ${n.trap}).` };
+  if (!n) throw new Error(`case ${cs.id} has ${cs.naive.length} realistic mistakes, not ${k}`);
+  return { analyse: n.analyse, reasoning: `Built-in realistic mistake "${n.name}" (trap: ${n.trap}).` };
 }
