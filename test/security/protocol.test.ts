@@ -4,6 +4,7 @@
 // the server with a one-byte drip.
 
 import assert from 'node:assert/strict';
+import { Type } from '@sinclair/typebox';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http, { createServer } from 'node:http';
@@ -15,6 +16,8 @@ import { createCaseStudiesEnvironment } from '../../src/envs/case-studies/env.js
 import { arithmeticEnvironment } from '../../src/envs/example/arithmetic.js';
 import { createGenomeQaEnvironment } from '../../src/envs/genome-qa/environment.js';
 import { isBlockedAddress, liveFetch, vetUrl } from '../../src/mirror/live.js';
+import { arrayTasks, defineEnvironment, defineTool } from '../../src/ors/environment.js';
+import { toolOutput } from '../../src/ors/types.js';
 import type { OrsServer } from '../../src/ors/server/index.js';
 import { exampleLinear } from '../envs/case-studies/fixtures/example-linear.js';
 import { standardFake } from '../envs/genome-qa/fake-assembly.js';
@@ -185,6 +188,33 @@ test('deeply nested and huge JSON is a bounded 4xx, and the server stays up', as
   assert.equal((await fetch(`${url}/health`)).status, 200);
   const ok = await callTool(url, 'gsm8kenv', sid, 'answer', { answer: '72' });
   assert.equal(ok.result.output.reward, 1);
+});
+
+test('tool-input errors and setup failures are bounded, one line, never a stack', async () => {
+  const env = defineEnvironment({
+    name: 'leaky',
+    splits: [{ name: 'train', type: 'train' }],
+    tasks: arrayTasks({ train: [{ id: 't0' }] }),
+    tools: [defineTool({ name: 'strict', description: 'takes one field', input: Type.Object({ a: Type.String() }, { additionalProperties: false }), run: () => toolOutput({ text: 'ok' }) })],
+    open: ({ task }) => {
+      if (task.explode) throw new Error(`generation failed at /srv/secret/path\n    at simulate (/srv/genegym/src/x.ts:10:5)\n    at open (/srv/genegym/src/y.ts:2:1)`);
+      return { state: {}, prompt: () => [] };
+    },
+  });
+  const { url } = await start([env]);
+  const boom = await create(url, { env_name: 'leaky', task_spec: { explode: true } });
+  const prompt = await fetch(`${url}/leaky/prompt`, { headers: { 'x-session-id': boom.sid } });
+  assert.equal(prompt.status, 500);
+  const detail = (await prompt.json()).detail as string;
+  assert.match(detail, /^Error: generation failed/);
+  assert.doesNotMatch(detail, /\n|\bat simulate\b/, 'no stack lines');
+
+  const { sid } = await create(url, { env_name: 'leaky', split: 'train', index: 0 });
+  const extra = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}${'z'.repeat(50)}`, i]));
+  const r = await callTool(url, 'leaky', sid, 'strict', { a: 'x', ...extra });
+  assert.equal(r.result?.ok, false);
+  assert.match(r.result.error, /^Tool input validation error: .*\(and 9980 more\)$/s);
+  assert.ok(r.result.error.length < 4000, `${r.result.error.length} characters`);
 });
 
 test('429 at capacity carries Retry-After', async () => {

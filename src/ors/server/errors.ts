@@ -42,10 +42,10 @@ export class RequestValidationError extends Error {
   }
 }
 
-/** The body FastAPI would send for an unexpected exception (`return_errors="exception"`). */
+/** The body FastAPI would send for an unexpected exception (`return_errors="exception"`): one line, bounded, never a stack. */
 export function internalErrorDetail(err: unknown): string {
-  if (err instanceof Error) return `${err.name || 'Error'}: ${err.message}`;
-  return `Error: ${String(err)}`;
+  const text = err instanceof Error ? `${err.name || 'Error'}: ${err.message}` : `Error: ${String(err)}`;
+  return clip(text.split(/\r?\n/, 1)[0], 500);
 }
 
 /** Longest piece of client input an error message or a 422 item echoes. */

@@ -4,9 +4,12 @@
 
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Tool } from '../environment.js';
+import { clip } from './errors.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
 const compiled = new WeakMap<Tool<any, any>, ValidateFunction>();
+/** Most problems one error lists (an input with 100,000 unknown keys must not echo them all). */
+const MAX_REPORTED = 20;
 
 /** null when valid, else the ok:false error text. */
 export function checkToolInput(tool: Tool<any, any>, input: unknown): string | null {
@@ -17,7 +20,9 @@ export function checkToolInput(tool: Tool<any, any>, input: unknown): string | n
     compiled.set(tool, validate);
   }
   if (validate(input)) return null;
-  return `Tool input validation error: ${JSON.stringify((validate.errors ?? []).map(describe))}`;
+  const errors = validate.errors ?? [];
+  const shown = JSON.stringify(errors.slice(0, MAX_REPORTED).map(describe));
+  return `Tool input validation error: ${shown}${errors.length > MAX_REPORTED ? ` (and ${errors.length - MAX_REPORTED} more)` : ''}`;
 }
 
 /** Compiles a tool's validator ahead of the first call. */
@@ -26,12 +31,12 @@ export function precompile(tool: Tool<any, any>): void {
 }
 
 function describe(e: ErrorObject): { type: string; loc: string[]; msg: string } {
-  const loc = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const loc = e.instancePath.split('/').slice(1).map((s) => clip(s.replace(/~1/g, '/').replace(/~0/g, '~'), 200));
   switch (e.keyword) {
     case 'required':
       return { type: 'missing', loc: [...loc, String(e.params.missingProperty)], msg: 'Field required' };
     case 'additionalProperties':
-      return { type: 'extra_forbidden', loc: [...loc, String(e.params.additionalProperty)], msg: 'Extra inputs are not permitted' };
+      return { type: 'extra_forbidden', loc: [...loc, clip(String(e.params.additionalProperty), 200)], msg: 'Extra inputs are not permitted' };
     case 'type':
       return { type: `${e.params.type}_type`, loc, msg: `Input should be a valid ${e.params.type}` };
     default:
