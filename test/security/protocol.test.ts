@@ -17,7 +17,7 @@ import { arithmeticEnvironment } from '../../src/envs/example/arithmetic.js';
 import { createGenomeQaEnvironment } from '../../src/envs/genome-qa/environment.js';
 import { isBlockedAddress, liveFetch, vetUrl } from '../../src/mirror/live.js';
 import { arrayTasks, defineEnvironment, defineTool } from '../../src/ors/environment.js';
-import { toolOutput } from '../../src/ors/types.js';
+import { toolOutput, type JsonObject } from '../../src/ors/types.js';
 import type { OrsServer } from '../../src/ors/server/index.js';
 import { exampleLinear } from '../envs/case-studies/fixtures/example-linear.js';
 import { standardFake } from '../envs/genome-qa/fake-assembly.js';
@@ -46,8 +46,8 @@ test('a task spec the environment cannot serve is a 400 at /create with a clear 
   const genomeQa = createGenomeQaEnvironment({ assembly: standardFake(), trainSize: 20, testSize: 20, judge: null });
   const cases = createCaseStudiesEnvironment({ cases: [exampleLinear], sandbox: 'none', perCase: { train: 5, test: 5 } });
   const { url } = await start([genomeQa, arithmeticEnvironment(), cases]);
-  const real = (await genomeQa.tasks.get('train', 3)) as Record<string, unknown>;
-  const bad: [string, object, RegExp][] = [
+  const real = await genomeQa.tasks.get('train', 3);
+  const bad: [string, JsonObject, RegExp][] = [
     ['genome-qa', {}, /needs split and index/],
     ['genome-qa', { split: 'validation', index: 0 }, /unknown split/],
     ['genome-qa', { split: 'train', index: 20 }, /Invalid index/],
@@ -205,7 +205,7 @@ test('tool-input errors and setup failures are bounded, one line, never a stack'
   const boom = await create(url, { env_name: 'leaky', task_spec: { explode: true } });
   const prompt = await fetch(`${url}/leaky/prompt`, { headers: { 'x-session-id': boom.sid } });
   assert.equal(prompt.status, 500);
-  const detail = (await prompt.json()).detail as string;
+  const detail = ((await prompt.json()) as { detail: string }).detail;
   assert.match(detail, /^Error: generation failed/);
   assert.doesNotMatch(detail, /\n|\bat simulate\b/, 'no stack lines');
 
