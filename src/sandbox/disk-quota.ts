@@ -7,8 +7,8 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, rm, rmdir, truncate, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readdir, readFile, rm, rmdir, truncate, unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -62,6 +62,21 @@ export async function releaseWorkspaceFs(workspace: string): Promise<void> {
     await run('umount', ['-l', workspace], { env: SBIN_PATH }).catch(() => undefined);
   }
   await rm(img, { force: true });
+}
+
+/**
+ * Detaches every mount at or below `dir` (deepest first): workspaces left mounted by a server
+ * that died. Run before removing such a tree, or `rm -r` empties the filesystems and then fails.
+ */
+export async function releaseMountsUnder(dir: string): Promise<number> {
+  const root = resolve(dir);
+  const points = (await readFile('/proc/self/mountinfo', 'utf8').catch(() => ''))
+    .split('\n')
+    .map((l) => l.split(' ')[4]?.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .filter((p): p is string => !!p && (p === root || p.startsWith(`${root}/`)))
+    .sort((a, b) => b.length - a.length);
+  for (const p of points) await run('umount', ['-l', p], { env: SBIN_PATH }).catch(() => undefined);
+  return points.length;
 }
 
 /**
