@@ -3,9 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admixtureTiming } from '../../../src/envs/case-studies/admixture-timing/index.js';
-import { ANC_A, ANC_B, ctmcLogLik, fitPulseTime, flipChromosome, switchRateEstimate, type Haplotype, type Tract } from '../../../src/envs/case-studies/admixture-timing/model.js';
-import { dropAndFill, fixInversions, isFlaggedMicro, repairReciprocalSwitches } from '../../../src/envs/case-studies/admixture-timing/reference.js';
+import { admixtureAccept, admixtureTiming } from '../../../src/envs/case-studies/admixture-timing/index.js';
+import { ANC_A, ANC_B, countSwitches, ctmcLogLik, fitPulseTime, flipChromosome, switchRateEstimate, type Haplotype, type Tract } from '../../../src/envs/case-studies/admixture-timing/model.js';
+import { cleanHaplotypes, dropAndFill, fixInversions, isFlaggedMicro, REFERENCE_PIPELINE, repairReciprocalSwitches, type PipelineOptions } from '../../../src/envs/case-studies/admixture-timing/reference.js';
 import { simulateAdmixture, simulateChromosome } from '../../../src/envs/case-studies/admixture-timing/simulator.js';
 import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
 import { gzip, readText } from '../../../src/envs/case-studies/framework/gzip.js';
@@ -91,6 +91,33 @@ test('inversion detection flips the planted chromosome and nothing else', () => 
   const inverted = [flipChromosome(clean[0], inv), flipChromosome(clean[1], inv)] as [Haplotype, Haplotype];
   assert.deepEqual(fixInversions(inverted).flipped, [inv]);
   assert.deepEqual(fixInversions(clean).flipped, []);
+  assert.deepEqual(fixInversions(inverted, 'z-score').flipped, [inv]);
+  assert.deepEqual(fixInversions(clean, 'z-score').flipped, []);
+});
+
+test('single-flag and length-only micro filters drop real short tracts that the combined flag keeps', () => {
+  const hap: Haplotype = [[
+    tract(0, 0.3, ANC_A), tract(0.3, 0.33, ANC_B, 0.7, 0.1), tract(0.33, 0.6, ANC_A), // real, low posterior only
+    tract(0.6, 0.63, ANC_B, 0.985, 0.8), tract(0.63, 0.9, ANC_A), // real, low complexity only
+    tract(0.9, 0.93, ANC_B), tract(0.93, 1.2, ANC_A), // real, short, no flag
+  ]];
+  assert.equal(dropAndFill(hap, isFlaggedMicro).dropped, 0);
+  const sim = simulateAdmixture(5, 0);
+  const files = new Map(sim.files.map((f) => [f.path, f.data]));
+  const data = loadAdmixture(files);
+  const switches = (o: Partial<PipelineOptions>) => countSwitches(cleanHaplotypes(data, { ...REFERENCE_PIPELINE, ...o })[0]);
+  const ref = switches({});
+  assert.equal(ref, countSwitches(sim.latent.clean[0]), 'the reference QC restores the clean switch count of h1');
+  for (const microFilter of ['posterior', 'low-complexity', 'length'] as const) assert.ok(switches({ microFilter }) < 0.85 * ref, `${microFilter}-only filter keeps too many real switches`);
+  assert.ok(switches({ microFilter: 'none' }) > 1.15 * ref);
+  assert.ok(switches({ reciprocalRepair: false }) > 1.1 * ref);
+});
+
+test('serving rule: parents must be separable and the inversion identifiable, judged on the data only', () => {
+  const inst = { ...admixtureTiming.simulate(0, 0), bounds: {} };
+  assert.equal(admixtureAccept(inst), null);
+  assert.match(admixtureAccept({ ...inst, meta: { ...inst.meta, inversionEvidence: 2 } })!, /evidence/);
+  assert.match(admixtureAccept({ ...inst, truth: { ...inst.truth, parent2_A_fraction: inst.truth.parent1_A_fraction + 0.01 } })!, /apart/);
 });
 
 test('malformed inputs give clear errors', () => {

@@ -30,6 +30,9 @@ Report, per transmitted parental haplotype:
 - parent2_A_fraction (float): the same fraction for the other haplotype.
 - parent2_t (float): generations since the pulse for parent2's haplotype.
 
+The data are simulated and depart from real data in two ways: apart from the caller artifacts,
+every call is exact, and a larger share of the map than usual (about a quarter) is uncalled.
+
 Be alert to: caller artifacts among the tracts (use the posterior and low_complexity_frac columns),
 artifacts that involve both haplotypes at once, ancestry labels that may not be correct on every
 chromosome, which map length belongs in each denominator, and tracts cut short by chromosome ends and

@@ -4,6 +4,7 @@
 // the called tract span; (5) CTMC maximum-likelihood pulse time per haplotype; (6) order parents.
 
 import type { Answer } from '../types.js';
+import { nelderMead } from '../framework/optim/index.js';
 import { loadAdmixture, type AdmixtureData } from './io.js';
 import {
   ANC_A,
@@ -15,8 +16,10 @@ import {
   flipChromosome,
   isContiguous,
   mergeRuns,
+  switchRateEstimate,
   type Ancestry,
   type Haplotype,
+  type PulseFit,
   type Tract,
 } from './model.js';
 
@@ -28,10 +31,22 @@ export const MICRO_RULE = { maxLength: 0.05, maxPosterior: 0.8, minLowComplexity
 export const RECIPROCAL_EPS = 1e-4;
 export const RECIPROCAL_MAX_LENGTH = 0.25;
 /** Flip a chromosome's labels when that raises the two haplotypes' log-likelihood by more than this. */
-export const INVERSION_LLR = 6.5;
+export const INVERSION_LLR = 4;
+/** The z-score route flips when the two haplotypes' summed z² drops by more than this (z²/2 ≈ log-likelihood). */
+export const INVERSION_Z2_DROP = 8;
 
-export const isFlaggedMicro = (t: Tract) =>
-  t.end - t.start < MICRO_RULE.maxLength && t.posterior < MICRO_RULE.maxPosterior && t.lowComplexity > MICRO_RULE.minLowComplexity;
+const isShort = (t: Tract) => t.end - t.start < MICRO_RULE.maxLength;
+const lowPosterior = (t: Tract) => t.posterior < MICRO_RULE.maxPosterior;
+const lowComplexity = (t: Tract) => t.lowComplexity > MICRO_RULE.minLowComplexity;
+
+export const isFlaggedMicro = (t: Tract) => isShort(t) && lowPosterior(t) && lowComplexity(t);
+
+const MICRO_FILTERS: Record<Exclude<PipelineOptions['microFilter'], 'none'>, (t: Tract) => boolean> = {
+  flagged: isFlaggedMicro,
+  posterior: (t) => isShort(t) && lowPosterior(t),
+  'low-complexity': (t) => isShort(t) && lowComplexity(t),
+  length: isShort,
+};
 
 /**
  * Removes tracts matching `drop`; a removed stretch whose called neighbours touch it on both sides
@@ -109,8 +124,8 @@ export function inversionGains(haps: [Haplotype, Haplotype]): number[] {
   return haps[0].map((_, c) => {
     let gain = 0;
     for (const p of [0, 1]) {
-      const others = haps[p].map((chrom, k) => (k === c ? [] : chrom));
-      const fit = fitPulseTime(others);
+      const fit = fitWithout(haps[p], c);
+      if (!fit) return 0;
       const chrom = [haps[p][c]];
       gain += ctmcLogLik(flipChromosome(chrom, 0), fit.t, fit.m) - ctmcLogLik(chrom, fit.t, fit.m);
     }
@@ -118,14 +133,47 @@ export function inversionGains(haps: [Haplotype, Haplotype]): number[] {
   });
 }
 
-export function fixInversions(haps: [Haplotype, Haplotype], maxFlips = 3): { haps: [Haplotype, Haplotype]; flipped: number[] } {
+/** Pulse fit on every chromosome but `c`; null when those hold a single ancestry (nothing to fit). */
+function fitWithout(hap: Haplotype, c: number): PulseFit | null {
+  const others = hap.map((chrom, k) => (k === c ? [] : chrom));
+  const m = ancestryFraction(others);
+  return m > 0 && m < 1 ? fitPulseTime(others) : null;
+}
+
+/**
+ * Moment route to the same question: per chromosome and haplotype, z = (f_c − m̂)/sd with m̂ and t̂
+ * from the other chromosomes and the CTMC time-average variance sd² ≈ 2·m̂(1 − m̂)/(t̂·L_c); the
+ * score is how much flipping the chromosome's labels lowers z² summed over both haplotypes.
+ */
+export function inversionZDrops(haps: [Haplotype, Haplotype]): number[] {
+  const fits = [0, 1].map((p) => haps[p].map((_, c) => fitWithout(haps[p], c)));
+  return haps[0].map((_, c) => {
+    let drop = 0;
+    for (const p of [0, 1]) {
+      const { lengthA, lengthB } = ancestrySpan([haps[p][c]]);
+      const len = lengthA + lengthB;
+      if (len <= 0) return 0;
+      const fit = fits[p][c];
+      if (!fit) return 0;
+      const { t, m } = fit;
+      const sd = Math.sqrt((2 * m * (1 - m)) / (t * len));
+      const f = lengthA / len;
+      drop += ((f - m) / sd) ** 2 - ((1 - f - m) / sd) ** 2;
+    }
+    return drop;
+  });
+}
+
+export type InversionTest = 'likelihood' | 'z-score';
+
+export function fixInversions(haps: [Haplotype, Haplotype], test: InversionTest = 'likelihood', maxFlips = 3): { haps: [Haplotype, Haplotype]; flipped: number[] } {
   let cur = haps;
   const flipped: number[] = [];
   for (let round = 0; round < maxFlips; round++) {
-    const gains = inversionGains(cur);
+    const scores = test === 'likelihood' ? inversionGains(cur) : inversionZDrops(cur);
     let best = 0;
-    for (let c = 1; c < gains.length; c++) if (gains[c] > gains[best]) best = c;
-    if (!(gains[best] > INVERSION_LLR)) break;
+    for (let c = 1; c < scores.length; c++) if (scores[c] > scores[best]) best = c;
+    if (!(scores[best] > (test === 'likelihood' ? INVERSION_LLR : INVERSION_Z2_DROP))) break;
     cur = [flipChromosome(cur[0], best), flipChromosome(cur[1], best)];
     flipped.push(best);
   }
@@ -133,17 +181,24 @@ export function fixInversions(haps: [Haplotype, Haplotype], maxFlips = 3): { hap
 }
 
 export interface PipelineOptions {
-  /** 'flagged' (reference), 'none' (keep every call) */
-  microFilter: 'flagged' | 'none';
+  /**
+   * Which short tracts are dropped as caller artifacts: 'flagged' (reference: short AND low
+   * posterior AND low-complexity), one flag only ('posterior', 'low-complexity', 'length'), or 'none'.
+   */
+  microFilter: 'flagged' | 'posterior' | 'low-complexity' | 'length' | 'none';
   reciprocalRepair: boolean;
-  inversionFix: boolean;
-  /** 'called' (reference): span of called tracts; 'chromosome': the full genetic map length */
-  denominator: 'called' | 'chromosome';
-  /** 'ctmc' (reference): likelihood with censoring and gaps; 'tract-means': 1 / mean tract length */
-  timing: 'ctmc' | 'tract-means';
+  /** detect and flip chromosome-level label inversions, by likelihood gain (reference) or z-scores */
+  inversionFix: false | InversionTest;
+  /**
+   * t: 'ctmc' (reference: likelihood with censoring and gap transitions, m at the realised
+   * fraction), 'joint-ml' (t and m both by maximum likelihood), 'switch-count' (closed form
+   * n·L/(2·L_A·L_B)), 'tract-means' (1 / mean tract length, cut tracts counted as complete),
+   * 'map-length' (switches per Morgan of the full genetic map instead of the called span).
+   */
+  timing: 'ctmc' | 'joint-ml' | 'switch-count' | 'tract-means' | 'map-length';
 }
 
-export const REFERENCE_PIPELINE: PipelineOptions = { microFilter: 'flagged', reciprocalRepair: true, inversionFix: true, denominator: 'called', timing: 'ctmc' };
+export const REFERENCE_PIPELINE: PipelineOptions = { microFilter: 'flagged', reciprocalRepair: true, inversionFix: 'likelihood', timing: 'ctmc' };
 
 export interface HaplotypeEstimate {
   fraction: number;
@@ -153,10 +208,12 @@ export interface HaplotypeEstimate {
 /** The QC'd haplotypes (exported for tests and diagnostics). */
 export function cleanHaplotypes(data: AdmixtureData, opts: PipelineOptions = REFERENCE_PIPELINE): [Haplotype, Haplotype] {
   let haps = data.haps;
-  if (opts.microFilter === 'flagged') haps = [dropAndFill(haps[0], isFlaggedMicro).hap, dropAndFill(haps[1], isFlaggedMicro).hap];
-  else haps = [haps[0].map(mergeRuns), haps[1].map(mergeRuns)];
+  if (opts.microFilter !== 'none') {
+    const drop = MICRO_FILTERS[opts.microFilter];
+    haps = [dropAndFill(haps[0], drop).hap, dropAndFill(haps[1], drop).hap];
+  } else haps = [haps[0].map(mergeRuns), haps[1].map(mergeRuns)];
   if (opts.reciprocalRepair) haps = repairReciprocalSwitches(haps[0], haps[1]).haps;
-  if (opts.inversionFix) haps = fixInversions(haps).haps;
+  if (opts.inversionFix) haps = fixInversions(haps, opts.inversionFix).haps;
   return haps;
 }
 
@@ -170,14 +227,35 @@ function tractMeanRate(hap: Haplotype): number {
   return (nA / (lengthA * (1 - m)) + nB / (lengthB * m)) / 2;
 }
 
-export function estimateHaplotype(hap: Haplotype, data: AdmixtureData, opts: PipelineOptions): HaplotypeEstimate {
-  if (opts.denominator === 'chromosome') {
-    const genome = data.chromosomes.reduce((s, c) => s + c.lengthMorgan, 0);
-    const fraction = ancestrySpan(hap).lengthA / genome;
-    return { fraction, t: countSwitches(hap) / (2 * fraction * (1 - fraction) * genome) };
+/** Joint maximum likelihood of (t, m) under the CTMC, by Nelder–Mead on (log t, logit m). */
+function jointPulseTime(hap: Haplotype): number {
+  const start = fitPulseTime(hap);
+  const logit = (p: number) => Math.log(p / (1 - p));
+  const res = nelderMead(([lt, lm]) => -ctmcLogLik(hap, Math.exp(lt), 1 / (1 + Math.exp(-lm))), [Math.log(start.t), logit(start.m)], { step: [0.1, 0.1], maxIter: 600, tolF: 1e-10, tolX: 1e-8 });
+  return Math.exp(res.x[0]);
+}
+
+function pulseTime(hap: Haplotype, data: AdmixtureData, timing: PipelineOptions['timing']): number {
+  const m = ancestryFraction(hap);
+  if (m <= 0 || m >= 1) return 0; // one ancestry left: no junction was observed
+  switch (timing) {
+    case 'ctmc':
+      return fitPulseTime(hap).t;
+    case 'joint-ml':
+      return jointPulseTime(hap);
+    case 'switch-count':
+      return switchRateEstimate(hap);
+    case 'tract-means':
+      return tractMeanRate(hap);
+    case 'map-length': {
+      const map = data.chromosomes.reduce((s, c) => s + c.lengthMorgan, 0);
+      return countSwitches(hap) / (2 * m * (1 - m) * map);
+    }
   }
-  const fraction = ancestryFraction(hap);
-  return { fraction, t: opts.timing === 'ctmc' ? fitPulseTime(hap).t : tractMeanRate(hap) };
+}
+
+export function estimateHaplotype(hap: Haplotype, data: AdmixtureData, opts: PipelineOptions): HaplotypeEstimate {
+  return { fraction: ancestryFraction(hap), t: pulseTime(hap, data, opts.timing) };
 }
 
 /** Runs the pipeline and orders parents: parent1 is the haplotype with the smaller A fraction. */

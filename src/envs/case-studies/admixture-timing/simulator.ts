@@ -3,18 +3,18 @@
 //
 // Clean tracts: per haplotype and chromosome, ancestry junctions at rate t_p per Morgan with
 // ancestry A drawn with probability m_p at each junction (the single-pulse CTMC), observed only on
-// the called span minus interior gaps. Planted artifacts, in order:
-//   1. reciprocal phase-switch pairs: 5–10 per genome, the two haplotypes' ancestry exchanged over
-//      0.02–0.15 M where they differ (same breakpoints on both, jittered by < 1e-4 M);
-//   2. micro-tracts: 30–50 per haplotype, < 0.05 M, opposite ancestry inside a real tract, with
-//      posterior < 0.8 and low_complexity_frac > 0.6 (plus real tracts that carry only one flag);
-//   3. one long chromosome with A/B inverted on both haplotypes (the one where it matters most).
+// the called span minus interior gaps (about a quarter of the map is uncalled). Planted, in order:
+//   1. real short tracts (< 0.05 M) carrying exactly one QC flag: low posterior, or a high
+//      low-complexity share (about 15% of real tracts each);
+//   2. reciprocal phase-switch pairs: 80–120 per genome, the two haplotypes' ancestry exchanged over
+//      0.004–0.03 M where they differ (same breakpoints on both, jittered by < 1e-4 M);
+//   3. micro-tracts: 80–120 per haplotype, < 0.01 M, opposite ancestry inside a real tract, with
+//      posterior < 0.8 AND low_complexity_frac > 0.6;
+//   4. one chromosome, drawn with probability proportional to its called length, with A/B inverted
+//      on both haplotypes.
 // Truth: realised A fraction of each haplotype's clean tracts over the called span, and the
-// generative t_p. A draw is kept only if the CTMC MLE on the clean tracts is within 10% of t_p for
-// both haplotypes, the realised fractions differ by ≥ 0.06 (so parent order is unambiguous) and the
-// inversion is identifiable (flipping it back gains ≥ 9 log-likelihood units under the truth).
-// m ranges are narrower than the design note's [0.1, 0.4] / [0.5, 0.85]: near m = 0.5 an A/B
-// inversion leaves the likelihood unchanged, so it shifts fractions but cannot be detected.
+// generative t_p. One draw per sub-seed; `admixtureAccept` serves it when the data make the answer
+// identifiable (parent order, inversion evidence), never on any estimator's success.
 
 import type { CaseFile, Truth } from '../types.js';
 import { gzip } from '../framework/gzip.js';
@@ -22,32 +22,36 @@ import { Rng } from '../framework/prng.js';
 import { beta, exponential, normal } from '../framework/samplers.js';
 import { writeTsv, type Cell } from '../framework/tsv.js';
 import { AUTOSOMES, roundMorgan, type CalledChromosome } from './genome.js';
-import { ANC_A, ANC_B, ancestryFraction, ctmcLogLik, fitPulseTime, flipChromosome, type Ancestry, type Haplotype, type Tract } from './model.js';
+import { ANC_A, ANC_B, ancestryFraction, ctmcLogLik, flipChromosome, type Ancestry, type Haplotype, type Tract } from './model.js';
 
 export const CASE_ID = 'admixture-timing';
 
 export const DESIGN = {
-  mLow: [0.1, 0.3],
-  mHigh: [0.6, 0.85],
-  t: [6, 14],
-  calledStartMargin: [0.02, 0.1],
-  calledEndMargin: [0.02, 0.08],
-  gapsPerChromosome: [1, 3],
-  gapLength: [0.008, 0.04],
-  swapsPerGenome: [5, 10],
-  swapLength: [0.02, 0.15],
+  mLow: [0.15, 0.42],
+  mHigh: [0.58, 0.85],
+  /**
+   * Expected ancestry switches per haplotype, 2·t·m(1 − m)·L_called, drawn log-uniformly; t follows
+   * from it and m. This keeps every haplotype informative enough to time (relative SD of t̂ about
+   * 1/√switches, 3–5%), so t runs from about 35 to 125 generations.
+   */
+  expectedSwitches: [400, 900],
+  calledStartMargin: [0.03, 0.09],
+  calledEndMargin: [0.03, 0.08],
+  /** interior uncalled gaps per Morgan of chromosome, and their lengths */
+  gapsPerMorgan: [3.5, 5],
+  gapLength: [0.03, 0.065],
+  /** visible reciprocal phase-switch pairs per genome */
+  swapsPerGenome: [80, 120],
+  swapLength: [0.004, 0.03],
   swapJitter: 6e-5,
-  microPerHaplotype: [30, 50],
-  microLength: [0.004, 0.045],
-  /** real tracts given one QC flag only (high low-complexity, or low posterior) */
-  decoysLowComplexity: 6,
-  decoysLowPosterior: 4,
-  inversionMinLength: 1.8,
+  microPerHaplotype: [80, 120],
+  microLength: [0.0005, 0.004],
+  /** share of real tracts (chosen among those < 0.05 M) that carry exactly one QC flag, per flag */
+  decoyShare: [0.13, 0.17],
+  decoyMaxLength: 0.05,
   /** flip evidence (nats, generative t and m) the inverted chromosome must carry to be identifiable */
-  inversionMinEvidence: 9,
-  oracleRelTol: 0.1,
+  inversionMinEvidence: 6,
   minFractionGap: 0.06,
-  maxDraws: 400,
 } as const;
 
 export interface AdmixtureLatent {
@@ -58,10 +62,10 @@ export interface AdmixtureLatent {
   observed: [Haplotype, Haplotype];
   chromosomes: CalledChromosome[];
   invertedChromosome: number;
+  /** nats of flip evidence on the inverted chromosome (generative t and m) */
+  inversionEvidence: number;
   swaps: number;
   micro: [number, number];
-  oracleT: [number, number];
-  draws: number;
 }
 
 export interface AdmixtureSimulation {
@@ -87,17 +91,22 @@ function callChromosomes(rng: Rng): CalledChromosome[] {
     const r = rng.split(c.name);
     const calledStart = roundMorgan(r.uniformRange(...DESIGN.calledStartMargin));
     const calledEnd = roundMorgan(c.lengthMorgan - r.uniformRange(...DESIGN.calledEndMargin));
-    const nGaps = r.integer(...DESIGN.gapsPerChromosome);
+    const nGaps = Math.max(1, Math.round(c.lengthMorgan * r.uniformRange(...DESIGN.gapsPerMorgan)));
     const gaps: [number, number][] = [];
-    for (let tries = 0; gaps.length < nGaps && tries < 1000; tries++) {
+    for (let tries = 0; gaps.length < nGaps && tries < 2000; tries++) {
       const len = r.uniformRange(...DESIGN.gapLength);
-      const s = roundMorgan(r.uniformRange(calledStart + 0.05, calledEnd - 0.05 - len));
+      const s = roundMorgan(r.uniformRange(calledStart + 0.02, calledEnd - 0.02 - len));
       const e = roundMorgan(s + len);
-      if (gaps.every(([gs, ge]) => e + 0.05 < gs || s > ge + 0.05)) gaps.push([s, e]);
+      if (gaps.every(([gs, ge]) => e + 0.02 < gs || s > ge + 0.02)) gaps.push([s, e]);
     }
-    gaps.sort((a, b) => a[0] - b[0]);
+    gaps.sort((x, y) => x[0] - y[0]);
     return { ...c, calledStart, calledEnd, gaps };
   });
+}
+
+/** Called Morgan of a chromosome (span minus gaps). */
+export function calledLength(c: CalledChromosome): number {
+  return c.calledEnd - c.calledStart - c.gaps.reduce((s, [gs, ge]) => s + ge - gs, 0);
 }
 
 /** Called intervals of a chromosome: the span with its gaps cut out. */
@@ -173,7 +182,7 @@ function splice(rng: Rng, chrom: Tract[], i: number, a: number, b: number, inser
   chrom.splice(i, 1, { ...host, end: a }, { ...inserted, start: a, end: b }, right);
 }
 
-/** Lengths of the called chromosomes, for drawing positions proportional to map length. */
+/** A chromosome drawn with probability proportional to its called span. */
 function pickChromosome(rng: Rng, chroms: readonly CalledChromosome[]): number {
   const total = chroms.reduce((s, c) => s + (c.calledEnd - c.calledStart), 0);
   let u = rng.uniform() * total;
@@ -184,21 +193,21 @@ function pickChromosome(rng: Rng, chroms: readonly CalledChromosome[]): number {
   return chroms.length - 1;
 }
 
-/** Reciprocal phase-switch pairs; returns how many were planted. */
+/** Reciprocal phase-switch pairs where the two haplotypes differ; returns how many were planted. */
 function plantReciprocalSwitches(rng: Rng, chroms: readonly CalledChromosome[], haps: [Haplotype, Haplotype]): number {
   const target = rng.integer(...DESIGN.swapsPerGenome);
   let planted = 0;
-  for (let tries = 0; planted < target && tries < 5000; tries++) {
+  for (let tries = 0; planted < target && tries < 50_000; tries++) {
     const c = pickChromosome(rng, chroms);
     const a = roundMorgan(rng.uniformRange(chroms[c].calledStart, chroms[c].calledEnd));
     const b = roundMorgan(a + rng.uniformRange(...DESIGN.swapLength));
     const jitter = () => roundMorgan(rng.uniformRange(-DESIGN.swapJitter, DESIGN.swapJitter));
     const a2 = roundMorgan(a + jitter()), b2 = roundMorgan(b + jitter());
-    const i1 = hostTract(haps[0][c], a, b, 0.005);
-    const i2 = hostTract(haps[1][c], Math.min(a, a2), Math.max(b, b2), 0.005);
+    const i1 = hostTract(haps[0][c], Math.min(a, a2), Math.max(b, b2), 0.002);
+    const i2 = hostTract(haps[1][c], Math.min(a, a2), Math.max(b, b2), 0.002);
     if (i1 < 0 || i2 < 0) continue;
     const anc1 = haps[0][c][i1].anc, anc2 = haps[1][c][i2].anc;
-    if (anc1 === anc2) continue; // a switch between equal ancestries is invisible
+    if (anc1 === anc2) continue; // an exchange between equal ancestries is invisible
     splice(rng, haps[0][c], i1, a, b, { anc: anc2, posterior: goodPosterior(rng), lowComplexity: goodLowComplexity(rng) });
     splice(rng, haps[1][c], i2, a2, b2, { anc: anc1, posterior: goodPosterior(rng), lowComplexity: goodLowComplexity(rng) });
     planted++;
@@ -206,16 +215,16 @@ function plantReciprocalSwitches(rng: Rng, chroms: readonly CalledChromosome[], 
   return planted;
 }
 
-/** Spurious short calls of the opposite ancestry inside real tracts; returns how many. */
+/** Spurious short calls of the opposite ancestry inside real tracts, both flags set; returns how many. */
 function plantMicroTracts(rng: Rng, hap: Haplotype, chroms: readonly CalledChromosome[]): number {
   const target = rng.integer(...DESIGN.microPerHaplotype);
   let planted = 0;
-  for (let tries = 0; planted < target && tries < 5000; tries++) {
+  for (let tries = 0; planted < target && tries < 50_000; tries++) {
     const c = pickChromosome(rng, chroms);
     const len = rng.uniformRange(...DESIGN.microLength);
     const a = roundMorgan(rng.uniformRange(chroms[c].calledStart, chroms[c].calledEnd - len));
     const b = roundMorgan(a + len);
-    const i = hostTract(hap[c], a, b, 0.004);
+    const i = hostTract(hap[c], a, b, 0.002);
     if (i < 0) continue;
     splice(rng, hap[c], i, a, b, {
       anc: (1 - hap[c][i].anc) as Ancestry,
@@ -227,36 +236,33 @@ function plantMicroTracts(rng: Rng, hap: Haplotype, chroms: readonly CalledChrom
   return planted;
 }
 
-/** Real tracts that carry one QC flag but not both (a single-column filter would drop them). */
-function plantDecoys(rng: Rng, hap: Haplotype): void {
-  const real = hap.flatMap((chrom) => chrom.filter((t) => t.posterior >= 0.9));
-  const picks = rng.sampleIndices(real.length, DESIGN.decoysLowComplexity + DESIGN.decoysLowPosterior);
+/**
+ * Real short tracts that carry one QC flag but not both: short true tracts are often called with a
+ * low posterior, and some lie mostly in low-complexity sequence. A single-column filter drops them.
+ */
+function plantDecoys(rng: Rng, hap: Haplotype): number {
+  const all = hap.flat();
+  const short = all.filter((t) => t.end - t.start < DESIGN.decoyMaxLength);
+  const perFlag = Math.min(Math.floor(short.length / 2), Math.round(all.length * rng.uniformRange(...DESIGN.decoyShare)));
+  const picks = rng.sampleIndices(short.length, 2 * perFlag);
   picks.forEach((k, j) => {
-    if (j < DESIGN.decoysLowComplexity) real[k].lowComplexity = round3(rng.uniformRange(0.6, 0.85));
-    else real[k].posterior = round3(rng.uniformRange(0.7, 0.79));
+    if (j < perFlag) short[k].lowComplexity = round3(rng.uniformRange(0.62, 0.9));
+    else short[k].posterior = round3(rng.uniformRange(0.6, 0.79));
   });
+  return perFlag;
 }
 
 /**
- * The long chromosome whose A/B inversion is most evident: largest log-likelihood gain (generative
- * t_p, m_p) of the clean labels over the inverted ones, summed over both haplotypes. That is also
- * where the inversion shifts the fractions most (h1 mostly B and h2 mostly A, or the reverse).
+ * Evidence (nats, generative t_p and m_p) that chromosome `ci` carries the clean labels rather than
+ * inverted ones, summed over both haplotypes: how identifiable its inversion is.
  */
-function chooseInversion(chroms: readonly CalledChromosome[], clean: [Haplotype, Haplotype], m: [number, number], t: [number, number]): { index: number; evidence: number } {
-  let best = -1, bestScore = -Infinity;
-  chroms.forEach((c, ci) => {
-    if (c.lengthMorgan < DESIGN.inversionMinLength) return;
-    let score = 0;
-    for (const p of [0, 1]) {
-      const chrom = [clean[p][ci]];
-      score += ctmcLogLik(chrom, t[p], m[p]) - ctmcLogLik(flipChromosome(chrom, 0), t[p], m[p]);
-    }
-    if (score > bestScore) {
-      bestScore = score;
-      best = ci;
-    }
-  });
-  return { index: best, evidence: bestScore };
+function inversionEvidence(ci: number, clean: [Haplotype, Haplotype], m: [number, number], t: [number, number]): number {
+  let score = 0;
+  for (const p of [0, 1]) {
+    const chrom = [clean[p][ci]];
+    score += ctmcLogLik(chrom, t[p], m[p]) - ctmcLogLik(flipChromosome(chrom, 0), t[p], m[p]);
+  }
+  return score;
 }
 
 function tractsFile(chroms: readonly CalledChromosome[], haps: [Haplotype, Haplotype]): Uint8Array {
@@ -274,50 +280,46 @@ function chromosomesFile(chroms: readonly CalledChromosome[]): Uint8Array {
 
 export function simulateAdmixture(seed: number, subSeed: number): AdmixtureSimulation {
   const rng = Rng.from(CASE_ID, seed, subSeed);
+  const chroms = callChromosomes(rng.split('called-span'));
+  const called = chroms.reduce((s, c) => s + calledLength(c), 0);
   const params = rng.split('parameters');
   const mLow = params.uniformRange(...DESIGN.mLow), mHigh = params.uniformRange(...DESIGN.mHigh);
-  const tLow = params.uniformRange(...DESIGN.t), tHigh = params.uniformRange(...DESIGN.t);
+  const [e0, e1] = DESIGN.expectedSwitches;
+  const timeFor = (mp: number) => Math.exp(params.uniformRange(Math.log(e0), Math.log(e1))) / (2 * mp * (1 - mp) * called);
+  const tLow = timeFor(mLow), tHigh = timeFor(mHigh);
   // Which file haplotype carries the low-A parent is random: h1/h2 are not parent1/parent2.
   const lowIsH1 = params.bernoulli(0.5);
   const m: [number, number] = lowIsH1 ? [mLow, mHigh] : [mHigh, mLow];
   const t: [number, number] = lowIsH1 ? [tLow, tHigh] : [tHigh, tLow];
-  const chroms = callChromosomes(rng.split('called-span'));
 
-  for (let draw = 0; draw < DESIGN.maxDraws; draw++) {
-    const r = rng.split('draw', draw);
-    const clean = [0, 1].map((p) => chroms.map((c) => simulateChromosome(r.split('tracts', p, c.name), c, t[p], m[p]))) as [Haplotype, Haplotype];
-    const frac = clean.map(ancestryFraction) as [number, number];
-    const oracle = clean.map((h) => fitPulseTime(h).t) as [number, number];
-    if (Math.abs(frac[0] - frac[1]) < DESIGN.minFractionGap) continue;
-    if (oracle.some((o, p) => Math.abs(o - t[p]) > DESIGN.oracleRelTol * t[p])) continue;
-    const inversion = chooseInversion(chroms, clean, m, t);
-    if (inversion.evidence < DESIGN.inversionMinEvidence) continue;
+  const r = rng.split('tracts');
+  const clean = [0, 1].map((p) => chroms.map((c) => simulateChromosome(r.split(p, c.name), c, t[p], m[p]))) as [Haplotype, Haplotype];
+  const frac = clean.map(ancestryFraction) as [number, number];
+  const inverted = pickChromosome(rng.split('artifact.inversion'), chroms);
+  const evidence = inversionEvidence(inverted, clean, m, t);
 
-    const observed = [cloneHap(clean[0]), cloneHap(clean[1])] as [Haplotype, Haplotype];
-    const swaps = plantReciprocalSwitches(r.split('artifact.reciprocal'), chroms, observed);
-    const micro = [0, 1].map((p) => plantMicroTracts(r.split('artifact.micro', p), observed[p], chroms)) as [number, number];
-    for (const p of [0, 1]) plantDecoys(r.split('artifact.decoys', p), observed[p]);
-    const inverted = inversion.index;
-    for (const p of [0, 1]) observed[p][inverted] = observed[p][inverted].map((tr) => ({ ...tr, anc: (1 - tr.anc) as Ancestry }));
+  const observed = [cloneHap(clean[0]), cloneHap(clean[1])] as [Haplotype, Haplotype];
+  const decoys = [0, 1].map((p) => plantDecoys(rng.split('artifact.decoys', p), observed[p]));
+  const swaps = plantReciprocalSwitches(rng.split('artifact.reciprocal'), chroms, observed);
+  const micro = [0, 1].map((p) => plantMicroTracts(rng.split('artifact.micro', p), observed[p], chroms)) as [number, number];
+  for (const p of [0, 1]) observed[p][inverted] = observed[p][inverted].map((tr) => ({ ...tr, anc: (1 - tr.anc) as Ancestry }));
 
-    const p1 = frac[0] <= frac[1] ? 0 : 1, p2 = 1 - p1;
-    const truth: Truth = {
-      parent1_A_fraction: frac[p1],
-      parent1_t: t[p1],
-      parent2_A_fraction: frac[p2],
-      parent2_t: t[p2],
-    };
-    const files: CaseFile[] = [
-      { path: 'tracts.tsv.gz', data: tractsFile(chroms, observed) },
-      { path: 'chromosomes.tsv.gz', data: chromosomesFile(chroms) },
-    ];
-    const nTracts = observed[0].flat().length + observed[1].flat().length;
-    return {
-      files,
-      truth,
-      meta: { nTracts, reciprocalPairs: swaps, microTracts: micro[0] + micro[1], oracleDraws: draw + 1 },
-      latent: { m, t, clean, observed, chromosomes: chroms, invertedChromosome: inverted, swaps, micro, oracleT: oracle, draws: draw + 1 },
-    };
-  }
-  throw new Error(`${CASE_ID} seed ${seed}.${subSeed}: no draw met the oracle-precision rule in ${DESIGN.maxDraws} draws`);
+  const p1 = frac[0] <= frac[1] ? 0 : 1, p2 = 1 - p1;
+  const truth: Truth = {
+    parent1_A_fraction: frac[p1],
+    parent1_t: t[p1],
+    parent2_A_fraction: frac[p2],
+    parent2_t: t[p2],
+  };
+  const files: CaseFile[] = [
+    { path: 'tracts.tsv.gz', data: tractsFile(chroms, observed) },
+    { path: 'chromosomes.tsv.gz', data: chromosomesFile(chroms) },
+  ];
+  const nTracts = observed[0].flat().length + observed[1].flat().length;
+  return {
+    files,
+    truth,
+    meta: { nTracts, reciprocalPairs: swaps, microTracts: micro[0] + micro[1], decoysPerFlag: decoys, inversionEvidence: evidence, calledMorgan: called },
+    latent: { m, t, clean, observed, chromosomes: chroms, invertedChromosome: inverted, inversionEvidence: evidence, swaps, micro },
+  };
 }
