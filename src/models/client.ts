@@ -40,7 +40,7 @@ export class ModelClient implements Model {
       if (hit) return { ...hit, cached: true, attempts: 0 };
     }
     const signal = gen.signal ?? new AbortController().signal;
-    const { value, attempts } = await withRetries(
+    const { value, attempts } = await this.withEndpointInErrors(() => withRetries(
       async () => {
         const permit = await this.limiter.acquire(signal);
         try {
@@ -61,8 +61,19 @@ export class ModelClient implements Model {
           this.opts.onRetry?.(e);
         },
       },
-    );
+    ));
     if (cache) await cache.set(key, value);
     return { ...value, cached: false, attempts };
+  }
+
+  /** The last error of a call names where it went, so "connection refused" says which server. */
+  private async withEndpointInErrors<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof ModelError) || err.kind === 'aborted') throw err;
+      const t = this.transport;
+      throw new ModelError(err.kind, `${t.provider} model ${t.model} at ${t.baseUrl}: ${err.message}`, { status: err.status, retryAfterMs: err.retryAfterMs });
+    }
   }
 }

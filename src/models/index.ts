@@ -1,6 +1,7 @@
-// `provider:model` specs to Model instances. Keys come from environment variables only
-// (OPENAI_API_KEY, ANTHROPIC_API_KEY, or the variable --api-key-env names) and are
-// registered for redaction, so they never reach a log line or an error message.
+// Model specs (`provider/model` or `provider:model`, see providers.ts) to Model instances. Keys
+// come from environment variables only (OPENAI_API_KEY, ANTHROPIC_API_KEY, the named providers'
+// variables, or the variable --api-key-env names) and are registered for redaction, so they
+// never reach a log line or an error message.
 
 import { join } from 'node:path';
 import { AnthropicTransport } from './anthropic.js';
@@ -11,6 +12,7 @@ import { AdaptiveLimiter } from './limiter.js';
 import { OpenAiTransport } from './openai.js';
 import type { RetryEvent, RetryPolicy } from './retry.js';
 import type { ProviderTransport } from './types.js';
+import { parseModelSpec, resolveEndpoint } from './providers.js';
 
 export * from './types.js';
 export { ModelClient } from './client.js';
@@ -20,16 +22,7 @@ export { ResponseCache } from './cache.js';
 export { UsageMeter, loadPriceTable, DEFAULT_PRICES, costOf, type PriceTable } from './pricing.js';
 export { emptyRoleUsage, type RoleUsage, type UsageRole } from './usage.js';
 
-export interface ModelSpec {
-  provider: 'openai' | 'anthropic';
-  model: string;
-}
-
-export function parseModelSpec(spec: string): ModelSpec {
-  const m = /^(openai|anthropic):(.+)$/.exec(spec.trim());
-  if (!m) throw new Error(`--model must look like openai:<model> or anthropic:<model>, got "${spec}"`);
-  return { provider: m[1] as ModelSpec['provider'], model: m[2] };
-}
+export { canonicalModelSpec, parseModelSpec, PROVIDERS, type ModelSpec } from './providers.js';
 
 export interface CreateModelOptions {
   baseUrl?: string;
@@ -46,17 +39,11 @@ export interface CreateModelOptions {
 }
 
 export function createModel(spec: string, opts: CreateModelOptions = {}): ModelClient {
-  const { provider, model } = parseModelSpec(spec);
-  const env = opts.env ?? process.env;
-  const keyVar = opts.apiKeyEnv ?? (provider === 'openai' ? 'OPENAI_API_KEY' : 'ANTHROPIC_API_KEY');
-  const apiKey = env[keyVar] || undefined;
+  const parsed = parseModelSpec(spec);
+  const { baseUrl, apiKey } = resolveEndpoint(parsed, { baseUrl: opts.baseUrl, apiKeyEnv: opts.apiKeyEnv, env: opts.env ?? process.env });
   registerSecret(apiKey);
-  if (!apiKey && !opts.baseUrl) {
-    throw new Error(`${provider} needs an API key in $${keyVar} (or pass --base-url for a local server that needs none)`);
-  }
-  let transport: ProviderTransport;
-  if (provider === 'openai') transport = new OpenAiTransport({ model, baseUrl: opts.baseUrl, apiKey, timeoutMs: opts.timeoutMs });
-  else transport = new AnthropicTransport({ model, baseUrl: opts.baseUrl, apiKey, timeoutMs: opts.timeoutMs });
+  const common = { model: parsed.model, baseUrl, apiKey, timeoutMs: opts.timeoutMs };
+  const transport: ProviderTransport = parsed.wire === 'openai' ? new OpenAiTransport(common) : new AnthropicTransport(common);
   const max = Math.max(1, opts.maxConcurrency ?? 16);
   return new ModelClient(transport, {
     retry: opts.retry,

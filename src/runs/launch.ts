@@ -2,7 +2,7 @@
 // from the registry, or remote by URL), the agent (a model or a built-in scripted agent),
 // the task plan, and a run id.
 
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { findBuiltinAgent } from '../agents/builtin.js';
 import { InProcessDriver } from '../agents/in-process.js';
 import { ModelAgent } from '../agents/model-agent.js';
@@ -33,7 +33,7 @@ export interface AgentBuildOptions {
   onRetry?: (e: RetryEvent) => void;
 }
 
-export function buildAgent(cfg: RunConfig, opts: AgentBuildOptions): Agent {
+export async function buildAgent(cfg: RunConfig, opts: AgentBuildOptions): Promise<Agent> {
   if (!cfg.model) return findBuiltinAgent(cfg.agent, cfg.env);
   const model = createModel(cfg.model, {
     baseUrl: cfg.base_url ?? undefined,
@@ -86,6 +86,20 @@ export async function planTasks(driver: EnvDriver, split: string, opts: { tasks?
   if (opts.limit !== undefined) indices = indices.slice(0, opts.limit);
   if (indices.length === 0) throw new Error(`nothing to run: split ${split} selects no tasks`);
   return indices;
+}
+
+/** sha256 over the task specs at `indices` (in order): the identity of a run's task set. */
+export async function tasksFingerprint(driver: EnvDriver, split: string, indices: readonly number[]): Promise<string> {
+  const h = createHash('sha256');
+  // contiguous stretches are listed a page at a time
+  for (let i = 0; i < indices.length; ) {
+    let j = i + 1;
+    while (j < indices.length && indices[j] === indices[j - 1] + 1 && j - i < 1000) j++;
+    const page = await driver.taskRange(split, indices[i], indices[j - 1] + 1);
+    for (const t of page) h.update(JSON.stringify(t)).update('\n');
+    i = j;
+  }
+  return h.digest('hex');
 }
 
 export function newRunId(env: string, who: string, now = new Date()): string {

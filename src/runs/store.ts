@@ -11,8 +11,10 @@ import { SIDECAR_FILE, SIDECAR_HEADER, sidecarEntry } from './episode-index.js';
 import { forEachLine } from './lines.js';
 import type { EpisodeRecord, RunConfig, RunLine, StartedLine } from './types.js';
 
+/** Where runs live: $GENEGYM_LOG_DIR (set by --log-dir), else <home>/runs. */
 export function runsDir(home: string): string {
-  return join(home, 'runs');
+  const dir = process.env.GENEGYM_LOG_DIR;
+  return dir && dir.trim() !== '' ? dir : join(home, 'runs');
 }
 
 export function validRunId(id: string): boolean {

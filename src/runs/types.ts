@@ -42,6 +42,12 @@ export interface RunConfig {
   /** re-runs of an episode that ended in error, within one invocation */
   error_retries: number;
   genegym_version: string;
+  /** --env-opt settings of an in-process environment; resume reuses them (absent in older runs: none) */
+  env_options?: Record<string, string>;
+  /** --assembly of an in-process genome environment; resume reuses it */
+  assembly?: string | null;
+  /** sha256 of the planned task specs in order: resume refuses an environment that now yields other tasks */
+  tasks_fingerprint?: string;
 }
 
 /** Written before an episode starts (write-ahead), so a crash leaves evidence of it. */

@@ -50,9 +50,9 @@ test('genome-qa built-in agents through the shared loop: oracle 100%, wrong 0%, 
   const home = await mkdtemp(join(tmpdir(), 'gg-builtin-'));
   try {
     const driver = new InProcessDriver(await entry.load({ home }));
-    const oracle = findBuiltinAgent('oracle', 'genome-qa');
-    const wrong = findBuiltinAgent('wrong', 'genome-qa');
-    const solver = findBuiltinAgent('solver', 'genome-qa');
+    const oracle = await findBuiltinAgent('oracle', 'genome-qa');
+    const wrong = await findBuiltinAgent('wrong', 'genome-qa');
+    const solver = await findBuiltinAgent('solver', 'genome-qa');
     let solved = 0;
     for (let i = 0; i < 10; i++) {
       assert.equal((await play(oracle, driver, i)).c.outcome, 'correct', `oracle ${i}`);

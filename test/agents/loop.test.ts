@@ -152,15 +152,15 @@ test('an environment fault is an error; verdict metadata and ungraded are honour
 });
 
 test('built-in agents run through the same loop: oracle 100%, wrong 0%, give-up not finished', async () => {
-  const oracle = findBuiltinAgent('oracle', 'arithmetic');
-  const wrong = findBuiltinAgent('wrong', 'arithmetic');
+  const oracle = await findBuiltinAgent('oracle', 'arithmetic');
+  const wrong = await findBuiltinAgent('wrong', 'arithmetic');
   for (let i = 0; i < 25; i++) {
     assert.equal(classifyEpisode(await play(oracle, i, { maxTurns: 10 }), 1).outcome, 'correct', `oracle task ${i}`);
     assert.equal(classifyEpisode(await play(wrong, i), 1).outcome, 'wrong');
   }
-  const g = await play(findBuiltinAgent('give-up', 'arithmetic'), 0);
+  const g = await play(await findBuiltinAgent('give-up', 'arithmetic'), 0);
   assert.equal(g.endReason, 'agent_stopped');
-  assert.throws(() => findBuiltinAgent('nope', 'arithmetic'), /available: oracle, wrong, give-up/);
+  await assert.rejects(findBuiltinAgent('nope', 'arithmetic'), /available: give-up, oracle, wrong/);
 });
 
 test('argument parsing', () => {

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -189,6 +189,62 @@ test('kill -9 mid-run, then resume: every episode exactly once, nothing lost', (
     }
   }));
 
+test('a run is what it says: a killed run started with --env-opt resumes with the same settings, refuses others, and refuses a changed task set', () =>
+  withHome(async (home) => {
+    const args = ['eval', '--env', 'arithmetic', '--agent', 'oracle', '--env-opt', 'seed=7', '--env-opt', 'tool_delay_ms=40', '--limit', '40', '--concurrency', '2', '--run-name', 'opts', '--quiet'];
+    const child = cli(args, home);
+    await waitFor(() => lines(home, 'opts').filter((l) => l.type === 'episode').length >= 4, 30_000, 'four finished episodes');
+    child.kill('SIGKILL');
+    await child.done;
+    const cfg = JSON.parse(readFileSync(join(home, 'runs', 'opts', 'run.json'), 'utf8'));
+    assert.deepEqual(cfg.env_options, { seed: '7', tool_delay_ms: '40' });
+    assert.match(cfg.tasks_fingerprint, /^[0-9a-f]{64}$/);
+    // flags that would change the run are refused, naming what the run was started with
+    const changed = await run(['runs', 'resume', 'opts', '--env-opt', 'seed=0'], home);
+    assert.equal(changed.code, 1);
+    assert.match(changed.stderr, /run opts was started with --env-opt seed=7 --env-opt tool_delay_ms=40; resume reuses the run's own settings/);
+    const resumed = await run(['runs', 'resume', 'opts', '--json'], home);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout).correct, 40);
+    // every episode came from the seed-7 task set, before and after the kill
+    const seven = arithmeticEnvironment({ seed: 7 });
+    const zero = arithmeticEnvironment({});
+    const records = readFileSync(join(home, 'runs', 'opts', 'episodes.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.type === 'episode');
+    assert.equal(records.length, 40);
+    let differ = 0;
+    for (const r of records) {
+      assert.deepEqual(r.task, await seven.tasks.get('test', r.task_index), `episode ${r.key} is a seed-7 task`);
+      if (JSON.stringify(r.task) !== JSON.stringify(await zero.tasks.get('test', r.task_index))) differ++;
+    }
+    assert.ok(differ > 30, 'seed 7 and seed 0 tasks differ, so the check above can fail');
+    // an environment that now yields other tasks is refused rather than mixed in
+    writeFileSync(join(home, 'runs', 'opts', 'run.json'), JSON.stringify({ ...cfg, tasks_fingerprint: '0'.repeat(64) }));
+    const drifted = await run(['runs', 'resume', 'opts'], home);
+    assert.equal(drifted.code, 1);
+    assert.match(drifted.stderr, /the environment now yields different tasks .* start a new run instead/);
+  }));
+
+test('exit codes: errored episodes exit 1 unless --fail-on-error tolerates them; an unreachable model is named', () =>
+  withHome(async (home) => {
+    const dead = 'http://127.0.0.1:9/v1';
+    const base = ['eval', '--env', 'arithmetic', '--model', 'openai/mock', '--base-url', dead, '--limit', '2', '--max-retries', '1', '--retry-base-ms', '1', '--error-retries', '0', '--json'];
+    const r = await run([...base, '--run-name', 'down'], home);
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.stdout).errors, 2);
+    assert.match(r.stderr, /"event":"model_retry"/, 'retries show as JSON lines on stderr in --json mode');
+    assert.match(r.stderr, /last error: .*openai model mock at http:\/\/127\.0\.0\.1:9\/v1: connection failed/);
+    const tolerated = await run([...base, '--run-name', 'down2', '--fail-on-error', '2'], home);
+    assert.equal(tolerated.code, 0, tolerated.stderr);
+    const fraction = await run([...base, '--run-name', 'down3', '--fail-on-error', '0.5'], home);
+    assert.equal(fraction.code, 1);
+    assert.match(fraction.stderr, /exit code 1: 2 errored episode\(s\) exceed --fail-on-error 0\.5/);
+    const bad = await run([...base, '--run-name', 'down4', '--fail-on-error', '1.5'], home);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--fail-on-error must be a whole count/);
+    const none = await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--tasks', 'nope', '--run-name', 'x'], home);
+    assert.equal(none.code, 1);
+  }));
+
 test('Ctrl-C (SIGINT) stops cleanly: exit 130, interrupted episodes leave no record, resume finishes', () =>
   withHome(async (home) => {
     const mock = await startMockOpenAI({ latencyMs: 40 });
@@ -239,13 +295,17 @@ test('an ORS env server that restarts mid-run: episodes hit by it are errors (ne
     try {
       const args = ['eval', '--env', 'arithmetic', '--server', url, '--model', 'openai:mock', '--base-url', mock.url, '--limit', '16', '--concurrency', '4', '--error-retries', '0', '--run-name', 'restart', '--json'];
       const r = await run(args, home);
-      assert.equal(r.code, 0, r.stderr);
+      // errored episodes make the exit code 1 (scripts and CI can tell), and the last error is named
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /episode\(s\) ended in error \(not counted as wrong\); last error: .+; retry them with {2}genegym runs resume restart/);
       assert.ok(restarted);
       const s = JSON.parse(r.stdout);
       assert.equal(s.episodes, 16);
       assert.equal(s.correct + s.errors, 16, 'an env restart never makes an answer wrong');
       assert.ok(s.errors > 0, 'the restart hit at least one episode');
-      const resumed = JSON.parse((await run(['runs', 'resume', 'restart', '--json'], home)).stdout);
+      const resumedRun = await run(['runs', 'resume', 'restart', '--json'], home);
+      assert.equal(resumedRun.code, 0, resumedRun.stderr);
+      const resumed = JSON.parse(resumedRun.stdout);
       assert.equal(resumed.correct, 16);
       assert.equal(resumed.errors, 0);
     } finally {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cacheKey, canonicalJson } from '../../src/models/cache.js';
 import { ModelError, redactSecrets } from '../../src/models/errors.js';
-import { createModel, ModelClient, ResponseCache } from '../../src/models/index.js';
+import { canonicalModelSpec, createModel, ModelClient, parseModelSpec, ResponseCache } from '../../src/models/index.js';
+import { resolveEndpoint } from '../../src/models/providers.js';
 import { AdaptiveLimiter } from '../../src/models/limiter.js';
 import { OpenAiTransport, toOpenAiParams } from '../../src/models/openai.js';
 import { costOf, DEFAULT_PRICES, UsageMeter } from '../../src/models/pricing.js';
@@ -178,11 +179,29 @@ test('adaptive limiter: caps in-flight calls, halves on 429, grows back on succe
 
 test('createModel reads the key from the environment and refuses to run without one', () => {
   assert.throws(() => createModel('openai:gpt-x', { env: {} }), /OPENAI_API_KEY/);
-  assert.throws(() => createModel('gpt-x', { env: {} }), /openai:<model>/);
+  assert.throws(() => createModel('gpt-x', { env: {} }), /<provider>\/<model> or <provider>:<model>/);
+  assert.throws(() => createModel('mistral:x', { env: {} }), /provider one of openai, anthropic, vllm/);
   const m = createModel('anthropic:claude-x', { env: { MY_KEY: 'sk-ant-abcdef123456' }, apiKeyEnv: 'MY_KEY' });
   assert.equal(m.id, 'anthropic:claude-x');
   assert.equal(redactSecrets('failed with sk-ant-abcdef123456'), 'failed with [REDACTED]');
   assert.ok(createModel('openai:local', { env: {}, baseUrl: 'http://127.0.0.1:1/v1' }));
+});
+
+test('model specs as Inspect users type them: provider/model and provider:model, named providers, *_BASE_URL honoured', () => {
+  assert.deepEqual(parseModelSpec('openai/gpt-4o-mini'), { provider: 'openai', model: 'gpt-4o-mini', wire: 'openai' });
+  assert.deepEqual(parseModelSpec('anthropic:claude-x'), { provider: 'anthropic', model: 'claude-x', wire: 'anthropic' });
+  assert.deepEqual(parseModelSpec('openrouter/meta-llama/llama-3-70b'), { provider: 'openrouter', model: 'meta-llama/llama-3-70b', wire: 'openai' });
+  assert.equal(canonicalModelSpec('openai/gpt-4o-mini'), 'openai:gpt-4o-mini');
+  const key = { OPENAI_API_KEY: 'sk-test-abcdef123456' };
+  // the agent's key goes where OPENAI_BASE_URL says (a vLLM server), never silently to the public API
+  assert.deepEqual(resolveEndpoint(parseModelSpec('openai/m'), { env: { ...key, OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' } }), { baseUrl: 'http://127.0.0.1:8000/v1', keyEnv: 'OPENAI_API_KEY', apiKey: key.OPENAI_API_KEY });
+  assert.equal(resolveEndpoint(parseModelSpec('openai/m'), { baseUrl: 'http://h/v1', env: { OPENAI_BASE_URL: 'http://other/v1' } }).baseUrl, 'http://h/v1', '--base-url wins');
+  assert.equal(resolveEndpoint(parseModelSpec('vllm/qwen'), { env: {} }).baseUrl, 'http://localhost:8000/v1', 'local providers need no key');
+  assert.equal(resolveEndpoint(parseModelSpec('ollama/llama3'), { env: { OLLAMA_BASE_URL: 'http://gpu:11434/v1' } }).baseUrl, 'http://gpu:11434/v1');
+  assert.throws(() => resolveEndpoint(parseModelSpec('openrouter/x'), { env: {} }), /\$OPENROUTER_API_KEY/);
+  assert.equal(resolveEndpoint(parseModelSpec('together/x'), { env: { TOGETHER_API_KEY: 'k-1234567' } }).baseUrl, 'https://api.together.xyz/v1');
+  const m = createModel('openai/gpt-x', { env: { ...key, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
+  assert.equal((m as unknown as { transport: { baseUrl: string } }).transport.baseUrl, 'http://127.0.0.1:9/v1');
 });
 
 test('costs: priced models add up, agent and judge are kept apart, unknown models are unpriced', () => {

@@ -91,7 +91,7 @@ export class HttpTransport {
         if (opts.signal?.aborted) throw opts.signal.reason;
         const unsent = err instanceof Error && UNSENT_CODES.has(String((err.cause as { code?: unknown } | undefined)?.code));
         if (attempt >= retries || (opts.retryConnectionFailures === 'unsent' && !unsent)) {
-          throw new OrsConnectionError(`${method} ${path}: ${describeFetchError(err)} (after ${attempt + 1} attempts)`, {
+          throw new OrsConnectionError(`${method} ${url}: ${describeFetchError(err)} (after ${attempt + 1} attempts)`, {
             cause: err,
           });
         }
