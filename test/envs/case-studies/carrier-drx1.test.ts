@@ -4,15 +4,32 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { carrierConsistency, carrierDrx1 } from '../../../src/envs/case-studies/carrier-drx1/index.js';
-import { carrierProbability, detectionRate, snvCalled, snvSensitivity } from '../../../src/envs/case-studies/carrier-drx1/model.js';
+import { acceptCarrier, carrierConsistency, carrierDrx1 } from '../../../src/envs/case-studies/carrier-drx1/index.js';
+import { TEMPLATE_PARAMS, carrierProbability, detectionRate, drawParams, snvCalled, snvSensitivity } from '../../../src/envs/case-studies/carrier-drx1/model.js';
+import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
 import { REFERENCE_OPTIONS, callSamples, dosageModels, roganGladen } from '../../../src/envs/case-studies/carrier-drx1/reference.js';
 import { loadCarrier } from '../../../src/envs/case-studies/carrier-drx1/io.js';
 import { gzip } from '../../../src/envs/case-studies/framework/gzip.js';
 import { filesMap } from '../../../src/envs/case-studies/framework/generate.js';
 import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
-standardCaseTests(carrierDrx1, { constantPaths: ['target_metadata.tsv.gz'] });
+// Test seeds 0-4: reference passes, every realistic mistake fails, the best constant (8 served
+// train truths, enough for a median) fails; reproducible bytes; truth never in the files.
+standardCaseTests(carrierDrx1, { constantPaths: ['target_metadata.tsv.gz'], constantTrainSeeds: 8 });
+
+test('carrier-drx1: population parameters vary per instance; acceptance reads only the design', () => {
+  const a = drawParams(Rng.from('carrier-drx1', 1, 0).split('params'));
+  const b = drawParams(Rng.from('carrier-drx1', 2, 0).split('params'));
+  assert.notEqual(a.pop.AFR.cf0, b.pop.AFR.cf0);
+  assert.notEqual(a.pop.AFR.shares.silent, b.pop.AFR.shares.silent);
+  for (const p of [a, b]) {
+    assert.ok(p.pop.AFR.cf0 >= 1 / 200 && p.pop.AFR.cf0 <= 1 / 15);
+    assert.ok(Math.abs(p.partnerAncestry.reduce((s, x) => s + x, 0) - 1) < 1e-12);
+  }
+  const inst = { ...carrierDrx1.simulate(0, 0), bounds: {} };
+  assert.equal(acceptCarrier({ ...inst, meta: { partnersTestedByAncestry: { AFR: 500, EUR: 500, EAS: 100, OTH: 100 } } }), null);
+  assert.match(acceptCarrier({ ...inst, meta: { partnersTestedByAncestry: { AFR: 500, EUR: 500, EAS: 3, OTH: 100 } } })!, /EAS/);
+});
 
 test('carrier-drx1: answer schema is strict about keys and types; prompt names files and format', () => {
   const inst = carrierDrx1.simulate(0, 0);
@@ -35,7 +52,7 @@ test('carrier-drx1: consistency check wants couple = residual × partner / 4', (
 
 test('carrier-drx1 model: tier odds, SNV sensitivity and detection rates', () => {
   // Odds ×4 at tier 2: p0 = 1/45 → odds 1/44 → 4/44 → p = 4/48.
-  assert.ok(Math.abs(carrierProbability('AFR', 2) - 4 / 48) < 1e-12);
+  assert.ok(Math.abs(carrierProbability(TEMPLATE_PARAMS, 'AFR', 2) - 4 / 48) < 1e-12);
   // With λ → small the call rule (≥ 4 alt reads) almost never fires; at 45 reads it almost always does.
   assert.ok(snvSensitivity(2) < 0.05);
   assert.ok(snvSensitivity(45) > 0.999);
@@ -43,8 +60,8 @@ test('carrier-drx1 model: tier odds, SNV sensitivity and detection rates', () =>
   assert.equal(snvCalled(4, 21), false); // 4/21 < 0.2
   assert.equal(snvCalled(3, 5), false);
   // Silent carriers dominate the AFR miss rate: DR ≈ 1 − 0.30; EUR ≈ 1 − 0.04.
-  assert.ok(Math.abs(detectionRate('AFR') - 0.7) < 0.01);
-  assert.ok(Math.abs(detectionRate('EUR') - 0.96) < 0.01);
+  assert.ok(Math.abs(detectionRate(TEMPLATE_PARAMS, 'AFR') - 0.7) < 0.01);
+  assert.ok(Math.abs(detectionRate(TEMPLATE_PARAMS, 'EUR') - 0.96) < 0.01);
 });
 
 test('carrier-drx1 reference: Rogan–Gladen inverts q = DR·p + FPR·(1 − p), clamped to [0, 1]', () => {

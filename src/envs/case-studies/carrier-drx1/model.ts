@@ -9,6 +9,8 @@
 // capture variant common in AFR lowers a_AFR.
 
 import { normalCdf } from '../framework/special.js';
+import type { Rng } from '../framework/prng.js';
+import { dirichlet } from '../framework/samplers.js';
 
 export const ANCESTRIES = ['AFR', 'EUR', 'EAS', 'OTH'] as const;
 export type Ancestry = (typeof ANCESTRIES)[number];
@@ -40,6 +42,7 @@ export interface AncestryParams {
   linkMarkerBackground: number;
 }
 
+/** Template parameters; cf0, kind shares, capture scale and tier odds are redrawn per instance (drawParams). */
 export const POPULATION: Record<Ancestry, AncestryParams> = {
   AFR: {
     cf0: 1 / 45,
@@ -79,8 +82,53 @@ export const POPULATION: Record<Ancestry, AncestryParams> = {
   },
 };
 
-/** Family-history tiers 1 and 2 multiply carrier odds by 2 and 4. */
+/** Family-history tiers 1 and 2 multiply carrier odds (template values; redrawn per instance). */
 export const TIER_ODDS = [1, 2, 4] as const;
+
+/** Everything about the population that varies between instances. */
+export interface PopulationParams {
+  pop: Record<Ancestry, AncestryParams>;
+  /** carrier-odds multiplier per family-history tier (tier 0 = 1) */
+  tierOdds: [number, number, number];
+  /** partner roster: ancestry shares (ANCESTRIES order) and tier shares */
+  partnerAncestry: number[];
+  partnerTiers: [number, number, number];
+}
+
+/** The template values (used by unit tests and as the centre of the per-instance draws). */
+export const TEMPLATE_PARAMS: PopulationParams = {
+  pop: POPULATION,
+  tierOdds: [...TIER_ODDS],
+  partnerAncestry: [0.3, 0.4, 0.15, 0.15],
+  partnerTiers: [0.75, 0.05, 0.2],
+};
+
+const logUniform = (rng: Rng, lo: number, hi: number) => Math.exp(Math.log(lo) + rng.uniform() * (Math.log(hi) - Math.log(lo)));
+const uniform = (rng: Rng, lo: number, hi: number) => lo + rng.uniform() * (hi - lo);
+
+/**
+ * Per-instance population: tier-0 carrier frequency log-uniform in [1/200, 1/15] per ancestry
+ * (independently: the range of common recessive conditions), AFR silent 2+0 share U(0.2, 0.45),
+ * EUR founder share of SNV carriers U(0.4, 0.7), AFR capture scale U(0.84, 0.89), tier odds ×U(1.5, 3)
+ * and ×U(4, 10) (close family history: carrier relatives are common), and the partner roster's ancestry and tier mix. Each field of the truth thus moves
+ * along its own axis, so no single value is a good guess for another instance.
+ */
+export function drawParams(rng: Rng): PopulationParams {
+  const pop = {} as Record<Ancestry, AncestryParams>;
+  for (const anc of ANCESTRIES) pop[anc] = { ...POPULATION[anc], shares: { ...POPULATION[anc].shares }, cf0: logUniform(rng, 1 / 200, 1 / 15) };
+  const afrSilent = uniform(rng, 0.2, 0.45);
+  pop.AFR.shares = { deletion: 0.92 - afrSilent, silent: afrSilent, snv: 0.08, founder: 0 };
+  pop.AFR.captureScale = uniform(rng, 0.84, 0.89);
+  const eurSilent = uniform(rng, 0.02, 0.08);
+  const eurFounder = uniform(rng, 0.4, 0.7);
+  const eurSnv = 0.55;
+  pop.EUR.shares = { deletion: 1 - eurSilent - eurSnv, silent: eurSilent, snv: eurSnv * (1 - eurFounder), founder: eurSnv * eurFounder };
+  const tierOdds: [number, number, number] = [1, uniform(rng, 1.5, 3), uniform(rng, 4, 10)];
+  const partnerAncestry = dirichlet(rng, [1.5, 2, 0.75, 0.75]).map((x) => 0.04 + 0.84 * x);
+  const t2 = uniform(rng, 0.12, 0.3);
+  const t1 = uniform(rng, 0.04, 0.1);
+  return { pop, tierOdds, partnerAncestry, partnerTiers: [1 - t1 - t2, t1, t2] };
+}
 
 export const ASSAY = {
   /** depth-ratio noise SD */
@@ -133,9 +181,9 @@ export function snvCalled(alt: number, total: number): boolean {
 }
 
 /** Carrier probability at a tier: the tier multiplies the odds. */
-export function carrierProbability(anc: Ancestry, tier: number): number {
-  const p = POPULATION[anc].cf0;
-  const odds = (p / (1 - p)) * TIER_ODDS[tier];
+export function carrierProbability(params: PopulationParams, anc: Ancestry, tier: number): number {
+  const p = params.pop[anc].cf0;
+  const odds = (p / (1 - p)) * params.tierOdds[tier];
   return odds / (1 + odds);
 }
 
@@ -170,8 +218,8 @@ export function specificDepthOf(targetId: string): number {
  * dosage called at the midpoint between the calibrated CN-1 and CN-2 centres, SNVs from
  * DRX1-assignable reads; silent 2+0 carriers are found only by a (rare) false dosage call.
  */
-export function detectionRate(anc: Ancestry): number {
-  const P = POPULATION[anc];
+export function detectionRate(params: PopulationParams, anc: Ancestry): number {
+  const P = params.pop[anc];
   const a = P.captureScale;
   const thr = 0.75 * a;
   const delCall = normalCdf((thr - 0.5 * a) / ASSAY.depthSd);

@@ -45,8 +45,12 @@ Report, as probabilities (not percentages):
   roster (autosomal recessive: 1/4 when both parents are carriers).
 
 Be alert to: how people entered each roster, ancestry differences in assay behaviour, the pseudogene,
-variants that travel together on one haplotype, carriers the screen cannot see, which partners were
-tested, and samples that failed QC.
+variants that travel together on one haplotype, carriers the screen cannot see, and which partners were
+tested.
+
+The data are simulated. Carrier frequencies, the mix of carrier types, the family-history effect and
+the assay's behaviour are set afresh for each data set and need not match any real gene; estimate them
+from these files, not from published figures.
 
 Analyse the files rigorously: your reasoning and quality control are graded, not only the numbers.
 Reply with exactly one JSON object — no markdown fences, no text before or after it, no key omitted:

@@ -22,18 +22,30 @@ import { loadCarrier, type CarrierData } from './io.js';
 type Files = ReadonlyMap<string, Uint8Array>;
 
 export interface PipelineOptions {
-  /** 'ancestry': threshold 0.75·a_anc from the controls; 'nominal': 0.75 for everyone (CN = 2·ratio) */
-  dosage: 'ancestry' | 'nominal';
-  /** detection and false-positive rates per ancestry or pooled over all controls */
-  performance: 'ancestry' | 'pooled';
+  /**
+   * 'ancestry': threshold 0.75·a_anc from the controls; 'nominal': 0.75 for everyone (CN = 2·ratio);
+   * 'mixture': a_anc from a copy-number Gaussian mixture fitted per ancestry on all assayed samples
+   * (no labels), deletion where the CN-1 posterior wins
+   */
+  dosage: 'ancestry' | 'nominal' | 'mixture';
+  /**
+   * detection and false-positive rates per ancestry or pooled over all controls; 'detectable': per
+   * ancestry but from carrier controls of configurations the screen can see (silent 2+0 left out)
+   */
+  performance: 'ancestry' | 'pooled' | 'detectable';
   /** SNV evidence: DRX1-assignable reads or all reads at the site */
   reads: 'specific' | 'total';
   /** collapse calls to people (true) or sum per-variant frequencies (false) */
   collapse: boolean;
   /** collections used for the carrier frequency */
   collections: readonly string[];
-  /** partners standardised to the full roster, or tested partners taken as they are */
-  partners: 'standardised' | 'tested_only';
+  /**
+   * partners post-stratified to the full roster (ancestry × tier) from screening adults and tested
+   * partners, from screening adults alone ('screening_strata'), or tested partners taken as they are
+   */
+  partners: 'standardised' | 'screening_strata' | 'tested_only';
+  /** QC failures: estimate within tier and weight back to all rows, or QC-pass rows as they are */
+  qc: 'poststratified' | 'complete_case';
 }
 
 export const REFERENCE_OPTIONS: PipelineOptions = {
@@ -43,6 +55,7 @@ export const REFERENCE_OPTIONS: PipelineOptions = {
   collapse: true,
   collections: ['screening'],
   partners: 'standardised',
+  qc: 'poststratified',
 };
 
 /** Minimum stratum size for a stratum-level partner estimate. */
@@ -55,6 +68,8 @@ export interface DosageModel {
   scale: number;
   /** residual SD of the depth ratio */
   sd: number;
+  /** exon-7 depth ratio below which a deletion (CN ≤ 1) is called */
+  threshold: number;
 }
 
 /**
@@ -62,10 +77,11 @@ export interface DosageModel {
  * depth on CN/2 through the origin and the residual SD; with `nominal`, the scale is taken as 1 (CN
  * = 2·ratio) for everyone and the SD is pooled around that.
  */
-export function dosageModels(d: CarrierData, mode: PipelineOptions['dosage']): Map<string, DosageModel> {
+export function dosageModels(d: CarrierData, mode: PipelineOptions['dosage'], ancestryOf?: Map<string, string>): Map<string, DosageModel> {
   const e7 = d.targets.findIndex((t) => t.type === 'CN_exon7');
   if (e7 < 0) throw new Error('target_metadata has no CN_exon7 target');
   const nT = d.targets.length;
+  if (mode === 'mixture') return mixtureDosage(d, e7, ancestryOf ?? new Map());
   const pts = new Map<string, { x: number[]; y: number[] }>();
   d.controls.id.forEach((id, i) => {
     const cn = CN_OF_CONFIG[d.controls.configuration[i]];
@@ -86,7 +102,65 @@ export function dosageModels(d: CarrierData, mode: PipelineOptions['dosage']): M
     const scale = mode === 'nominal' ? 1 : sxy / sxx;
     let rss = 0;
     for (let i = 0; i < x.length; i++) rss += (y[i] - scale * x[i]) ** 2;
-    out.set(key, { scale, sd: Math.sqrt(rss / Math.max(1, x.length - 1)) });
+    out.set(key, { scale, sd: Math.sqrt(rss / Math.max(1, x.length - 1)), threshold: 0.75 * scale });
+  }
+  return out;
+}
+
+/**
+ * Unsupervised calibration: per ancestry, EM for a three-component Gaussian mixture of exon-7 depth
+ * ratios with centres a·{0.5, 1, 1.5} (CN 1, 2, 3) and one SD, over every QC-passing assayed sample.
+ * The deletion threshold is where the CN-1 and CN-2 posteriors are equal.
+ */
+function mixtureDosage(d: CarrierData, e7: number, ancestryOf: Map<string, string>): Map<string, DosageModel> {
+  const nT = d.targets.length;
+  const xs = new Map<string, number[]>();
+  for (const [id, s] of d.assay.index) {
+    const anc = ancestryOf.get(id);
+    const y = d.assay.depth[s * nT + e7];
+    if (!anc || !d.assay.qcPass[s] || !Number.isFinite(y)) continue;
+    const v = xs.get(anc) ?? [];
+    v.push(y);
+    xs.set(anc, v);
+  }
+  const m = [0.5, 1, 1.5];
+  const out = new Map<string, DosageModel>();
+  for (const [anc, x] of xs) {
+    const sorted = [...x].sort((p, q) => p - q);
+    let a = sorted[sorted.length >> 1];
+    let sd = 0.1;
+    let w = [0.05, 0.9, 0.05];
+    const r = new Float64Array(3);
+    for (let it = 0; it < 200; it++) {
+      const sw = [0, 0, 0];
+      let sxm = 0, smm = 0;
+      const resp: Float64Array[] = [];
+      for (const xi of x) {
+        let tot = 0;
+        for (let k = 0; k < 3; k++) tot += r[k] = w[k] * Math.exp(-0.5 * ((xi - a * m[k]) / sd) ** 2);
+        const rr = new Float64Array(3);
+        for (let k = 0; k < 3; k++) {
+          rr[k] = tot > 0 ? r[k] / tot : k === 1 ? 1 : 0;
+          sw[k] += rr[k];
+          sxm += rr[k] * xi * m[k];
+          smm += rr[k] * m[k] * m[k];
+        }
+        resp.push(rr);
+      }
+      const aNew = sxm / smm;
+      let ss = 0;
+      x.forEach((xi, i) => {
+        for (let k = 0; k < 3; k++) ss += resp[i][k] * (xi - aNew * m[k]) ** 2;
+      });
+      const sdNew = Math.sqrt(ss / x.length);
+      w = sw.map((v) => Math.max(v / x.length, 1e-6));
+      const done = Math.abs(aNew - a) < 1e-7 && Math.abs(sdNew - sd) < 1e-7;
+      a = aNew;
+      sd = sdNew;
+      if (done) break;
+    }
+    const threshold = 0.75 * a - (2 * sd * sd * Math.log(w[1] / w[0])) / a;
+    out.set(anc, { scale: a, sd, threshold });
   }
   return out;
 }
@@ -107,7 +181,7 @@ export function callSamples(d: CarrierData, o: PipelineOptions, ancestryOf: Map<
     .map((t, i) => ({ t, i }))
     .filter(({ t }) => (t.type === 'SNV' || t.type === 'INDEL') && /^(likely_)?pathogenic$/.test(t.classification))
     .map(({ i }) => i);
-  const dosage = dosageModels(d, o.dosage);
+  const dosage = dosageModels(d, o.dosage, ancestryOf);
   const calls = new Float64Array(d.assay.index.size).fill(NaN);
   const snv = new Float64Array(d.assay.index.size).fill(NaN);
   for (const [id, s] of d.assay.index) {
@@ -121,7 +195,7 @@ export function callSamples(d: CarrierData, o: PipelineOptions, ancestryOf: Map<
       if (hit) nSnv++;
     }
     // Deletion: exon-7 depth below the midpoint of the CN-1 and CN-2 centres.
-    const n = (d.assay.depth[s * nT + e7] < 0.75 * m.scale ? 1 : 0) + nSnv;
+    const n = (d.assay.depth[s * nT + e7] < m.threshold ? 1 : 0) + nSnv;
     calls[s] = o.collapse ? Math.min(n, 1) : n;
     snv[s] = nSnv;
   }
@@ -150,6 +224,7 @@ export function performance(d: CarrierData, sc: SampleCalls, o: PipelineOptions)
       if (sc.snv[s] > 0) snvFp++;
       return;
     }
+    if (o.performance === 'detectable' && d.controls.configuration[i] === '2+0') return;
     const key = o.performance === 'pooled' ? 'ALL' : d.controls.ancestry[i];
     const a = acc.get(key) ?? { tp: 0, nc: 0 };
     a.nc++;
@@ -157,7 +232,7 @@ export function performance(d: CarrierData, sc: SampleCalls, o: PipelineOptions)
     acc.set(key, a);
   });
   const snvFpr = nn ? snvFp / nn : 0;
-  const dosageFpr = (m: DosageModel) => normalCdf((0.75 * m.scale - m.scale) / m.sd);
+  const dosageFpr = (m: DosageModel) => normalCdf((m.threshold - m.scale) / m.sd);
   const out = new Map<string, Performance>();
   for (const [key, a] of acc) {
     let fd: number;
@@ -235,7 +310,7 @@ export function estimate(files: Files, o: PipelineOptions = REFERENCE_OPTIONS): 
   const weight = new Map<string, number>();
   for (const [key, st] of strata) {
     const anc = key.split('|')[0];
-    const src = st.pass.n > 0 ? st.pass : ancPass.get(anc)!;
+    const src = st.pass.n > 0 && o.qc === 'poststratified' ? st.pass : ancPass.get(anc)!;
     const p = roganGladen(src.sum / src.n, perfOf(anc));
     cf.set(anc, (cf.get(anc) ?? 0) + st.all * p);
     weight.set(anc, (weight.get(anc) ?? 0) + st.all);
@@ -247,11 +322,12 @@ export function estimate(files: Files, o: PipelineOptions = REFERENCE_OPTIONS): 
   const drAfr = perfOf('AFR').dr;
   const residualAfr = (cfAfr * (1 - drAfr)) / (1 - cfAfr * drAfr);
 
-  const partner = o.partners === 'standardised' ? partnerStandardised(d, o, callOf, perfOf) : partnerTestedOnly(d, callOf, perfOf);
+  const partner =
+    o.partners === 'tested_only' ? partnerTestedOnly(d, callOf, perfOf) : partnerStandardised(d, o, callOf, perfOf, o.partners === 'standardised');
   return { cf, perf, residualAfr, partner, couple: (residualAfr * partner) / 4 };
 }
 
-function partnerStandardised(d: CarrierData, o: PipelineOptions, callOf: (id: string) => number, perfOf: (anc: string) => { dr: number; fpr: number }): number {
+function partnerStandardised(d: CarrierData, o: PipelineOptions, callOf: (id: string) => number, perfOf: (anc: string) => { dr: number; fpr: number }, withPartners: boolean): number {
   const stratum = new Map<string, Acc>();
   const ancestry = new Map<string, Acc>();
   const add = (anc: string, tier: number, c: number) => {
@@ -264,7 +340,7 @@ function partnerStandardised(d: CarrierData, o: PipelineOptions, callOf: (id: st
     }
   };
   d.cohort.id.forEach((id, i) => o.collections.includes(d.cohort.collection[i]) && add(d.cohort.ancestry[i], d.cohort.tier[i], callOf(id)));
-  d.partners.sampleId.forEach((id, i) => d.partners.tested[i] && id && add(d.partners.ancestry[i], d.partners.tier[i], callOf(id)));
+  if (withPartners) d.partners.sampleId.forEach((id, i) => d.partners.tested[i] && id && add(d.partners.ancestry[i], d.partners.tier[i], callOf(id)));
   let total = 0;
   const n = d.partners.ancestry.length;
   for (let i = 0; i < n; i++) {
