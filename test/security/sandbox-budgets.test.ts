@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -108,6 +108,31 @@ describe('sandbox budgets and fault attribution', { skip }, () => {
     // closing the session unmounts and deletes the image
     await assert.rejects(stat(imagePath(sb.workspace)));
     await assert.rejects(stat(sb.workspace));
+  });
+
+  test('without a workspace filesystem the disk budget is measured: the run is stopped and what went past it deleted', async () => {
+    // A sandbox made directly on a plain directory uses the fallback (as on hosts that cannot mount).
+    const parent = await mkdtemp(join(tmpdir(), 'genegym-measured-'));
+    await chmod(parent, 0o711);
+    const ws = join(parent, 'ws');
+    await mkdir(ws, { mode: 0o700 });
+    const sb = new BwrapSandbox({ workspace: ws, limits: { ...DEFAULT_LIMITS, diskBytes: 4 * MiB, timeoutMs: 20_000 } });
+    try {
+      assert.equal(sb.budgets().disk, 'measured');
+      const ok = await sb.exec({ argv: ['bash', '-c', 'head -c 1000000 /dev/zero > small && echo small-ok'] });
+      assert.match(ok.stdout, /small-ok/);
+      assert.equal(ok.budget, undefined);
+      // writes slowly past the budget: the poll stops it and trims the newest files
+      const r = await sb.exec({ argv: ['bash', '-c', 'for i in $(seq 40); do head -c 1000000 /dev/urandom > f$i; sleep 0.05; done; echo finished'] });
+      assert.equal(r.budget, 'disk');
+      assert.doesNotMatch(r.stdout, /finished/);
+      const { stdout } = await run('du', ['-sb', ws]);
+      assert.ok(Number(stdout.split('\t')[0]) <= 4 * MiB + 64 * 1024, `after the trim the workspace holds ${stdout}`);
+      assert.ok((await stat(join(ws, 'small'))).isFile(), 'files within the budget are kept');
+    } finally {
+      await sb.cleanup();
+      await rm(parent, { recursive: true, force: true });
+    }
   });
 
   test('runs of one session are serialised; a waiting run honours the abort; a pile-up is refused', async () => {
