@@ -7,7 +7,7 @@
 // environment's default reward — and writes docs/calibration/<case>.md (or every case into
 // --out) with: a summary line for the README case table; the serving rule and its rejection
 // share; the reference, each realistic mistake (trap matrix), each defensible alternative;
-// the uninformed baselines (best constant and prior draw from the served truths of the first
+// the uninformed baselines (best constant and prior draw from the truths of the first
 // --train-seeds train seeds, another instance's reference answer, the case's metadata guesses);
 // per field the truth spread against the tolerance half-width, point mass and label balance,
 // and the reference error with the tolerance rule max(floor, 3 × RMSE_ref) next to the
@@ -64,7 +64,7 @@ function report(cs: CaseStudy, m: CaseMeasurement, s: CaseSummary): string {
   L.push(`## ${cs.number}. ${cs.id} — ${cs.title}`, '');
   L.push(`**Summary:** ${summaryLine(s)}`, '');
   L.push(
-    `${m.testSeeds} test-split seeds (${m.served} served, ${m.unservable} unservable); baselines from the served truths of ${m.trainSeeds} train-split seeds. ` +
+    `${m.testSeeds} test-split seeds (${m.served} served, ${m.unservable} unservable); baselines from the truths of ${m.trainSeeds} train-split seeds (served under accept(); sub-seed 0 under the legacy rule). ` +
       `Serving rule: **${m.rule}**${m.rule === 'legacy' ? ' (reference passes and every naive analysis fails — served instances are selected on the analyses, so the pass rates below are not independent of the rule; migrate to accept())' : ' (data properties only; no analysis runs at open)'}. ` +
       `Reward: ${m.reward} (the environment default).`,
     '',

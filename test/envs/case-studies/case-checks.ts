@@ -40,7 +40,7 @@ export async function checkServed(cs: CaseStudy, seed: number): Promise<number> 
   assert.fail(`${cs.id} seed ${seed}: no servable sub-seed:\n${problems.join('\n')}`);
 }
 
-/** Train seeds whose served truths give the CI's best-constant baseline (computed once per file). */
+/** Train seeds whose truths give the CI's best-constant baseline (computed once per file; see baselineTruths). */
 export const CI_CONSTANT_TRAIN_SEEDS = 24;
 
 /** The test-split seeds the CI checks (and the built-in agent test's test index 0) use. */
@@ -55,7 +55,7 @@ const describe = (v: Verdict, bounds: Record<string, [number, number]>) =>
  * The trap-matrix check on the served instance of `seed` (whatever the case's serving rule),
  * graded through the same path as submit_answer: the reference passes, every realistic mistake
  * (`naive`) fails, and the best constant (per-field median/mode of the truths of the first
- * CI_CONSTANT_TRAIN_SEEDS served train instances) fails.
+ * CI_CONSTANT_TRAIN_SEEDS train instances) fails.
  */
 export async function checkTrapMatrix(cs: CaseStudy, seed: number, opts: { constantTrainSeeds?: number } = {}): Promise<void> {
   const inst = await generate(cs, seed);

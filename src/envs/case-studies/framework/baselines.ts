@@ -1,5 +1,5 @@
 // Uninformed baselines: answers that never look at the measurements. A case whose reward any of
-// them earns teaches a policy to guess. Built from the truths of served *train*-split instances
+// them earns teaches a policy to guess. Built from the truths of *train*-split instances
 // (what a policy trained on the train split could learn), applied to test-split instances:
 //   - best constant: per-field median of the truths (mode for integer and label fields);
 //   - prior draw: each field drawn independently from its empirical truth distribution;
@@ -8,7 +8,7 @@
 
 import { schemaFields } from '../../../grading/json-answer.js';
 import type { Answer, CaseStudy, Truth } from '../types.js';
-import { generate, type GenerateOptions, splitSeed } from './generate.js';
+import { generate, type GenerateOptions, servingRuleOf, splitSeed } from './generate.js';
 import { Rng } from './prng.js';
 
 /** Whether a field is graded as an exact code (integer or label) rather than a float. */
@@ -21,6 +21,15 @@ export async function servedTruths(cs: CaseStudy, seeds: readonly number[], opts
   const out: Truth[] = [];
   for (const seed of seeds) out.push((await generate(cs, seed, opts)).truth);
   return out;
+}
+
+/**
+ * The truths the baselines learn from: served truths for a case with accept() (cheap: simulate
+ * and the data rule); for a legacy case, sub-seed 0's truths, because serving it runs every
+ * analysis (minutes per case in CI) and re-draws only a few per cent of sub-seeds.
+ */
+export async function baselineTruths(cs: CaseStudy, seeds: readonly number[], opts: GenerateOptions = {}): Promise<Truth[]> {
+  return servedTruths(cs, seeds, servingRuleOf(cs) === 'accept' ? opts : { ...opts, validate: false });
 }
 
 /** The first `n` train-split seeds. */
@@ -73,15 +82,15 @@ export function priorDraw(cs: CaseStudy, truths: readonly Truth[], seed: number)
 const constantCache = new WeakMap<CaseStudy, Map<number, Promise<Answer>>>();
 
 /**
- * The best constant from the truths of the first `n` served train seeds, cached per process and
- * case (CI checks compute it once per test file).
+ * The best constant from the baseline truths (see baselineTruths) of the first `n` train seeds,
+ * cached per process and case object (CI checks compute it once per test file).
  */
 export function trainConstant(cs: CaseStudy, n = 24): Promise<Answer> {
   let perCase = constantCache.get(cs);
   if (!perCase) constantCache.set(cs, (perCase = new Map()));
   let p = perCase.get(n);
   if (!p) {
-    p = servedTruths(cs, trainSeeds(n)).then((t) => bestConstant(cs, t));
+    p = baselineTruths(cs, trainSeeds(n)).then((t) => bestConstant(cs, t));
     perCase.set(n, p);
     p.catch(() => perCase.delete(n));
   }

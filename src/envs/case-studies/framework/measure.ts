@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { schemaFields } from '../../../grading/json-answer.js';
 import type { Analysis, Answer, Bounds, CaseStudy, Truth } from '../types.js';
-import { bestConstant, medianOf, modeOf, priorDraw, servedTruths } from './baselines.js';
+import { baselineTruths, bestConstant, medianOf, modeOf, priorDraw } from './baselines.js';
 import { CalibrationError, filesMap, generate, type ServedInstance, type ServingRule, servingRuleOf } from './generate.js';
 import { type CaseReward, DEFAULT_CASE_REWARD, gradeAnswer } from './grade.js';
 
@@ -107,7 +107,7 @@ export interface CaseMeasurement {
 
 export interface MeasureOptions {
   testSeeds: readonly number[];
-  /** seeds whose served truths build the constant and prior-draw baselines (train split) */
+  /** seeds whose truths build the constant and prior-draw baselines (train split; see baselineTruths) */
   trainSeeds: readonly number[];
   reward?: CaseReward;
   maxAttempts?: number;
@@ -151,12 +151,12 @@ export function quantile(xs: readonly number[], q: number): number {
 export async function measureCase(cs: CaseStudy, opts: MeasureOptions): Promise<CaseMeasurement> {
   const reward = opts.reward ?? DEFAULT_CASE_REWARD;
   const genOpts = { maxAttempts: opts.maxAttempts };
-  const trainTruths = await servedTruths(cs, opts.trainSeeds, genOpts);
+  const trainTruths = await baselineTruths(cs, opts.trainSeeds, genOpts);
   const constant = bestConstant(cs, trainTruths);
   const reference = newRow('reference', 'reference', "the case's reference analysis");
   const mistakes = cs.naive.map((m) => newRow(m.name, 'mistake', m.trap));
   const alternatives = (cs.alternatives ?? []).map((a) => newRow(a.name, 'alternative', a.choice));
-  const constantRow = newRow('best constant', 'baseline', 'per-field median (mode for integer/label fields) of served train truths');
+  const constantRow = newRow('best constant', 'baseline', 'per-field median (mode for integer/label fields) of train truths');
   const priorRow = newRow('prior draw', 'baseline', 'each field drawn from its empirical train-truth distribution');
   const otherRow = newRow("another instance's reference answer", 'baseline', 'the reference answer of the next test seed, graded against this one');
   const metadata = (cs.metadataGuesses ?? []).map((g) => newRow(g.name, 'metadata', 'a choice read from metadata alone'));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bestConstant, modeOf, priorDraw, testSeeds, trainConstant, trainSeeds } from '../../../../src/envs/case-studies/framework/baselines.js';
+import { baselineTruths, bestConstant, modeOf, priorDraw, testSeeds, trainConstant, trainSeeds } from '../../../../src/envs/case-studies/framework/baselines.js';
 import { acceptInstance, generate, simulateInstance } from '../../../../src/envs/case-studies/framework/generate.js';
 import { gradeAnswer, gradeResponse, responseText } from '../../../../src/envs/case-studies/framework/grade.js';
 import { gradeFixed, measureCase, passRate, quantile, summarise, summaryLine } from '../../../../src/envs/case-studies/framework/measure.js';
@@ -76,6 +76,11 @@ test('baselines: median for floats, mode for codes, prior draws from the truths,
   assert.equal(c.n_used, 190);
   assert.equal(await trainConstant(exampleLinear, 6), c);
   assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
+  // baseline truths: served ones under accept(), sub-seed 0 under the legacy rule (no analyses)
+  const picky: typeof exampleLinear = { ...exampleLinear, accept: (i) => (i.subSeed === 0 ? 'rejected' : null) };
+  assert.deepEqual(await baselineTruths(picky, [3]), [simulateInstance(picky, 3, 1).truth]);
+  const throwing: typeof exampleLinear = { ...exampleLinear, reference: () => { throw new Error('not at baseline time'); } };
+  assert.deepEqual(await baselineTruths(throwing, [3]), [simulateInstance(exampleLinear, 3, 0).truth]);
 });
 
 test('measureCase: trap matrix, alternatives, baselines and truth spread through the grading path', async () => {
