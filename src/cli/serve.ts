@@ -8,6 +8,7 @@ import { buildServer } from '../ors/server/index.js';
 import { countTasks, taskRange } from '../ors/server/tasks.js';
 import { HttpError } from '../ors/server/errors.js';
 import { environments, findEnvironment } from '../envs/registry.js';
+import { sweepStaleWorkspaceRoots } from '../sandbox/workspace-root.js';
 import type { EnvOptions } from '../envs/registry-types.js';
 
 function positiveSeconds(name: string) {
@@ -87,6 +88,10 @@ export function registerServeCommands(program: Command): void {
         console.error('genegym: warning: --api-key on the command line is visible to every local user (ps, /proc/<pid>/cmdline); set GENEGYM_API_KEY in the environment instead');
       }
       const envs = await loadEnvironments(flags.env, envOptions(flags));
+      // Workspaces of servers that died (crash, kill -9, expired grace) go before ours are made.
+      const swept = await sweepStaleWorkspaceRoots();
+      if (swept.removed.length) console.error(`genegym: removed the workspaces of ${swept.removed.length} server process(es) no longer running`);
+      for (const f of swept.failed) console.error(`genegym: warning: cannot remove stale workspaces ${f.root}: ${f.error}`);
       const server = await buildServer({
         environments: envs,
         apiKey,

@@ -14,7 +14,9 @@ export { DEFAULT_LIMITS, resolveLimits } from './limits.js';
 export { LocalSandbox } from './local.js';
 export { probeBwrap, probePythonToolchain, type ProbeResult } from './probe.js';
 export * from './types.js';
-export { checkRelativePath, createWorkspace, listFiles, materialise, resolveInside } from './workspace.js';
+export { checkRelativePath, createWorkspace, materialise } from './workspace.js';
+export { listWorkspace, openWorkspaceFile, WorkspaceFsError, type ListedEntry, type WorkspaceListing } from './safe-fs.js';
+export { processWorkspaceRoot, sweepStaleWorkspaceRoots } from './workspace-root.js';
 
 let warnedNone = false;
 

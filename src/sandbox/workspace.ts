@@ -1,14 +1,15 @@
-// Per-session workspaces: a fresh host directory, files materialised from bytes, and path
-// resolution that never leaves the directory (no `..`, no absolute paths, no symlink escape).
+// Per-session workspaces: a fresh host directory, files materialised from bytes, and the
+// validation of agent-supplied relative paths (no `..`, no absolute paths).
 
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { processWorkspaceRoot } from './workspace-root.js';
 import { releaseWorkspaceFs } from './disk-quota.js';
 
+/** A fresh workspace in this process's root under `parent` (see workspace-root.ts). */
 export async function createWorkspace(parent = tmpdir()): Promise<string> {
-  await mkdir(parent, { recursive: true });
-  return mkdtemp(join(parent, 'genegym-ws-'));
+  return mkdtemp(join(await processWorkspaceRoot(parent), 'ws-'));
 }
 
 /** Validates a relative workspace path (POSIX separators) and returns its normalised form. */
@@ -33,41 +34,8 @@ export async function materialise(workspace: string, files: { path: string; data
   }
 }
 
-/**
- * Host path of an agent-supplied workspace path that exists, following symlinks only if the
- * target stays inside the workspace.
- */
-export async function resolveInside(workspace: string, p: string): Promise<string> {
-  const rel = checkRelativePath(p);
-  const root = await realpath(workspace);
-  const target = resolve(root, rel);
-  const real = await realpath(target); // throws ENOENT for a missing file
-  const back = relative(root, real);
-  if (back.startsWith('..') || isAbsolute(back) || back.split(sep).includes('..')) throw new Error(`path leaves the workspace: ${p}`);
-  return real;
-}
-
-export interface ListedFile {
-  path: string;
-  bytes: number;
-}
-
-/** Regular files under the workspace (relative paths, sorted), without following symlinks. */
-export async function listFiles(workspace: string, sub = ''): Promise<ListedFile[]> {
-  const root = sub ? await resolveInside(workspace, sub) : await realpath(workspace);
-  const base = await realpath(workspace);
-  const out: ListedFile[] = [];
-  const walk = async (dir: string, depth: number) => {
-    if (depth > 12 || out.length > 5000) return;
-    for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = join(dir, e.name);
-      if (e.isDirectory()) await walk(full, depth + 1);
-      else if (e.isFile()) out.push({ path: relative(base, full).split(sep).join('/'), bytes: (await lstat(full)).size });
-    }
-  };
-  await walk(root, 0);
-  return out;
-}
+// Reading agent-writable workspace files: safe-fs.ts (never by a checked path, which the
+// agent's code can swap for a symlink between the check and the open).
 
 /** Hands the workspace directory (not the data files) to the sandbox user, so it can add files; no one else may enter. */
 export async function giveTo(workspace: string, uid: number, gid: number): Promise<void> {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkRelativePath, listFiles, LocalSandbox, DEFAULT_LIMITS, materialise, resolveInside, resolveLimits } from '../../src/sandbox/index.js';
+import { checkRelativePath, listWorkspace, LocalSandbox, DEFAULT_LIMITS, materialise, openWorkspaceFile, resolveLimits } from '../../src/sandbox/index.js';
 
 test('checkRelativePath normalises and rejects escapes', () => {
   assert.equal(checkRelativePath('data/x.tsv'), 'data/x.tsv');
@@ -16,20 +16,24 @@ test('checkRelativePath normalises and rejects escapes', () => {
   assert.throws(() => checkRelativePath('a\0b'), /NUL/);
 });
 
-test('materialise writes read-only files; resolveInside refuses symlinks that leave the workspace', async () => {
+test('materialise writes read-only files; the file tools refuse symlinks that leave the workspace', async () => {
   const outside = await mkdtemp(join(tmpdir(), 'genegym-out-'));
   const ws = await mkdtemp(join(tmpdir(), 'genegym-ws-test-'));
   try {
     await writeFile(join(outside, 'truth.json'), '{"secret":1}');
     await materialise(ws, [{ path: 'data/a.tsv', data: new TextEncoder().encode('x\n') }, { path: 'b.txt', data: new Uint8Array([1]) }]);
-    assert.deepEqual(await listFiles(ws), [{ path: 'b.txt', bytes: 1 }, { path: 'data/a.tsv', bytes: 2 }]);
+    assert.deepEqual((await listWorkspace(ws)).files, [{ path: 'b.txt', bytes: 1 }, { path: 'data/a.tsv', bytes: 2 }]);
     await symlink(join(outside, 'truth.json'), join(ws, 'link.json'));
-    await assert.rejects(resolveInside(ws, 'link.json'), /leaves the workspace/);
-    assert.equal(await resolveInside(ws, 'data/a.tsv'), join(await import('node:fs/promises').then((f) => f.realpath(ws)), 'data/a.tsv'));
-    await assert.rejects(resolveInside(ws, 'missing.txt'), /ENOENT/);
+    await assert.rejects(openWorkspaceFile(ws, 'link.json'), /symbolic link/);
+    const { handle, stats } = await openWorkspaceFile(ws, 'data/a.tsv');
+    assert.equal(stats.size, 2);
+    await handle.close();
+    await assert.rejects(openWorkspaceFile(ws, 'missing.txt'), /no such file/);
     await assert.rejects(materialise(ws, [{ path: '../evil', data: new Uint8Array() }]), /'\.\.'/);
-    // listFiles does not follow the escaping symlink
-    assert.ok(!(await listFiles(ws)).some((f) => f.path === 'link.json'));
+    // the listing names the link but does not follow it
+    const listed = await listWorkspace(ws);
+    assert.ok(!listed.files.some((f) => f.path === 'link.json'));
+    assert.deepEqual(listed.links, ['link.json']);
   } finally {
     await rm(ws, { recursive: true, force: true });
     await rm(outside, { recursive: true, force: true });

@@ -4,14 +4,14 @@
 // server memory; task specs, prompts, files and tool outputs never contain them.
 
 import { Type } from '@sinclair/typebox';
-import { readFile, stat } from 'node:fs/promises';
 import { defineEnvironment, defineTool, type Environment, InvalidTaskError, ToolError, UnknownSplitError } from '../../ors/environment.js';
 import { type JsonObject, toolOutput } from '../../ors/types.js';
 import { schemaFields } from '../../grading/json-answer.js';
 import type { JudgeConfig } from '../../grading/judge.js';
 import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore } from '../../grading/rubric.js';
-import { type ExecResult, type Limits, openSandbox, resolveInside, listFiles, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
-import { gunzipCapped, isGzip } from './framework/gzip.js';
+import { type ExecResult, type Limits, openSandbox, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
+import { CorruptGzipError, readLinePage } from '../../sandbox/line-pages.js';
+import { LIST_MAX_DEPTH, LIST_MAX_ENTRIES, listWorkspace, openWorkspaceFile, type WorkspaceListing, WorkspaceFsError } from '../../sandbox/safe-fs.js';
 import { type CaseReward, DEFAULT_CASE_REWARD, gradeResponse } from './framework/grade.js';
 import { isCaseSplit, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
 import { InstanceCache, type InstanceCacheOptions, servedInstances } from './framework/instance-cache.js';
@@ -43,8 +43,12 @@ interface State {
   submitted: boolean;
 }
 
-/** read_file refuses larger files (and decompresses at most 4× this). */
+/** read_file refuses larger files. */
 export const READ_FILE_MAX_BYTES = 64 * 1024 * 1024;
+/** read_file stops decompressing a .gz after this much output (a gzip bomb stays small). */
+export const READ_FILE_MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+/** Longest path a file tool accepts (checked by the schema, before anything is parsed). */
+const MAX_PATH_CHARS = 4096;
 
 export const DEFAULT_PER_CASE: Record<CaseSplit, number> = { train: 10_000, test: 200 };
 
@@ -92,13 +96,14 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
   const listFilesTool = defineTool({
     name: 'list_files',
     description: 'List the files in your workspace (or a sub-directory) with their sizes in bytes.',
-    input: Type.Object({ path: Type.Optional(Type.String({ description: 'sub-directory, relative to /workspace' })) }),
+    input: Type.Object({ path: Type.Optional(Type.String({ maxLength: MAX_PATH_CHARS, description: 'sub-directory, relative to /workspace' })) }),
     async run(input, st: State) {
-      const files = await listFiles(st.sandbox.workspace, input.path ?? '').catch((err: Error) => {
-        throw new ToolError(`cannot list ${input.path}: ${cleanFsError(err)}`);
+      const listing = await listWorkspace(st.sandbox.workspace, input.path ?? '').catch((err: Error) => {
+        throw err instanceof WorkspaceFsError ? new ToolError(`cannot list ${input.path}: ${err.message}`) : err;
       });
-      const text = files.length ? files.map((f) => `${f.path}\t${f.bytes}`).join('\n') : '(no files)';
-      return toolOutput({ text, metadata: { count: files.length } });
+      const lines = listing.files.map((f) => `${f.path}\t${f.bytes}`);
+      const text = [lines.length ? lines.join('\n') : '(no files)', ...listingNotes(listing)].join('\n');
+      return toolOutput({ text, metadata: { count: listing.files.length, truncated: listing.truncated } });
     },
   });
 
@@ -106,35 +111,43 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
     name: 'read_file',
     description: 'Read a text file from the workspace by lines (gzip is decompressed transparently). Use offset/limit to page.',
     input: Type.Object({
-      path: Type.String({ description: 'file path relative to /workspace' }),
+      path: Type.String({ maxLength: MAX_PATH_CHARS, description: 'file path relative to /workspace' }),
       offset: Type.Optional(Type.Integer({ minimum: 0, description: 'first line to return (0-based), default 0' })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000, description: 'number of lines, default 200' })),
     }),
     async run(input, st: State) {
-      const host = await resolveInside(st.sandbox.workspace, input.path).catch((err: Error) => {
-        throw new ToolError(`cannot read ${input.path}: ${cleanFsError(err)}`);
+      // Opened without following links at any component, then read only through this
+      // descriptor: the agent's code may swap any path for a symlink at any moment.
+      const { handle, stats } = await openWorkspaceFile(st.sandbox.workspace, input.path).catch((err: Error) => {
+        throw err instanceof WorkspaceFsError ? new ToolError(`cannot read ${input.path}: ${err.message}`) : err;
       });
-      // Only regular files of sane size: a FIFO would block the server, a huge file exhaust it.
-      const info = await stat(host);
-      if (!info.isFile()) throw new ToolError(`${input.path} is not a regular file`);
-      if (info.size > READ_FILE_MAX_BYTES) throw new ToolError(`${input.path} is ${info.size} bytes; read_file reads files up to ${READ_FILE_MAX_BYTES} bytes — use run_python or run_bash`);
-      const bytes = new Uint8Array(await readFile(host));
-      let text: string;
-      try {
-        text = new TextDecoder().decode(isGzip(bytes) ? gunzipCapped(bytes, READ_FILE_MAX_BYTES * 4) : bytes);
-      } catch (err) {
-        throw new ToolError(`${input.path} looks gzip-compressed but could not be decompressed (${(err as Error).message}); use run_python`);
-      }
-      if (text.slice(0, 8192).includes('\0')) throw new ToolError(`${input.path} is binary (e.g. .npy/.npz); load it with run_python (numpy.load)`);
-      const lines = text.split('\n');
-      if (lines.length && lines[lines.length - 1] === '') lines.pop();
       const offset = input.offset ?? 0;
       const limit = input.limit ?? 200;
-      const page = lines.slice(offset, offset + limit).map((l) => (l.length > 4000 ? `${l.slice(0, 4000)}… [line truncated, ${l.length} chars]` : l));
-      const end = Math.min(lines.length, offset + page.length);
-      const more = end < lines.length ? `; next offset ${end}` : '; end of file';
-      const head = `${input.path}${isGzip(bytes) ? ' (gzip)' : ''}: lines ${offset}–${Math.max(offset, end - 1)} of ${lines.length}${more}`;
-      return toolOutput({ text: `${head}\n${page.join('\n')}`, metadata: { total_lines: lines.length, offset, returned: page.length } });
+      let page;
+      try {
+        if (stats.size > READ_FILE_MAX_BYTES) throw new ToolError(`${input.path} is ${stats.size} bytes; read_file reads files up to ${READ_FILE_MAX_BYTES} bytes — use run_python or run_bash`);
+        page = await readLinePage(handle, { offset, limit, fileBytes: stats.size, maxInflatedBytes: READ_FILE_MAX_INFLATED_BYTES });
+      } catch (err) {
+        if (err instanceof CorruptGzipError) throw new ToolError(`${input.path} looks gzip-compressed but could not be decompressed (${err.message}); use run_python`);
+        throw err;
+      } finally {
+        await handle.close().catch(() => {});
+      }
+      if (page.binary) throw new ToolError(`${input.path} is binary (e.g. .npy/.npz); load it with run_python (numpy.load)`);
+      const { end, linesCounted: counted } = page;
+      const last = Math.max(offset, end - 1);
+      let head: string;
+      if (page.capped) {
+        const next = end < counted ? `; next offset ${end}` : '';
+        head = `${input.path} (gzip): lines ${offset}–${last} of at least ${counted}${next} — decompression stopped after ${READ_FILE_MAX_INFLATED_BYTES / (1024 * 1024)} MiB of output; read the rest with run_python (e.g. gzip.open)`;
+      } else {
+        head = `${input.path}${page.gzip ? ' (gzip)' : ''}: lines ${offset}–${last} of ${counted}${end < counted ? `; next offset ${end}` : '; end of file'}`;
+      }
+      if (page.pageFull) head += ` (page cut at ${page.lines.length} lines to keep it short)`;
+      return toolOutput({
+        text: `${head}\n${page.lines.join('\n')}`,
+        metadata: { total_lines: page.capped ? null : counted, offset, returned: page.lines.length, decompression_capped: page.capped },
+      });
     },
   });
 
@@ -226,7 +239,11 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
       const { cs, seed } = resolveTask(ctx.task, cases);
       const instance = await cache.get(cs, seed);
       const sandbox = await openSandbox({ mode: opts.sandbox, files: instance.files, limits: opts.limits, parent: opts.workspaceParent });
-      const listing = (await listFiles(sandbox.workspace)).map((f) => `- ${f.path} (${f.bytes} bytes)`).join('\n');
+      const listed = await listWorkspace(sandbox.workspace).catch(async (err) => {
+        await sandbox.cleanup();
+        throw err;
+      });
+      const listing = [...listed.files.map((f) => `- ${f.path} (${f.bytes} bytes)`), ...listingNotes(listed)].join('\n');
       const prompt = `${cs.prompt(instance)}\n\nWorkspace files:\n${listing}\n\n${answerContract(cs)}`;
       const state: State = { cs, instance, sandbox, prompt, submitted: false };
       return {
@@ -265,14 +282,13 @@ function formatExec(r: ExecResult): string {
   return parts.join('\n');
 }
 
-/** fs errors without host paths (they would reveal where the server keeps things). */
-function cleanFsError(err: Error): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'is a directory';
-  if (code === 'ENOTDIR') return 'not a directory';
-  if (code === 'EACCES') return 'permission denied';
-  return err.message.replace(/\/[^\s'"]+/g, '<path>');
+/** What a listing left out, in words for the agent. */
+function listingNotes(l: WorkspaceListing): string[] {
+  const notes: string[] = [];
+  if (l.truncated) notes.push(`[listing truncated: stopped after ${LIST_MAX_ENTRIES} directory entries; use run_bash (e.g. find) for the rest]`);
+  if (l.skippedDeep) notes.push(`[${l.skippedDeep} directories deeper than ${LIST_MAX_DEPTH} levels not listed]`);
+  if (l.links.length) notes.push(`[${l.links.length} symbolic link(s) not followed: ${l.links.slice(0, 5).join(', ')}${l.links.length > 5 ? ', …' : ''}]`);
+  return notes;
 }
 
 function round(x: number): number {

@@ -1,0 +1,135 @@
+// safe-fs: workspace files are opened and listed through directory descriptors, never by a
+// path that a concurrent process could redirect with a symlink.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { listWorkspace, openWorkspaceFile, WorkspaceFsError } from '../../src/sandbox/safe-fs.js';
+
+let ws: string;
+let outside: string;
+const SECRET = 'outside-secret-4f1c';
+
+before(async () => {
+  ws = await mkdtemp(join(tmpdir(), 'genegym-safefs-'));
+  outside = await mkdtemp(join(tmpdir(), 'genegym-safefs-out-'));
+  await writeFile(join(outside, 'secret.txt'), SECRET);
+  await mkdir(join(outside, 'data'));
+  await writeFile(join(outside, 'data', 'x.tsv'), SECRET);
+  await mkdir(join(ws, 'data', 'deep'), { recursive: true });
+  await writeFile(join(ws, 'data', 'x.tsv'), 'a\tb\n1\t2\n');
+  await writeFile(join(ws, 'data', 'deep', 'y.txt'), 'y');
+});
+after(async () => {
+  await rm(ws, { recursive: true, force: true });
+  await rm(outside, { recursive: true, force: true });
+});
+
+async function readAll(path: string): Promise<string> {
+  const { handle } = await openWorkspaceFile(ws, path);
+  try {
+    return (await handle.readFile()).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+const refused = (code: string, re: RegExp) => (e: unknown) => e instanceof WorkspaceFsError && e.code === code && re.test(e.message) && !e.message.includes(ws) && !e.message.includes(outside);
+
+test('regular files open; the descriptor is checked, not the path', async () => {
+  assert.equal(await readAll('data/x.tsv'), 'a\tb\n1\t2\n');
+  assert.equal(await readAll('/workspace/data/./deep/y.txt'), 'y');
+  const { handle, stats } = await openWorkspaceFile(ws, 'data/x.tsv');
+  assert.equal(stats.size, 8);
+  assert.ok(stats.isFile());
+  await handle.close();
+});
+
+test('a symlink is refused at the last component and at every intermediate one', async () => {
+  await symlink(join(outside, 'secret.txt'), join(ws, 'leaf-link'));
+  await symlink('data/x.tsv', join(ws, 'inside-link')); // even a link that stays inside
+  await symlink(outside, join(ws, 'dir-link'));
+  await mkdir(join(ws, 'nest'));
+  await symlink(outside, join(ws, 'nest', 'mid'));
+  try {
+    await assert.rejects(openWorkspaceFile(ws, 'leaf-link'), refused('ELOOP', /leaf-link is a symbolic link/));
+    await assert.rejects(openWorkspaceFile(ws, 'inside-link'), refused('ELOOP', /symbolic link/));
+    await assert.rejects(openWorkspaceFile(ws, 'dir-link/secret.txt'), refused('ELOOP', /^dir-link is a symbolic link/));
+    await assert.rejects(openWorkspaceFile(ws, 'nest/mid/data/x.tsv'), refused('ELOOP', /^nest\/mid is a symbolic link/));
+    await assert.rejects(listWorkspace(ws, 'dir-link'), refused('ELOOP', /symbolic link/));
+    const listed = await listWorkspace(ws);
+    assert.deepEqual(listed.links.sort(), ['dir-link', 'inside-link', 'leaf-link', 'nest/mid']);
+    assert.ok(listed.files.every((f) => !f.path.includes('secret') && !f.path.startsWith('dir-link')));
+  } finally {
+    for (const p of ['leaf-link', 'inside-link', 'dir-link', 'nest']) await rm(join(ws, p), { recursive: true, force: true });
+  }
+});
+
+test('FIFOs, directories, missing files and escapes are clear refusals (a FIFO never blocks)', async () => {
+  const mk = spawn('mkfifo', [join(ws, 'pipe')]);
+  await new Promise((r) => mk.on('exit', r));
+  try {
+    await assert.rejects(openWorkspaceFile(ws, 'pipe'), refused('NOTREG', /not a regular file/));
+    await assert.rejects(openWorkspaceFile(ws, 'data'), refused('EISDIR', /is a directory/));
+    await assert.rejects(openWorkspaceFile(ws, 'nope.txt'), refused('ENOENT', /no such file/));
+    await assert.rejects(openWorkspaceFile(ws, 'data/x.tsv/z'), refused('ENOTDIR', /not a directory/));
+    await assert.rejects(openWorkspaceFile(ws, '../etc/passwd'), refused('EINVAL', /'\.\.'/));
+    await assert.rejects(openWorkspaceFile(ws, '/etc/passwd'), refused('EINVAL', /relative/));
+    await assert.rejects(listWorkspace(ws, 'data/x.tsv'), refused('ENOTDIR', /not a directory/));
+  } finally {
+    await rm(join(ws, 'pipe'), { force: true });
+  }
+});
+
+test('listing: depth-first in name order, sub-directories, and an entry budget enforced inside one directory', async () => {
+  assert.deepEqual((await listWorkspace(ws)).files, [
+    { path: 'data/deep/y.txt', bytes: 1 },
+    { path: 'data/x.tsv', bytes: 8 },
+  ]);
+  assert.deepEqual((await listWorkspace(ws, 'data/deep')).files, [{ path: 'data/deep/y.txt', bytes: 1 }]);
+  const big = join(ws, 'big');
+  await mkdir(big);
+  try {
+    await Promise.all(Array.from({ length: 300 }, (_, i) => writeFile(join(big, `f${i}`), '')));
+    const l = await listWorkspace(ws, 'big', { maxEntries: 100 });
+    assert.equal(l.truncated, true);
+    assert.equal(l.files.length, 100);
+    const whole = await listWorkspace(ws, 'big', { maxEntries: 300 });
+    assert.equal(whole.truncated, false);
+    assert.equal(whole.files.length, 300);
+    const shallow = await listWorkspace(ws, '', { maxDepth: 1 });
+    assert.equal(shallow.skippedDeep, 1); // data/deep
+  } finally {
+    await rm(big, { recursive: true, force: true });
+  }
+});
+
+test('a process swapping a file for a symlink in a loop never gets a read outside', async () => {
+  const dir = join(ws, 'race');
+  await mkdir(dir);
+  await writeFile(join(dir, 'ok.txt'), 'inside');
+  // Renames are atomic: the name is always either the real file or a link to the secret.
+  const swapper = spawn('bash', ['-c', `cd ${dir}; ln -s ${join(outside, 'secret.txt')} evil; while :; do ln -f ok.txt tmp && mv -f tmp f; ln -sfn ${join(outside, 'secret.txt')} tmp2 && mv -Tf tmp2 f; done`], { stdio: 'ignore' });
+  try {
+    let inside = 0;
+    let links = 0;
+    for (let round = 0; round < 20; round++) {
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => readAll('race/f')));
+      for (const r of results) {
+        if (r.status === 'fulfilled') {
+          assert.equal(r.value, 'inside', 'read something other than the workspace file');
+          inside++;
+        } else if (r.reason instanceof WorkspaceFsError) links++;
+        else throw r.reason;
+      }
+    }
+    assert.ok(inside + links === 400);
+    assert.ok(links > 0 && inside > 0, `the race was exercised (inside ${inside}, refused ${links})`);
+  } finally {
+    swapper.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+});
