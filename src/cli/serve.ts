@@ -4,12 +4,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { integer } from './args.js';
 import type { Environment } from '../ors/environment.js';
-import { buildServer } from '../ors/server/index.js';
-import { countTasks, taskRange } from '../ors/server/tasks.js';
-import { HttpError } from '../ors/server/errors.js';
 import { environments, findEnvironment } from '../envs/registry.js';
 import { sweepStaleWorkspaceRoots } from '../sandbox/workspace-root.js';
-import type { EnvOptions } from '../envs/registry-types.js';
+import type { EnvironmentEntry, EnvOptions } from '../envs/registry-types.js';
 
 function positiveSeconds(name: string) {
   return (raw: string): number => {
@@ -47,16 +44,37 @@ function unknownEnv(name: string): Error {
 }
 
 /** Loads the named environments, or every default-served one when none is named. */
-async function loadEnvironments(names: string[] | undefined, opts: EnvOptions): Promise<Environment[]> {
-  const entries = names && names.length > 0 ? names.map((n) => findEnvironment(n) ?? fail(unknownEnv(n))) : environments.filter((e) => e.servedByDefault !== false);
+/**
+ * Environments named with --env must all load. Serving everything by default degrades per
+ * environment instead: one that can't run here (no bubblewrap, say) is reported with its fix and
+ * the rest are served, so `npm start` on a bare machine still serves arithmetic and genome-qa.
+ */
+export async function loadEnvironments(
+  names: string[] | undefined,
+  opts: EnvOptions,
+  warn: (line: string) => void = (l) => console.error(l),
+  available: readonly EnvironmentEntry[] = environments,
+): Promise<Environment[]> {
+  const explicit = names !== undefined && names.length > 0;
+  const find = (n: string) => available.find((e) => e.name === n.toLowerCase());
+  const entries = explicit ? names.map((n) => find(n) ?? fail(unknownEnv(n))) : available.filter((e) => e.servedByDefault !== false);
   if (entries.length === 0) throw new Error('no environments to serve');
   const seen = new Set<string>();
   const loaded: Environment[] = [];
+  const skipped: string[] = [];
   for (const entry of entries) {
     if (seen.has(entry.name)) continue;
     seen.add(entry.name);
-    loaded.push(await entry.load(opts));
+    try {
+      loaded.push(await entry.load(opts));
+    } catch (err) {
+      if (explicit) throw err;
+      skipped.push(entry.name);
+      warn(`genegym: not serving ${entry.name}: ${(err as Error).message}`);
+    }
   }
+  if (loaded.length === 0) throw new Error(`no environment could be served (${skipped.join(', ')}: see above)`);
+  if (skipped.length) warn(`genegym: serving ${loaded.map((e) => e.name).join(', ')}; fix the above and restart to add ${skipped.join(', ')} (or name environments with --env)`);
   return loaded;
 }
 
@@ -89,6 +107,8 @@ export function registerServeCommands(program: Command): void {
       }
       const envs = await loadEnvironments(flags.env, envOptions(flags));
       // Workspaces of servers that died (crash, kill -9, expired grace) go before ours are made.
+      // the server (fastify) loads only when this command runs, not for every genegym command
+      const { buildServer } = await import('../ors/server/index.js');
       const swept = await sweepStaleWorkspaceRoots();
       if (swept.removed.length) console.error(`genegym: removed the workspaces of ${swept.removed.length} server process(es) no longer running`);
       for (const f of swept.failed) console.error(`genegym: warning: cannot remove stale workspaces ${f.root}: ${f.error}`);
@@ -167,6 +187,7 @@ export function registerServeCommands(program: Command): void {
         if (!env.splits.some((s) => s.name === split)) {
           throw new Error(`unknown split '${split}' of ${env.name} (splits: ${env.splits.map((s) => s.name).join(', ')})`);
         }
+        const { countTasks, taskRange } = await import('../ors/server/tasks.js');
         const total = await countTasks(env, split);
         if (flags.export) {
           const stop = cmd.getOptionValueSource('limit') === 'cli' ? Math.min(total, flags.offset + flags.limit) : total;
@@ -182,7 +203,7 @@ export function registerServeCommands(program: Command): void {
         console.log(`${env.name} ${split}: ${total} tasks; showing ${tasks.length} from index ${Math.min(flags.offset, total)}`);
         tasks.forEach((t, i) => console.log(`${flags.offset + i}\t${JSON.stringify(t)}`));
       } catch (err) {
-        if (err instanceof HttpError) throw new Error(err.detail);
+        if (err instanceof (await import('../ors/server/errors.js')).HttpError) throw new Error((err as { detail: string }).detail);
         throw err;
       } finally {
         await env.dispose?.();

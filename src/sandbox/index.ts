@@ -31,7 +31,7 @@ export async function assertSandboxUsable(mode: SandboxMode, probe: () => Promis
   }
   const p = await probe();
   if (!p.ok) {
-    throw new SandboxError(`bubblewrap sandbox unavailable: ${p.reason}. Refusing to run untrusted code; install bubblewrap and allow user namespaces, or start with --sandbox=none to run without isolation.`);
+    throw new SandboxError(`bubblewrap sandbox unavailable: ${p.reason}. Refusing to run untrusted code; install it (Debian/Ubuntu: apt-get install bubblewrap) and allow unprivileged user namespaces, or start with --sandbox=none to run without isolation.`);
   }
 }
 

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CommanderError, type Command } from 'commander';
 import { buildProgram } from '../../src/cli/main.js';
+import { loadEnvironments } from '../../src/cli/serve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'genegym.js');
@@ -117,4 +118,25 @@ test('serve: URL on stdout, API key from GENEGYM_API_KEY, SIGTERM drains a runni
     clearTimeout(killer);
     if (child.exitCode === null) child.kill('SIGKILL');
   }
+});
+
+test('serve degrades per environment: one that cannot load is reported with its fix and the rest are served; named with --env it must load', async () => {
+  const { arithmeticEntry } = await import('../../src/envs/example/index.js');
+  const { assertSandboxUsable } = await import('../../src/sandbox/index.js');
+  const broken = {
+    name: 'needs-bwrap',
+    description: 'stands in for case-studies on a machine without bubblewrap',
+    // the real check, with a probe that fails the way a missing bwrap does
+    load: async () => {
+      await assertSandboxUsable('bwrap', async () => ({ ok: false, reason: 'spawn bwrap ENOENT' }));
+      throw new Error('unreachable');
+    },
+  };
+  const lines: string[] = [];
+  const envs = await loadEnvironments(undefined, {}, (l) => lines.push(l), [arithmeticEntry, broken]);
+  assert.deepEqual(envs.map((e) => e.name), ['arithmetic']);
+  assert.match(lines[0], /^genegym: not serving needs-bwrap: bubblewrap sandbox unavailable: spawn bwrap ENOENT\..*apt-get install bubblewrap/);
+  assert.match(lines[1], /serving arithmetic; fix the above and restart to add needs-bwrap/);
+  await assert.rejects(loadEnvironments(['needs-bwrap'], {}, () => {}, [arithmeticEntry, broken]), /bubblewrap sandbox unavailable/);
+  await assert.rejects(loadEnvironments(undefined, {}, () => {}, [broken]), /no environment could be served \(needs-bwrap/);
 });

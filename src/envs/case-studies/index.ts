@@ -23,7 +23,8 @@ export async function loadCaseStudies(opts: EnvOptions): Promise<Environment> {
   await assertSandboxUsable(mode);
   if (mode === 'bwrap') {
     const py = await probePythonToolchain();
-    if (!py.ok) console.warn(`WARNING: case-studies: python3 with numpy/scipy/pandas/statsmodels is not usable in the sandbox (${py.detail}); install the Debian packages python3-numpy python3-scipy python3-pandas python3-statsmodels`);
+    // every case's analysis needs them: serving without them would only turn tasks into errors
+    if (!py.ok) throw new Error(`python3 with numpy/scipy/pandas/statsmodels is not usable in the sandbox (${py.detail}); install them (Debian/Ubuntu: apt-get install python3 python3-numpy python3-scipy python3-pandas python3-statsmodels)`);
   }
   const wanted = s.cases ? s.cases.split(',').map((x) => x.trim()) : null;
   const cases = wanted ? caseStudies.filter((c) => wanted.includes(c.id)) : caseStudies;
