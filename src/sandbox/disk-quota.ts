@@ -7,8 +7,8 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, rm, rmdir, truncate, unlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { lstat, readdir, readFile, realpath, rm, rmdir, truncate, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -115,13 +115,20 @@ export async function usage(dir: string, owner: number | null, maxEntries = 200_
   return { bytes, files, truncated };
 }
 
-/** Deletes the agent's newest files until its usage is within `budget`; returns how many went. */
+/**
+ * Deletes the agent's newest files until its usage is within `budget`; returns how many went.
+ * Called only once the run's processes are gone; a file whose directory no longer resolves to
+ * where the walk found it (a component swapped for a link) is left alone.
+ */
 export async function trimTo(dir: string, owner: number | null, budget: number, baseline: number): Promise<number> {
   const u = await usage(dir, owner);
   let over = u.bytes - baseline - budget;
   let removed = 0;
+  const root = await realpath(dir);
   for (const f of u.files.sort((a, b) => b.mtimeMs - a.mtimeMs)) {
     if (over <= 0) break;
+    const where = await realpath(dirname(f.path)).catch(() => null);
+    if (where !== dirname(join(root, relative(dir, f.path)))) continue;
     await unlink(f.path).catch(() => undefined);
     over -= f.bytes;
     removed++;
