@@ -242,3 +242,26 @@ test('a directory of more than 5,000 entries is listed up to the cap and says it
     await s.close();
   }
 });
+
+test('with --sandbox=none the file tools work and refuse links the same way', async () => {
+  const env = createCaseStudiesEnvironment({ cases: [exampleLinear], sandbox: 'none', perCase: { train: 2, test: 1 }, workspaceParent: parent });
+  const tool = (name: string) => env.tools.find((t) => t.name === name)!;
+  const ctx = { signal: new AbortController().signal, sessionId: 'none-1' };
+  const warn = console.warn;
+  console.warn = () => {}; // the --sandbox=none warning
+  const ep = await env.open({ task: await env.tasks.get('train', 0), secrets: {}, sessionId: 'none-1', signal: ctx.signal }).finally(() => (console.warn = warn));
+  try {
+    const st = ep.state;
+    const page = await tool('read_file').run({ path: 'data/xy.tsv.gz', limit: 2 }, st, ctx);
+    assert.match(page.blocks.map((b) => (b.type === 'text' ? b.text : '')).join(''), /\(gzip\): lines 0–1 of \d+; next offset 2/);
+    const run = await tool('run_bash').run({ command: `ln -s ${join(outside, 'secret.txt')} s && mkdir d && ln -s ${outside} d/o` }, st, ctx);
+    assert.equal(run.metadata?.exit_code, 0);
+    await assert.rejects(async () => tool('read_file').run({ path: 's' }, st, ctx), /symbolic link/);
+    await assert.rejects(async () => tool('read_file').run({ path: 'd/o/secret.txt' }, st, ctx), /d\/o is a symbolic link/);
+    const ls = await tool('list_files').run({}, st, ctx);
+    assertNoLeak(ls.blocks.map((b) => (b.type === 'text' ? b.text : '')).join(''));
+    assert.deepEqual(ls.metadata?.count, 2);
+  } finally {
+    await ep.close?.();
+  }
+});
