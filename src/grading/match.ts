@@ -1,10 +1,17 @@
 // Programmatic answer matching for generated QA tasks. Three grading types:
-//   sequence - DNA letters, case- and whitespace-insensitive exact match
-//   exact    - numbers compared as numbers, labels (chr11, 17p13.1) compared case-insensitively
-//   numeric  - |submitted - truth| <= tolerance
+//   sequence - DNA letters, case- and whitespace-insensitive exact match (FASTA headers,
+//              5'/3' marks and line numbers ignored)
+//   exact    - numbers compared as numbers after applying any unit (2.176 kb = 2176 bp),
+//              labels (chr11, "chromosome 17p13.1") compared in canonical form
+//   numeric  - |submitted - truth| <= tolerance, in the field's declared unit
+// How values are read (units, separators, number words) lives in read-values.ts.
 // A submission may be the answer object ({"gc_content": "0.44"}), a JSON string of it, or a
 // bare value when the task asks for one field. Anything we cannot read unambiguously is
 // "malformed" (reward 0, with the reason), which is where an LLM judge may step in.
+
+import { type FieldUnit, normaliseLabel, readNumber, readSequence, readText, Unreadable } from './read-values.js';
+
+export { type FieldUnit, normaliseLabel, readNumber, readSequence } from './read-values.js';
 
 export type GradingType = 'sequence' | 'exact' | 'numeric';
 
@@ -13,6 +20,8 @@ export interface FieldSpec {
   type: GradingType;
   /** numeric only: absolute tolerance */
   tolerance?: number;
+  /** what a number measures (decides which units apply); inferred from the key when absent */
+  unit?: FieldUnit;
 }
 
 export interface AnswerKey {
@@ -38,7 +47,7 @@ export interface GradeResult {
   fields: FieldResult[];
 }
 
-class Malformed extends Error {}
+const Malformed = Unreadable;
 
 /** Grades a submission against an answer key without any model in the loop. */
 export function gradeAnswer(key: AnswerKey, submitted: unknown): GradeResult {
@@ -91,14 +100,14 @@ function matchField(spec: FieldSpec, expected: string, raw: unknown): { ok: bool
     }
     case 'numeric': {
       const want = Number(expected);
-      const got = readNumber(raw, { percentAsFraction: Math.abs(want) <= 1 });
+      const got = readNumber(raw, unitOf(spec));
       const tol = spec.tolerance ?? 0;
       const ok = Math.abs(got - want) <= tol + 1e-9;
       return { ok, reason: ok ? `within ±${tol}` : `off by ${round(got - want)} (tolerance ±${tol})` };
     }
     case 'exact': {
       if (isNumberText(expected)) {
-        const got = readNumber(raw, { percentAsFraction: false });
+        const got = readNumber(raw, unitOf(spec));
         const ok = got === Number(expected);
         return { ok, reason: ok ? 'number matches' : `got ${got}` };
       }
@@ -115,48 +124,18 @@ function isNumberText(s: string): boolean {
   return /^-?\d+(\.\d+)?$/.test(s.trim());
 }
 
-/** Lowercase, no whitespace, no leading "chr": "chr17 p13.1" ~ "17p13.1", "ChrX" ~ "chrX". */
-export function normaliseLabel(s: string): string {
-  return s.replace(/\s+/g, '').toLowerCase().replace(/^chr/, '').replace(/[.。]$/, '');
-}
-
-function readText(raw: unknown): string {
-  if (typeof raw === 'string') return raw.trim();
-  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
-  throw new Malformed(`expected a string, got ${JSON.stringify(raw)}`);
-}
-
-function readSequence(raw: unknown): string {
-  const text = readText(raw).replace(/\s+/g, '');
-  if (/^[ACGTNacgtn]+$/.test(text)) return text.toUpperCase();
-  throw new Malformed('a sequence must contain only A, C, G, T, N (and whitespace)');
-}
-
 /**
- * Reads one number. Tolerates surrounding words ("7,518 bp", "about 0.44") only when exactly
- * one number appears; thousands separators only in well-formed groups of three.
+ * The unit a field's numbers are in: declared by the task, else read from its key
+ * (gc_content and *_fraction are fractions, *percent* percentages, *_bp / start / end /
+ * *_length lengths in bp, anything else a count).
  */
-export function readNumber(raw: unknown, opts: { percentAsFraction: boolean }): number {
-  if (typeof raw === 'number') {
-    if (!Number.isFinite(raw)) throw new Malformed('not a finite number');
-    return raw;
-  }
-  const text = readText(raw);
-  const matches = [...text.matchAll(/-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?\s*%?/g)];
-  if (matches.length === 0) throw new Malformed(`no number in ${JSON.stringify(text)}`);
-  if (matches.length > 1) throw new Malformed(`several numbers in ${JSON.stringify(text)}`);
-  const m = matches[0][0];
-  // a digit or comma glued on either side means a malformed grouping such as "1,5" or "12,34,567"
-  const before = text[matches[0].index! - 1] ?? '';
-  const after = text[matches[0].index! + m.length] ?? '';
-  if (/[\d,.]/.test(before) || /[\d,]/.test(after) || (after === '.' && /\d/.test(text[matches[0].index! + m.length + 1] ?? ''))) {
-    throw new Malformed(`ambiguous number in ${JSON.stringify(text)}`);
-  }
-  const isPercent = m.trimEnd().endsWith('%');
-  let value = Number(m.replace(/[,%\s]/g, ''));
-  if (!Number.isFinite(value)) throw new Malformed(`not a number: ${JSON.stringify(text)}`);
-  if (isPercent && opts.percentAsFraction) value /= 100;
-  return value;
+export function unitOf(spec: FieldSpec): FieldUnit {
+  if (spec.unit) return spec.unit;
+  const k = spec.key.toLowerCase();
+  if (k === 'gc_content' || k.endsWith('fraction')) return 'fraction';
+  if (k.includes('percent')) return 'percent';
+  if (k.endsWith('_bp') || k === 'start' || k === 'end' || k.endsWith('length')) return 'bp';
+  return 'count';
 }
 
 /** Turns a submission into {key: value} for the task's fields, or throws Malformed. */

@@ -40,7 +40,7 @@ test('exact: numbers as numbers, separators only when well formed', () => {
   assert.equal(gradeAnswer(spanKey, { span_bp: '7519' }).reward, 0);
   assert.equal(gradeAnswer(spanKey, { span_bp: '75,18' }).verdict, 'malformed');
   assert.equal(gradeAnswer(spanKey, { span_bp: '7,518 or 7,519' }).verdict, 'malformed');
-  assert.throws(() => readNumber('1,5', { percentAsFraction: false }));
+  assert.throws(() => readNumber('1,5', 'bp'));
 });
 
 test('exact labels: case, spaces and a chr prefix do not matter', () => {

@@ -1,6 +1,7 @@
 // Server-side export of tasks WITH their answers (for offline evaluation, dataset release or
 // inspection): one JSON object per task. Never served to agents.
 
+import { unitOf } from '../../grading/match.js';
 import type { JsonObject } from '../../ors/types.js';
 import type { TaskGenerator } from './generator.js';
 import type { GeneratedTask } from './types.js';
@@ -18,7 +19,7 @@ export function exportRow(t: GeneratedTask): JsonObject {
     answer: t.answer,
     grading_type: types.length === 1 ? types[0] : types.join('+'),
     tolerance: tolerances.length ? Math.max(...tolerances) : null,
-    fields: t.fields.map((f) => ({ key: f.key, type: f.type, tolerance: f.tolerance ?? null })),
+    fields: t.fields.map((f) => ({ key: f.key, type: f.type, tolerance: f.tolerance ?? null, unit: f.type === 'sequence' ? null : unitOf(f) })),
     source: t.source,
   };
 }

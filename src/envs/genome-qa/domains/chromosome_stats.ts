@@ -29,7 +29,7 @@ const length: DomainKind = {
       () => `What is the length in bp of ${c.chrom} in ${ctx.label}? ${SIZE_SRC} ${PRIMARY_ONLY} ${answerFormat({ length_bp: '<integer>' })}`,
       () => `How many base pairs long is chromosome ${c.chrom} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ length_bp: '<integer>' })}`,
     ]);
-    return { kind: this.name, question: q, answer: { length_bp: String(c.size) }, fields: [{ key: 'length_bp', type: 'exact' }], source: { chrom: c.chrom }, key: `${this.name}|${c.chrom}` };
+    return { kind: this.name, question: q, answer: { length_bp: String(c.size) }, fields: [{ key: 'length_bp', type: 'exact', unit: 'bp' }], source: { chrom: c.chrom }, key: `${this.name}|${c.chrom}` };
   },
 };
 
@@ -44,7 +44,7 @@ const difference: DomainKind = {
       () => `How many bp longer is ${a.chrom} than ${b.chrom} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ difference_bp: '<integer>' })}`,
       () => `In ${ctx.label}, by how many base pairs does the length of ${a.chrom} exceed that of ${b.chrom}? ${SIZE_SRC} ${answerFormat({ difference_bp: '<integer>' })}`,
     ]);
-    return { kind: this.name, question: q, answer: { difference_bp: String(a.size - b.size) }, fields: [{ key: 'difference_bp', type: 'exact' }], source: { chroms: [a.chrom, b.chrom] }, key: `${this.name}|${a.chrom}|${b.chrom}` };
+    return { kind: this.name, question: q, answer: { difference_bp: String(a.size - b.size) }, fields: [{ key: 'difference_bp', type: 'exact', unit: 'bp' }], source: { chroms: [a.chrom, b.chrom] }, key: `${this.name}|${a.chrom}|${b.chrom}` };
   },
 };
 
@@ -60,7 +60,7 @@ const rank: DomainKind = {
       () => `Among ${setName(ctx)} of ${ctx.label}, what rank does ${c.chrom} have when ordered by length from longest (rank 1) to shortest? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
       () => `Sort ${setName(ctx)} in ${ctx.label} by sequence length, longest first (rank 1). At which rank is ${c.chrom}? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
     ]);
-    return { kind: this.name, question: q, answer: { rank: String(r) }, fields: [{ key: 'rank', type: 'exact' }], source: { chrom: c.chrom }, key: `${this.name}|${c.chrom}` };
+    return { kind: this.name, question: q, answer: { rank: String(r) }, fields: [{ key: 'rank', type: 'exact', unit: 'count' }], source: { chrom: c.chrom }, key: `${this.name}|${c.chrom}` };
   },
 };
 
@@ -92,7 +92,7 @@ const total: DomainKind = {
     const names = list.map((c) => c.chrom);
     const sum = list.reduce((a, c) => a + c.size, 0);
     const q = `What is the combined length in bp of ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ total_bp: '<integer>' })}`;
-    return { kind: this.name, question: q, answer: { total_bp: String(sum) }, fields: [{ key: 'total_bp', type: 'exact' }], source: { chroms: names }, key: `${this.name}|${names.join('|')}` };
+    return { kind: this.name, question: q, answer: { total_bp: String(sum) }, fields: [{ key: 'total_bp', type: 'exact', unit: 'bp' }], source: { chroms: names }, key: `${this.name}|${names.join('|')}` };
   },
 };
 

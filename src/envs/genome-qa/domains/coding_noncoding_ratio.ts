@@ -55,7 +55,7 @@ function kind(exonic: boolean): DomainKind {
         kind: key,
         question: q,
         answer: { [key]: value.toFixed(2) },
-        fields: [{ key, type: 'numeric', tolerance: PERCENT_TOLERANCE }],
+        fields: [{ key, type: 'numeric', tolerance: PERCENT_TOLERANCE, unit: 'percent' }],
         source: { gene: g.symbol, transcript: tx.name, chrom: tx.chrom, start: tx.txStart + 1, end: tx.txEnd },
         key: `${key}|${tx.name}`,
       };

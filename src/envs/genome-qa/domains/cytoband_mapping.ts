@@ -62,8 +62,8 @@ const range: DomainKind = {
       question: q,
       answer: { start: String(band.start + 1), end: String(band.end) },
       fields: [
-        { key: 'start', type: 'exact' },
-        { key: 'end', type: 'exact' },
+        { key: 'start', type: 'exact', unit: 'bp' },
+        { key: 'end', type: 'exact', unit: 'bp' },
       ],
       source: { chrom, band: label },
       key: `${this.name}|${chrom}|${band.name}`,

@@ -22,7 +22,7 @@ const count: DomainKind = {
       kind: this.name,
       question: q,
       answer: { exon_count: String(tx.exonStarts.length) },
-      fields: [{ key: 'exon_count', type: 'exact' }],
+      fields: [{ key: 'exon_count', type: 'exact', unit: 'count' }],
       source: { gene: g.symbol, transcript: tx.name },
       key: `${this.name}|${tx.name}`,
     };
@@ -51,10 +51,10 @@ const length: DomainKind = {
       answer: both ? { exon_count: String(lens.length), exon_length: String(lens[k - 1]) } : { exon_length: String(lens[k - 1]) },
       fields: both
         ? [
-            { key: 'exon_count', type: 'exact' },
-            { key: 'exon_length', type: 'exact' },
+            { key: 'exon_count', type: 'exact', unit: 'count' },
+            { key: 'exon_length', type: 'exact', unit: 'bp' },
           ]
-        : [{ key: 'exon_length', type: 'exact' }],
+        : [{ key: 'exon_length', type: 'exact', unit: 'bp' }],
       source: { gene: g.symbol, transcript: tx.name, exon: k, strand: tx.strand },
       key: `${both ? 'exon_count_and_length' : this.name}|${tx.name}|${k}`,
     };
@@ -74,7 +74,7 @@ const total: DomainKind = {
         kind: 'longest_exon',
         question: `What is the length in bp of the longest exon of ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} in ${ctx.label}? ${LEN} ${answerFormat({ longest_exon_bp: '<bp>' })}`,
         answer: { longest_exon_bp: String(Math.max(...lens)) },
-        fields: [{ key: 'longest_exon_bp', type: 'exact' }],
+        fields: [{ key: 'longest_exon_bp', type: 'exact', unit: 'bp' }],
         source: { gene: g.symbol, transcript: tx.name },
         key: `longest_exon|${tx.name}`,
       };
@@ -83,7 +83,7 @@ const total: DomainKind = {
       kind: this.name,
       question: `What is the total exonic length (sum of all exon lengths, UTRs included) of ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} in ${ctx.label}? ${LEN} ${answerFormat({ exonic_bp: '<bp>' })}`,
       answer: { exonic_bp: String(lens.reduce((a, b) => a + b, 0)) },
-      fields: [{ key: 'exonic_bp', type: 'exact' }],
+      fields: [{ key: 'exonic_bp', type: 'exact', unit: 'bp' }],
       source: { gene: g.symbol, transcript: tx.name },
       key: `${this.name}|${tx.name}`,
     };

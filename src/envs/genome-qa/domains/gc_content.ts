@@ -18,7 +18,7 @@ function draft(kind: string, question: string, gc: number, source: Draft['source
     kind,
     question,
     answer: { gc_content: gc.toFixed(2) },
-    fields: [{ key: 'gc_content', type: 'numeric', tolerance: GC_TOLERANCE }],
+    fields: [{ key: 'gc_content', type: 'numeric', tolerance: GC_TOLERANCE, unit: 'fraction' }],
     source,
     key,
   };

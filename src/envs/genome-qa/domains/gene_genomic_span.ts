@@ -24,7 +24,7 @@ const selectSpan: DomainKind = {
       kind: this.name,
       question: q,
       answer: { span_bp: String(tx.txEnd - tx.txStart) },
-      fields: [{ key: 'span_bp', type: 'exact' }],
+      fields: [{ key: 'span_bp', type: 'exact', unit: 'bp' }],
       source: { gene: g.symbol, transcript: tx.name, chrom: tx.chrom, start: tx.txStart + 1, end: tx.txEnd },
       key: `${this.name}|${tx.name}`,
     };
@@ -44,7 +44,7 @@ const geneSpan: DomainKind = {
       kind: this.name,
       question: q,
       answer: { span_bp: String(g.end - g.start) },
-      fields: [{ key: 'span_bp', type: 'exact' }],
+      fields: [{ key: 'span_bp', type: 'exact', unit: 'bp' }],
       source: { gene: g.symbol, chrom: g.chrom, start: g.start + 1, end: g.end, transcripts: g.transcripts.map((t) => t.name) },
       key: `${this.name}|${g.symbol}`,
     };
@@ -67,8 +67,8 @@ const geneCoords: DomainKind = {
       answer: { chrom: g.chrom, start: String(g.start + 1), end: String(g.end) },
       fields: [
         { key: 'chrom', type: 'exact' },
-        { key: 'start', type: 'exact' },
-        { key: 'end', type: 'exact' },
+        { key: 'start', type: 'exact', unit: 'bp' },
+        { key: 'end', type: 'exact', unit: 'bp' },
       ],
       source: { gene: g.symbol, chrom: g.chrom, start: g.start + 1, end: g.end, location: `${g.chrom}:${commas(g.start + 1)}-${commas(g.end)}` },
       key: `${this.name}|${g.symbol}`,

@@ -83,7 +83,7 @@ function kind(select: boolean): DomainKind {
         kind: name,
         question: q,
         answer: { distance_bp: String(bStart - aEnd) },
-        fields: [{ key: 'distance_bp', type: 'exact' }],
+        fields: [{ key: 'distance_bp', type: 'exact', unit: 'bp' }],
         source: { genes: [a.symbol, b.symbol], chrom: a.chrom, gap_start: aEnd + 1, gap_end: bStart },
         key: `${name}|${a.symbol}|${b.symbol}`,
       };

@@ -28,7 +28,7 @@ const acgt: DomainKind = {
       kind: this.name,
       question: q,
       answer: { A: String(comp.A), C: String(comp.C), G: String(comp.G), T: String(comp.T) },
-      fields: (['A', 'C', 'G', 'T'] as const).map((k) => ({ key: k, type: 'exact' as const })),
+      fields: (['A', 'C', 'G', 'T'] as const).map((k) => ({ key: k, type: 'exact' as const, unit: 'count' as const })),
       source: { chrom: w.chrom, start: w.start + 1, end: w.end },
       key: `${this.name}|${w.chrom}:${w.start}-${w.end}`,
     };
@@ -52,7 +52,7 @@ const single: DomainKind = {
       kind: this.name,
       question: q,
       answer: { count: String(composition(w.seq)[base]) },
-      fields: [{ key: 'count', type: 'exact' }],
+      fields: [{ key: 'count', type: 'exact', unit: 'count' }],
       source: { chrom: w.chrom, start: w.start + 1, end: w.end, base },
       key: `${this.name}|${w.chrom}:${w.start}-${w.end}|${base}`,
     };
@@ -75,7 +75,7 @@ const cpg: DomainKind = {
       kind: this.name,
       question: q,
       answer: { cpg_count: String(countSite(w.seq, 'CG')) },
-      fields: [{ key: 'cpg_count', type: 'exact' }],
+      fields: [{ key: 'cpg_count', type: 'exact', unit: 'count' }],
       source: { chrom: w.chrom, start: w.start + 1, end: w.end },
       key: `${this.name}|${w.chrom}:${w.start}-${w.end}`,
     };
@@ -98,7 +98,7 @@ const wholeChrom: DomainKind = {
       kind: this.name,
       question: q,
       answer: { A: String(comp.A), C: String(comp.C), G: String(comp.G), T: String(comp.T), N: String(comp.N) },
-      fields: (['A', 'C', 'G', 'T', 'N'] as const).map((k) => ({ key: k, type: 'exact' as const })),
+      fields: (['A', 'C', 'G', 'T', 'N'] as const).map((k) => ({ key: k, type: 'exact' as const, unit: 'count' as const })),
       source: { chrom: c.chrom, start: 1, end: c.length },
       key: `${this.name}|${c.chrom}`,
     };

@@ -47,7 +47,7 @@ function draft(kind: string, q: string, seq: string, enzyme: string, source: Dra
     kind,
     question: q,
     answer: { motif_count: String(countSite(seq, ENZYMES[enzyme])) },
-    fields: [{ key: 'motif_count', type: 'exact' }],
+    fields: [{ key: 'motif_count', type: 'exact', unit: 'count' }],
     source: { ...source, enzyme, site: ENZYMES[enzyme] },
     key: `${key}|${enzyme}`,
   };
