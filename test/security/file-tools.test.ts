@@ -249,7 +249,8 @@ test('with --sandbox=none the file tools work and refuse links the same way', as
   const ctx = { signal: new AbortController().signal, sessionId: 'none-1' };
   const warn = console.warn;
   console.warn = () => {}; // the --sandbox=none warning
-  const ep = await env.open({ task: await env.tasks.get('train', 0), secrets: {}, sessionId: 'none-1', signal: ctx.signal }).finally(() => (console.warn = warn));
+  const task = await env.tasks.get('train', 0);
+  const ep = await Promise.resolve(env.open({ task, secrets: {}, sessionId: 'none-1', signal: ctx.signal })).finally(() => (console.warn = warn));
   try {
     const st = ep.state;
     const page = await tool('read_file').run({ path: 'data/xy.tsv.gz', limit: 2 }, st, ctx);
