@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { BwrapSandbox, DEFAULT_LIMITS, MAX_QUEUED_RUNS, UidAllocator } from '../../src/sandbox/index.js';
-import { imagePath } from '../../src/sandbox/disk-quota.js';
+import { imageBytes, imagePath, mountWorkspaceFs, releaseMountsUnder } from '../../src/sandbox/disk-quota.js';
+import { currentOwner, OWNER_FILE, sweepStaleWorkspaceRoots, WORKSPACES_DIR } from '../../src/sandbox/workspace-root.js';
 import { UID_BASE, UIDS_PER_BLOCK } from '../../src/sandbox/uid-pool.js';
 import { MiB, skip, startServer, text } from './sandbox-fixture.js';
 
@@ -133,6 +134,28 @@ describe('sandbox budgets and fault attribution', { skip }, () => {
       assert.ok((await stat(join(ws, 'small'))).isFile(), 'files within the budget are kept');
     } finally {
       await sb.cleanup();
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
+  test('a dead server\'s mounted workspaces are unmounted and removed by the next server\'s sweep', { skip: isRoot ? false : 'mounting needs root' }, async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'genegym-sweep-'));
+    try {
+      const dead = spawn('true');
+      await new Promise((r) => dead.once('exit', r));
+      const me = await currentOwner();
+      const root = join(parent, WORKSPACES_DIR, `${dead.pid}-abcdef`);
+      await mkdir(join(root, 'ws-1'), { recursive: true });
+      await writeFile(join(root, OWNER_FILE), JSON.stringify({ ...me, pid: dead.pid }));
+      assert.equal(await mountWorkspaceFs(join(root, 'ws-1'), imageBytes(2 * MiB, 0), 0, 0), true);
+      await writeFile(join(root, 'ws-1', 'left-behind'), 'x');
+      const swept = await sweepStaleWorkspaceRoots(parent);
+      assert.deepEqual(swept.removed, [root], JSON.stringify(swept));
+      await assert.rejects(stat(root));
+      const { stdout } = await run('cat', ['/proc/self/mountinfo']);
+      assert.ok(!stdout.includes(parent), 'a mount of the dead server is left');
+    } finally {
+      await releaseMountsUnder(parent);
       await rm(parent, { recursive: true, force: true });
     }
   });
