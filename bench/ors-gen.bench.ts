@@ -9,7 +9,8 @@
 // (default size). Goal: /ping p99 < 50 ms while instances are generated.
 //
 // BENCH_CASES=hic-loop,mpp-qtl (default) picks the cases, BENCH_SESSIONS=6 the number of
-// sessions, BENCH_MODES=0,default the worker settings to run (a number is a pool size).
+// sessions, BENCH_MODES=idle,0,default what to run (idle: no generation, the latency floor at the
+// machine's current load; 0: in-process; default or a number: the worker pool of that size).
 
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 const CASES = (process.env.BENCH_CASES ?? 'hic-loop,mpp-qtl').split(',');
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 6);
-const MODES = (process.env.BENCH_MODES ?? '0,default').split(',');
+const MODES = (process.env.BENCH_MODES ?? 'idle,0,default').split(',');
 const PING_EVERY_MS = 10;
 
 /** Child: the ORS server (workers from GENEGYM_CASE_WORKERS, set by the parent). */
@@ -69,7 +70,7 @@ const q = (xs: number[], p: number) => {
 async function runMode(mode: string, round: number): Promise<string> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], {
     execArgv: process.execArgv,
-    env: { ...process.env, ...(mode === 'default' ? {} : { GENEGYM_CASE_WORKERS: mode }) },
+    env: { ...process.env, ...(mode === 'default' || mode === 'idle' ? {} : { GENEGYM_CASE_WORKERS: mode }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const { url, sandbox } = await new Promise<{ url: string; sandbox: string }>((resolve, reject) => {
@@ -82,13 +83,17 @@ async function runMode(mode: string, round: number): Promise<string> {
     // One idle session to ping (its own instance is generated too, and counted).
     const sids: string[] = [];
     const t0 = performance.now();
-    for (let i = 0; i < SESSIONS; i++) {
+    for (let i = 0; i < (mode === 'idle' ? 1 : SESSIONS); i++) {
       const sid = JSON.parse((await post(agent, base, '/create_session', {}, null)).text).sid as string;
       // distinct seeds per round and mode so nothing is cached
       const index = (round * 100 + i) * CASES.length + (i % CASES.length);
       const r = await post(agent, base, '/create', { 'x-session-id': sid }, JSON.stringify({ env_name: 'case-studies', split: 'test', index, secrets: {} }));
       if (r.status !== 200) throw new Error(`/create: ${r.status} ${r.text}`);
       sids.push(sid);
+    }
+    if (mode === 'idle') {
+      // The floor: the same server with nothing being generated (one session, already open).
+      await post(agent, base, '/case-studies/prompt', { 'x-session-id': sids[0] }, null, 'GET');
     }
     const latencies: number[] = [];
     let stop = false;
@@ -101,6 +106,7 @@ async function runMode(mode: string, round: number): Promise<string> {
         await new Promise((res) => setTimeout(res, PING_EVERY_MS));
       }
     })();
+    if (mode === 'idle') await new Promise((res) => setTimeout(res, 5000));
     const prompts = await Promise.all(
       sids.map(async (sid) => {
         const r = await post(agent, base, '/case-studies/prompt', { 'x-session-id': sid }, null, 'GET');
@@ -111,8 +117,9 @@ async function runMode(mode: string, round: number): Promise<string> {
     stop = true;
     await pinger;
     for (const sid of sids) await post(agent, base, '/delete', { 'x-session-id': sid }, '{}');
-    const label = mode === '0' ? 'in-process (workers=0)' : mode === 'default' ? 'worker pool (default size)' : `worker pool (${mode} workers)`;
-    return `| ${label} | ${sandbox} | ${SESSIONS} | ${latencies.length} | ${q(latencies, 0.5).toFixed(1)} | ${q(latencies, 0.99).toFixed(1)} | ${Math.max(...latencies).toFixed(1)} | ${(Math.max(...prompts) / 1000).toFixed(2)} |`;
+    const label = mode === 'idle' ? 'none (idle server, 5 s: the floor at this load)' : mode === '0' ? 'in-process (workers=0)' : mode === 'default' ? 'worker pool (default size)' : `worker pool (${mode} workers)`;
+    const opened = mode === 'idle' ? 0 : SESSIONS;
+    return `| ${label} | ${sandbox} | ${opened} | ${latencies.length} | ${q(latencies, 0.5).toFixed(1)} | ${q(latencies, 0.99).toFixed(1)} | ${Math.max(...latencies).toFixed(1)} | ${(Math.max(...prompts) / 1000).toFixed(2)} |`;
   } finally {
     agent.destroy();
     child.send('stop');
