@@ -69,3 +69,14 @@ test('pool: warm() starts every worker and resolves once they have loaded the re
     await pool.close();
   }
 });
+
+test('pool: a registry that cannot load fails each job with its reason instead of hanging', async () => {
+  const pool = new GenerationPool({ size: 1, registry: new URL('../fixtures/no-such-registry.ts', import.meta.url).href });
+  try {
+    await pool.warm();
+    await assert.rejects(pool.generate('example-accept', 1), /no-such-registry/);
+    await assert.rejects(pool.generate('example-accept', 2), /no-such-registry/);
+  } finally {
+    await pool.close();
+  }
+});
