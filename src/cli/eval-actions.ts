@@ -132,7 +132,11 @@ export function compareAction(streams: CliIO, a: string, b: string, flags: { jso
   const home = genegymHome();
   const ra = RunStore.open(home, a);
   const rb = RunStore.open(home, b);
-  const cmp = compareRecords([...finalRecords(ra.read().records).values()], [...finalRecords(rb.read().records).values()], { seed: flags.seed, resamples: flags.resamples });
+  const cmp = compareRecords([...finalRecords(ra.read().records).values()], [...finalRecords(rb.read().records).values()], {
+    seed: flags.seed,
+    resamples: flags.resamples,
+    runs: [ra.config, rb.config],
+  });
   if (flags.json) return void io.out.write(JSON.stringify({ a, b, ...cmp }, null, 2) + '\n');
   printComparison(a, b, cmp);
 }
@@ -265,6 +269,7 @@ export function summaryJson(cfg: RunConfig, s: RunSummary) {
   };
 }
 
+const num = (x: number | null) => (x === null ? '-' : x.toFixed(3));
 const pct = (x: number | null) => (x === null ? '-' : `${(100 * x).toFixed(1)}%`);
 
 function printSummary(cfg: RunConfig, s: RunSummary, partial: boolean): void {
@@ -294,6 +299,10 @@ function printComparison(a: string, b: string, c: Comparison): void {
     `accuracy A ${pct(c.a_accuracy)} [${pct(c.a_ci[0])}, ${pct(c.a_ci[1])}]   B ${pct(c.b_accuracy)} [${pct(c.b_ci[0])}, ${pct(c.b_ci[1])}]`,
     `difference B - A ${c.diff === null ? '-' : `${(100 * c.diff).toFixed(1)} pts`}  95% paired bootstrap CI [${c.diff_ci_low === null ? '-' : (100 * c.diff_ci_low).toFixed(1)}, ${c.diff_ci_high === null ? '-' : (100 * c.diff_ci_high).toFixed(1)}] (seed ${c.bootstrap.seed}, ${c.bootstrap.resamples} resamples, by task)`,
     `discordant: A right/B wrong ${c.a_only_correct}, A wrong/B right ${c.b_only_correct}; exact McNemar p = ${c.mcnemar_p.toPrecision(4)}`,
+    `mean reward A ${num(c.reward.a_mean)}   B ${num(c.reward.b_mean)}   difference B - A ${num(c.reward.diff)}  95% paired bootstrap CI [${num(c.reward.diff_ci_low)}, ${num(c.reward.diff_ci_high)}]`,
+    `reward: B higher on ${c.reward.b_higher} pairs, lower on ${c.reward.b_lower}; sign test p = ${c.reward.sign_test_p.toPrecision(4)}, Wilcoxon signed-rank p = ${c.reward.wilcoxon_p.toPrecision(4)}`,
+    ...Object.entries(c.by_domain).map(([d, v]) => `  ${d}: ${v.pairs} pairs, accuracy A ${pct(v.a_correct / v.pairs)} B ${pct(v.b_correct / v.pairs)}, mean reward A ${num(v.a_mean_reward)} B ${num(v.b_mean_reward)}`),
+    ...c.warnings.map((w) => `warning: ${w}`),
   ];
   io.out.write(out.join('\n') + '\n');
 }

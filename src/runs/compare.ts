@@ -1,8 +1,11 @@
 // Paired comparison of two runs: episodes are matched by (task id, epoch); only pairs graded
 // in both runs count. Reports both accuracies on the paired set, the difference B − A with a
-// task-clustered paired bootstrap CI, and the exact McNemar test on discordant pairs.
+// task-clustered paired bootstrap CI and the exact McNemar test on discordant pairs, and the
+// same for the mean reward (bootstrap CI, Wilcoxon signed-rank and sign tests), so partial-credit
+// environments are compared by what they pay, not only pass/fail. Runs of different
+// environments or task sets are compared with a warning that says so.
 
-import { mcnemarExact, pairedBootstrap, wilson } from './stats.js';
+import { mcnemarExact, pairedBootstrap, wilcoxonSignedRank, wilson } from './stats.js';
 import type { EpisodeRecord } from './types.js';
 
 export interface Comparison {
@@ -27,18 +30,38 @@ export interface Comparison {
   b_only_correct: number;
   mcnemar_p: number;
   bootstrap: { seed: number; resamples: number };
-  by_domain: Record<string, { pairs: number; a_correct: number; b_correct: number }>;
+  by_domain: Record<string, { pairs: number; a_correct: number; b_correct: number; a_mean_reward: number | null; b_mean_reward: number | null }>;
+  /** mean reward on the paired set (a missing reward counts 0) and B − A with its tests */
+  reward: {
+    a_mean: number | null;
+    b_mean: number | null;
+    diff: number | null;
+    diff_ci_low: number | null;
+    diff_ci_high: number | null;
+    /** pairs where B earned more / less than A */
+    b_higher: number;
+    b_lower: number;
+    sign_test_p: number;
+    wilcoxon_p: number;
+  };
+  /** why this comparison may not mean what it seems (different environments, task sets...) */
+  warnings: string[];
+}
+
+export interface RunIdentity {
+  env: string;
+  split: string;
 }
 
 const pairKey = (r: EpisodeRecord) => `${r.task_id}\u0000${r.epoch}`;
 
-export function compareRecords(a: EpisodeRecord[], b: EpisodeRecord[], opts: { seed?: number; resamples?: number } = {}): Comparison {
+export function compareRecords(a: EpisodeRecord[], b: EpisodeRecord[], opts: { seed?: number; resamples?: number; runs?: [RunIdentity, RunIdentity] } = {}): Comparison {
   const seed = opts.seed ?? 12345;
   const resamples = opts.resamples ?? 10_000;
   const mapA = new Map(a.map((r) => [pairKey(r), r]));
   const mapB = new Map(b.map((r) => [pairKey(r), r]));
   const graded = (r: EpisodeRecord) => r.outcome === 'correct' || r.outcome === 'wrong';
-  const pairs: Array<{ cluster: string; a: number; b: number; domain: string }> = [];
+  const pairs: Array<{ cluster: string; a: number; b: number; ra: number; rb: number; domain: string }> = [];
   let excluded = 0;
   let onlyA = 0;
   for (const [k, ra] of mapA) {
@@ -51,7 +74,7 @@ export function compareRecords(a: EpisodeRecord[], b: EpisodeRecord[], opts: { s
       excluded++;
       continue;
     }
-    pairs.push({ cluster: ra.task_id, a: ra.outcome === 'correct' ? 1 : 0, b: rb.outcome === 'correct' ? 1 : 0, domain: ra.domain ?? '(none)' });
+    pairs.push({ cluster: ra.task_id, a: ra.outcome === 'correct' ? 1 : 0, b: rb.outcome === 'correct' ? 1 : 0, ra: ra.reward ?? 0, rb: rb.reward ?? 0, domain: ra.domain ?? '(none)' });
   }
   const onlyB = [...mapB.keys()].filter((k) => !mapA.has(k)).length;
   const n = pairs.length;
@@ -63,12 +86,30 @@ export function compareRecords(a: EpisodeRecord[], b: EpisodeRecord[], opts: { s
   const ciA = wilson(aC, n);
   const ciB = wilson(bC, n);
   const by_domain: Comparison['by_domain'] = {};
+  const rewardSums = new Map<string, { a: number; b: number }>();
   for (const p of pairs) {
-    const d = (by_domain[p.domain] ??= { pairs: 0, a_correct: 0, b_correct: 0 });
+    const d = (by_domain[p.domain] ??= { pairs: 0, a_correct: 0, b_correct: 0, a_mean_reward: null, b_mean_reward: null });
     d.pairs++;
     d.a_correct += p.a;
     d.b_correct += p.b;
+    const r = rewardSums.get(p.domain) ?? { a: 0, b: 0 };
+    r.a += p.ra;
+    r.b += p.rb;
+    rewardSums.set(p.domain, r);
   }
+  for (const [domain, r] of rewardSums) {
+    by_domain[domain].a_mean_reward = r.a / by_domain[domain].pairs;
+    by_domain[domain].b_mean_reward = r.b / by_domain[domain].pairs;
+  }
+  const rewardBoot = n > 0 ? pairedBootstrap(pairs.map((p) => ({ cluster: p.cluster, a: p.ra, b: p.rb })), { seed, resamples }) : null;
+  const higher = pairs.filter((p) => p.rb > p.ra).length;
+  const lower = pairs.filter((p) => p.rb < p.ra).length;
+  const warnings: string[] = [];
+  const [ia, ib] = opts.runs ?? [];
+  if (ia && ib && ia.env !== ib.env) warnings.push(`the runs are of different environments (A: ${ia.env}, B: ${ib.env}); episodes pair only where task ids happen to match`);
+  if (ia && ib && ia.split !== ib.split) warnings.push(`the runs use different splits (A: ${ia.split}, B: ${ib.split})`);
+  if (onlyA + onlyB > 0 && n > 0) warnings.push('the runs cover different task sets; only the episodes present in both are compared');
+  if (n === 0) warnings.push(mapA.size && mapB.size ? 'no episode was graded in both runs: nothing to compare' : 'a run has no finished episodes');
   return {
     pairs: n,
     excluded_not_graded: excluded,
@@ -88,5 +129,17 @@ export function compareRecords(a: EpisodeRecord[], b: EpisodeRecord[], opts: { s
     mcnemar_p: mcnemarExact(aOnly, bOnly),
     bootstrap: { seed, resamples },
     by_domain,
+    reward: {
+      a_mean: n ? pairs.reduce((s, p) => s + p.ra, 0) / n : null,
+      b_mean: n ? pairs.reduce((s, p) => s + p.rb, 0) / n : null,
+      diff: rewardBoot ? rewardBoot.diff : null,
+      diff_ci_low: rewardBoot ? rewardBoot.low : null,
+      diff_ci_high: rewardBoot ? rewardBoot.high : null,
+      b_higher: higher,
+      b_lower: lower,
+      sign_test_p: mcnemarExact(higher, lower),
+      wilcoxon_p: wilcoxonSignedRank(pairs.map((p) => p.rb - p.ra)).p,
+    },
+    warnings,
   };
 }

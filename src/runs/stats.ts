@@ -137,3 +137,51 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const hi = Math.min(n - 1, lo + 1);
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
+
+/** Standard normal upper tail P(Z > z) (Abramowitz–Stegun 7.1.26 through erfc; |error| < 1.5e-7). */
+export function normalUpperTail(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+  return z >= 0 ? erfc / 2 : 1 - erfc / 2;
+}
+
+/**
+ * Two-sided Wilcoxon signed-rank test of paired differences (zeros dropped, tied |d| get mid
+ * ranks). Exact null distribution for up to 30 non-zero differences without ties; otherwise the
+ * normal approximation with tie and continuity corrections.
+ */
+export function wilcoxonSignedRank(diffs: readonly number[]): { n: number; w_plus: number; p: number } {
+  const d = diffs.filter((x) => x !== 0);
+  const n = d.length;
+  if (n === 0) return { n: 0, w_plus: 0, p: 1 };
+  const order = d.map((x, i) => ({ a: Math.abs(x), i })).sort((p, q) => p.a - q.a);
+  const ranks = new Array<number>(n);
+  let tieTerm = 0;
+  for (let k = 0; k < n; ) {
+    let j = k;
+    while (j + 1 < n && order[j + 1].a === order[k].a) j++;
+    const mid = (k + j) / 2 + 1;
+    for (let m = k; m <= j; m++) ranks[order[m].i] = mid;
+    const t = j - k + 1;
+    tieTerm += t * t * t - t;
+    k = j + 1;
+  }
+  const wPlus = d.reduce((s, x, i) => s + (x > 0 ? ranks[i] : 0), 0);
+  const total = (n * (n + 1)) / 2;
+  if (n <= 30 && tieTerm === 0) {
+    // counts of subsets of {1..n} by rank sum: the exact null distribution of W+
+    const counts = new Float64Array(total + 1);
+    counts[0] = 1;
+    for (let r = 1; r <= n; r++) for (let s = total; s >= r; s--) counts[s] += counts[s - r];
+    const lo = Math.min(wPlus, total - wPlus);
+    let tail = 0;
+    for (let s = 0; s <= lo; s++) tail += counts[s];
+    return { n, w_plus: wPlus, p: Math.min(1, (2 * tail) / 2 ** n) };
+  }
+  const mean = total / 2;
+  const sd = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - tieTerm / 48);
+  if (sd === 0) return { n, w_plus: wPlus, p: 1 };
+  const z = (Math.abs(wPlus - mean) - 0.5) / sd;
+  return { n, w_plus: wPlus, p: Math.min(1, 2 * normalUpperTail(Math.max(0, z))) };
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareRecords } from '../../src/runs/compare.js';
-import { binomial, mcnemarExact, pairedBootstrap, passAtK, passHatK, quantileSorted, wilson } from '../../src/runs/stats.js';
+import { binomial, mcnemarExact, normalUpperTail, pairedBootstrap, passAtK, passHatK, quantileSorted, wilcoxonSignedRank, wilson } from '../../src/runs/stats.js';
 import { accuracyOf, passKOf } from '../../src/runs/summary.js';
 import type { EpisodeRecord, Outcome } from '../../src/runs/types.js';
 
@@ -100,6 +100,43 @@ test('compare pairs by (task, epoch), drops ungraded/error pairs, counts discord
   assert.equal(c.b_only_correct, 2);
   assert.equal(c.diff, 0.25);
   assert.equal(c.mcnemar_p, 1); // 2·P(X ≤ 1 | n=3) = 2·4/8
+});
+
+test('Wilcoxon signed-rank: exact small samples and the tie-corrected normal approximation', () => {
+  // Hollander & Wolfe's depression scores (R: wilcox.test(x, y, paired = TRUE): V = 40, p = 0.03906)
+  const x = [1.83, 0.5, 1.62, 2.48, 1.68, 1.88, 1.55, 3.06, 1.3];
+  const y = [0.878, 0.647, 0.598, 2.05, 1.06, 1.29, 1.06, 3.14, 1.29];
+  const r = wilcoxonSignedRank(x.map((v, i) => v - y[i]));
+  assert.equal(r.n, 9);
+  assert.equal(r.w_plus, 40);
+  assert.ok(Math.abs(r.p - 0.0390625) < 1e-9, String(r.p));
+  assert.equal(wilcoxonSignedRank([0, 0, 0]).p, 1);
+  assert.ok(Math.abs(normalUpperTail(1.959964) - 0.025) < 1e-6);
+  // 40 tied +0.5 gains, 10 tied -0.5 losses: z = (|W+ - 637.5| - 0.5) / sd with the tie term
+  const tied = wilcoxonSignedRank([...Array(40).fill(0.5), ...Array(10).fill(-0.5)]);
+  const sd = Math.sqrt((50 * 51 * 101) / 24 - (50 ** 3 - 50) / 48);
+  assert.equal(tied.w_plus, 40 * 25.5);
+  assert.ok(Math.abs(tied.p - 2 * normalUpperTail((40 * 25.5 - 637.5 - 0.5) / sd)) < 1e-12);
+});
+
+test('compare by reward: partial credit that pass/fail cannot see, per domain, and warnings for mismatched runs', () => {
+  const partial = (task: number, reward: number, domain: string): EpisodeRecord => ({ ...rec(task, 1, 'wrong'), reward, domain });
+  const A = Array.from({ length: 30 }, (_, i) => partial(i, 0.25, i % 2 ? 'x' : 'y'));
+  const B = Array.from({ length: 30 }, (_, i) => partial(i, 0.75, i % 2 ? 'x' : 'y'));
+  const c = compareRecords(A, B, { seed: 1, resamples: 500, runs: [{ env: 'e', split: 'test' }, { env: 'e', split: 'test' }] });
+  assert.equal(c.diff, 0, 'accuracy sees no difference');
+  assert.equal(c.reward.a_mean, 0.25);
+  assert.equal(c.reward.diff, 0.5);
+  assert.equal(c.reward.diff_ci_low, 0.5);
+  assert.equal(c.reward.b_higher, 30);
+  assert.ok(c.reward.wilcoxon_p < 1e-5 && c.reward.sign_test_p < 1e-5);
+  assert.equal(c.by_domain.x.b_mean_reward, 0.75);
+  assert.deepEqual(c.warnings, []);
+  const mixed = compareRecords(A, B.slice(0, 20), { runs: [{ env: 'e', split: 'test' }, { env: 'f', split: 'train' }] });
+  assert.match(mixed.warnings.join('\n'), /different environments \(A: e, B: f\)/);
+  assert.match(mixed.warnings.join('\n'), /different splits/);
+  assert.match(mixed.warnings.join('\n'), /different task sets/);
+  assert.match(compareRecords(A, [], {}).warnings[0], /no finished episodes/);
 });
 
 function rec(task: number, epoch: number, outcome: Outcome): EpisodeRecord {

@@ -158,11 +158,8 @@ export class RunsView {
     const b = this.open(bId);
     const ra = this.finalRecords(a);
     const rb = this.finalRecords(b);
-    const comparison = compareRecords(ra, rb);
-    const warnings: string[] = [];
-    if (a.store.config.env !== b.store.config.env) warnings.push(`the runs are of different environments (${a.store.config.env} vs ${b.store.config.env})`);
-    if (a.store.config.split !== b.store.config.split) warnings.push(`the runs are of different splits (${a.store.config.split} vs ${b.store.config.split})`);
-    return { a: this.detail(aId).item, b: this.detail(bId).item, comparison, flips: flipsOf(ra, rb), warnings };
+    const comparison = compareRecords(ra, rb, { runs: [a.store.config, b.store.config] });
+    return { a: this.detail(aId).item, b: this.detail(bId).item, comparison, flips: flipsOf(ra, rb), warnings: comparison.warnings };
   }
 
   /** The final record's row of a key, or a not-found error naming the run and key. */

@@ -136,6 +136,16 @@ export function ComparePage({ a, b }: { a: string | null; b: string | null }) {
             exact McNemar on {c.a_only_correct + c.b_only_correct} discordant pairs ({c.a_only_correct} A-only, {c.b_only_correct} B-only)
           </div>
         </div>
+        <div class="card" data-testid="cmp-reward" data-diff={c.reward.diff ?? ''} data-wilcoxon={c.reward.wilcoxon_p}>
+          <div class="big">{c.reward.diff === null ? '—' : `${c.reward.diff >= 0 ? '+' : ''}${c.reward.diff.toFixed(3)}`}</div>
+          <div class="muted">
+            mean reward B − A ({c.reward.a_mean === null ? '—' : c.reward.a_mean.toFixed(3)} → {c.reward.b_mean === null ? '—' : c.reward.b_mean.toFixed(3)}), 95% interval{' '}
+            {c.reward.diff_ci_low === null || c.reward.diff_ci_high === null ? '—' : `${c.reward.diff_ci_low.toFixed(3)} to ${c.reward.diff_ci_high.toFixed(3)}`}
+          </div>
+          <div class="muted small">
+            B higher on {c.reward.b_higher}, lower on {c.reward.b_lower} pairs · Wilcoxon p = {pValue(c.reward.wilcoxon_p)} · sign test p = {pValue(c.reward.sign_test_p)}
+          </div>
+        </div>
         <div class="card" data-testid="cmp-pairs">
           <div class="big">{c.pairs}</div>
           <div class="muted">
