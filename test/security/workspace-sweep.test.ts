@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { probeBwrap } from '../../src/sandbox/index.js';
 import { createWorkspace } from '../../src/sandbox/workspace.js';
+
+const probe = await probeBwrap();
+if (!probe.ok && process.env.CI === 'true') throw new Error(`bubblewrap must work under CI: ${probe.reason}`);
+// Without bubblewrap (a dev machine) the killed server's workspace is a plain directory.
+const holderSandbox = probe.ok ? 'bwrap' : 'none';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const children: ChildProcess[] = [];
@@ -42,7 +48,7 @@ test('genegym serve removes the workspaces of a killed server at start and keeps
     // A live server's workspace: this process's.
     const live = await createWorkspace(tmp);
     // A server with a workspace open, then kill -9: nothing of it cleans up.
-    const dead = start(['test/security/fixtures/workspace-holder.ts'], { TMPDIR: tmp });
+    const dead = start(['test/security/fixtures/workspace-holder.ts'], { TMPDIR: tmp, HOLDER_SANDBOX: holderSandbox });
     const deadWs = (await dead.line(/genegym-ws/)).trim();
     dead.child.kill('SIGKILL');
     await new Promise((r) => dead.child.once('exit', r));
