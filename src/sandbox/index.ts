@@ -39,7 +39,7 @@ export interface OpenSandboxOptions {
   mode: SandboxMode;
   files: { path: string; data: Uint8Array }[];
   limits?: Partial<Limits>;
-  /** parent directory of workspaces (default os.tmpdir()) */
+  /** workspaces go in this process's root under it, <parent>/genegym-ws/<pid>-<random>/ (default os.tmpdir()) */
   parent?: string;
 }
 

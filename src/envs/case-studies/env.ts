@@ -23,7 +23,7 @@ export interface CaseStudiesOptions {
   /** instances per case in each split (the split size is this × number of cases) */
   perCase?: Partial<Record<CaseSplit, number>>;
   limits?: Partial<Limits>;
-  /** where workspaces are created (default os.tmpdir()); must be searchable by other users */
+  /** where workspaces are created, as <parent>/genegym-ws/<pid>-<random>/ws-* (default os.tmpdir()); must be searchable by other users */
   workspaceParent?: string;
   judge?: JudgeConfig | null;
   /** default 'binary' (DEFAULT_CASE_REWARD): the per-field fraction pays for lucky guesses */
