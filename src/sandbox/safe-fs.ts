@@ -125,7 +125,7 @@ export interface WorkspaceListing {
   files: ListedEntry[];
   /** symbolic links met (listed nowhere, never followed) */
   links: string[];
-  /** true when the entry budget ran out: the listing is incomplete */
+  /** true when the entry or name budget ran out: the listing is incomplete */
   truncated: boolean;
   /** directories deeper than maxDepth that were not entered */
   skippedDeep: number;
@@ -134,11 +134,14 @@ export interface WorkspaceListing {
 export interface ListOptions {
   /** directory entries examined in total, files or not (a bound on time and memory) */
   maxEntries?: number;
+  /** characters of listed paths in total (5,000 deep paths would otherwise make megabytes) */
+  maxPathChars?: number;
   maxDepth?: number;
 }
 
 export const LIST_MAX_ENTRIES = 5000;
 export const LIST_MAX_DEPTH = 12;
+export const LIST_MAX_PATH_CHARS = 512 * 1024;
 
 /**
  * Regular files under a workspace directory, walking by directory descriptors: each directory
@@ -157,6 +160,7 @@ export async function listWorkspace(workspace: string, sub = '', opts: ListOptio
   }
   const out: WorkspaceListing = { files: [], links: [], truncated: false, skippedDeep: 0 };
   let budget = maxEntries;
+  let chars = opts.maxPathChars ?? LIST_MAX_PATH_CHARS;
   const top = await openDirPath(workspace, rel === '' ? [] : rel.split('/'));
   const walk = async (dir: FileHandle, prefix: string, depth: number): Promise<void> => {
     const names: string[] = [];
@@ -180,9 +184,17 @@ export async function listWorkspace(workspace: string, sub = '', opts: ListOptio
       stats.push(...(await Promise.all(names.slice(i, i + 64).map((name) => lstat(at(dir, name)).catch(() => null))))); // gone meanwhile: null
     }
     for (const [i, name] of names.entries()) {
+      if (chars < 0) return;
       const shown = prefix ? `${prefix}/${name}` : name;
       const st = stats[i];
       if (!st) continue;
+      if (!st.isDirectory()) {
+        chars -= shown.length;
+        if (chars < 0) {
+          out.truncated = true;
+          return;
+        }
+      }
       if (st.isSymbolicLink()) out.links.push(shown);
       else if (st.isFile()) out.files.push({ path: shown, bytes: st.size });
       else if (st.isDirectory()) {

@@ -100,6 +100,10 @@ test('listing: depth-first in name order, sub-directories, and an entry budget e
     const whole = await listWorkspace(ws, 'big', { maxEntries: 300 });
     assert.equal(whole.truncated, false);
     assert.equal(whole.files.length, 300);
+    // long names are bounded too: 300 names of 3 chars or more each exceed 600 characters
+    const named = await listWorkspace(ws, 'big', { maxPathChars: 600 });
+    assert.equal(named.truncated, true);
+    assert.ok(named.files.length > 0 && named.files.reduce((n, f) => n + f.path.length, 0) <= 600);
     const shallow = await listWorkspace(ws, '', { maxDepth: 1 });
     assert.equal(shallow.skippedDeep, 1); // data/deep
   } finally {

@@ -236,7 +236,7 @@ test('a directory of more than 5,000 entries is listed up to the cap and says it
       assert.ok(r.ok, textOf(r));
       assert.equal(r.output.metadata?.truncated, true);
       assert.ok((r.output.metadata?.count as number) <= 5000);
-      assert.match(textOf(r), /listing truncated: stopped after 5000 directory entries/);
+      assert.match(textOf(r), /listing truncated: list_files stops after 5000 directory entries/);
     }
   } finally {
     await s.close();

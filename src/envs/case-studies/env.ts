@@ -11,7 +11,7 @@ import type { JudgeConfig } from '../../grading/judge.js';
 import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore } from '../../grading/rubric.js';
 import { type ExecResult, type Limits, openSandbox, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
 import { CorruptGzipError, readLinePage } from '../../sandbox/line-pages.js';
-import { LIST_MAX_DEPTH, LIST_MAX_ENTRIES, listWorkspace, openWorkspaceFile, type WorkspaceListing, WorkspaceFsError } from '../../sandbox/safe-fs.js';
+import { LIST_MAX_DEPTH, LIST_MAX_ENTRIES, LIST_MAX_PATH_CHARS, listWorkspace, openWorkspaceFile, type WorkspaceListing, WorkspaceFsError } from '../../sandbox/safe-fs.js';
 import { type CaseReward, DEFAULT_CASE_REWARD, gradeResponse } from './framework/grade.js';
 import { isCaseSplit, type CaseSplit, type ServedInstance, splitOfSeed, splitSeed } from './framework/generate.js';
 import { InstanceCache, type InstanceCacheOptions, servedInstances } from './framework/instance-cache.js';
@@ -285,7 +285,7 @@ function formatExec(r: ExecResult): string {
 /** What a listing left out, in words for the agent. */
 function listingNotes(l: WorkspaceListing): string[] {
   const notes: string[] = [];
-  if (l.truncated) notes.push(`[listing truncated: stopped after ${LIST_MAX_ENTRIES} directory entries; use run_bash (e.g. find) for the rest]`);
+  if (l.truncated) notes.push(`[listing truncated: list_files stops after ${LIST_MAX_ENTRIES} directory entries or ${LIST_MAX_PATH_CHARS / 1024} KiB of names; use run_bash (e.g. find) for the rest]`);
   if (l.skippedDeep) notes.push(`[${l.skippedDeep} directories deeper than ${LIST_MAX_DEPTH} levels not listed]`);
   if (l.links.length) notes.push(`[${l.links.length} symbolic link(s) not followed: ${l.links.slice(0, 5).join(', ')}${l.links.length > 5 ? ', …' : ''}]`);
   return notes;
