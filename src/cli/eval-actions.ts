@@ -13,7 +13,7 @@ import { createProgressReporter, formatCost, formatDuration } from '../runs/prog
 import { executeRun, type ExecuteResult } from '../runs/runner.js';
 import { finalRecords, RunStore } from '../runs/store.js';
 import { plannedEpisodes } from '../runs/status.js';
-import { summarise, type RunSummary } from '../runs/summary.js';
+import { replacedAttempts, summarise, type RunSummary } from '../runs/summary.js';
 import type { EpisodeRecord, RunConfig } from '../runs/types.js';
 import type { CliIO, EvalFlags, ExecFlags } from './eval.js';
 
@@ -90,8 +90,9 @@ export function showAction(streams: CliIO, runId: string, flags: { json?: boolea
   io = streams;
   const store = RunStore.open(genegymHome(), runId);
   const { records, torn } = store.read();
-  const finals = [...finalRecords(records).values()].sort((a, b) => a.epoch - b.epoch || a.task_index - b.task_index);
-  const summary = summarise(finals, store.config.k);
+  const finalMap = finalRecords(records);
+  const finals = [...finalMap.values()].sort((a, b) => a.epoch - b.epoch || a.task_index - b.task_index);
+  const summary = summarise(finals, store.config.k, replacedAttempts(records, finalMap));
   if (flags.json) {
     io.out.write(JSON.stringify({ ...summaryJson(store.config, summary), config: store.config, torn_lines: torn, ...(flags.episodes ? { episodes: finals.map(stripTranscript) } : {}) }, null, 2) + '\n');
     return;
@@ -266,6 +267,7 @@ export function summaryJson(cfg: RunConfig, s: RunSummary) {
     pass_k: s.pass_k,
     by_domain: s.by_domain,
     usage: s.usage,
+    usage_replaced: s.usage_replaced,
   };
 }
 
@@ -280,6 +282,8 @@ function printSummary(cfg: RunConfig, s: RunSummary, partial: boolean): void {
   out.push(`  ungraded ${s.ungraded}  errors ${s.errors} (not counted)  mean reward ${s.mean_reward === null ? '-' : s.mean_reward.toFixed(3)}`);
   for (const p of s.pass_k) out.push(`  pass@${p.k} ${pct(p.pass_at_k)}  pass^${p.k} ${pct(p.pass_hat_k)}  (${p.tasks} tasks)`);
   out.push(`  agent tokens ${s.usage.agent.inputTokens} in / ${s.usage.agent.outputTokens} out, cost ${formatCost(s.usage.agent.cost)}; judge tokens ${s.usage.judge.inputTokens + s.usage.judge.outputTokens}, cost ${formatCost(s.usage.judge.cost)}`);
+  const r = s.usage_replaced;
+  if (r.attempts > 0) out.push(`  of which ${r.attempts} errored attempt(s) later re-run: agent tokens ${r.agent.inputTokens + r.agent.outputTokens}, cost ${formatCost(r.agent.cost)}`);
   out.push(`  episode time total ${formatDuration(s.duration_ms)}`);
   io.out.write(out.join('\n') + '\n');
   const domains = Object.entries(s.by_domain);

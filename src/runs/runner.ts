@@ -14,7 +14,7 @@ import type { JsonObject } from '../ors/types.js';
 import type { RunIndex } from './index-db.js';
 import { classifyEpisode, domainOf, judgeUsageOf, taskIdOf } from './outcome.js';
 import { finalRecords, type RunStore } from './store.js';
-import { summarise, type RunSummary } from './summary.js';
+import { replacedAttempts, summarise, type RunSummary } from './summary.js';
 import { episodeKey, type EpisodeRecord } from './types.js';
 
 export interface Progress {
@@ -64,6 +64,8 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecuteResult> {
   try {
     const previous = store.read();
     const finals = finalRecords(previous.records);
+    // attempts a retry replaced still cost tokens: the summary counts them apart
+    const replaced = replacedAttempts(previous.records, finals);
     const attempts = new Map<string, number>();
     for (const s of previous.started) attempts.set(s.key, Math.max(attempts.get(s.key) ?? 0, s.attempt));
 
@@ -195,7 +197,10 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecuteResult> {
       if (index) pendingRows.push(record);
       const prev = finals.get(key);
       if (prev && prev.outcome !== 'error') return; // cannot happen: completed keys are not planned
-      if (prev) count(prev, -1);
+      if (prev) {
+        count(prev, -1);
+        replaced.push(prev);
+      }
       finals.set(key, record);
       count(record, 1);
       progress.tokens += record.usage.agent.inputTokens + record.usage.agent.outputTokens;
@@ -250,7 +255,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecuteResult> {
       index.upsertRun(cfg, interrupted || !complete ? 'interrupted' : 'complete');
       index.setSize(cfg.run_id, store.episodesSize());
     }
-    return { summary: summarise(all, cfg.k), interrupted, ran: ranHere, planned: plan.length };
+    return { summary: summarise(all, cfg.k, replaced), interrupted, ran: ranHere, planned: plan.length };
   } finally {
     store.close();
     store.unlock();

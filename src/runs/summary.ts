@@ -29,7 +29,10 @@ export interface PassK {
 export interface RunSummary extends AccuracyStats {
   by_domain: Record<string, AccuracyStats>;
   pass_k: PassK[];
+  /** tokens and cost of every attempt, including errored attempts that a retry replaced */
   usage: { agent: RoleUsage; judge: RoleUsage };
+  /** the part of `usage` spent on those replaced attempts */
+  usage_replaced: { agent: RoleUsage; judge: RoleUsage; attempts: number };
   duration_ms: number;
 }
 
@@ -88,9 +91,25 @@ export function passKOf(records: EpisodeRecord[], ks: number[]): PassK[] {
   });
 }
 
-export function summarise(records: EpisodeRecord[], ks: number[]): RunSummary {
+function addUsage(into: { agent: RoleUsage; judge: RoleUsage }, r: EpisodeRecord): void {
+  for (const role of ['agent', 'judge'] as const) {
+    const u = into[role];
+    const o = r.usage[role];
+    u.inputTokens += o.inputTokens;
+    u.outputTokens += o.outputTokens;
+    u.calls += o.calls;
+    u.cost = u.cost === null || o.cost === null ? null : u.cost + o.cost;
+  }
+}
+
+/**
+ * Accuracy and the rest over the final record of each episode; usage and cost over every
+ * attempt, since an errored attempt that a retry replaced was paid for too (`replaced`).
+ */
+export function summarise(records: EpisodeRecord[], ks: number[], replaced: readonly EpisodeRecord[] = []): RunSummary {
   const byDomain = new Map<string, EpisodeRecord[]>();
   const usage = { agent: emptyRoleUsage(), judge: emptyRoleUsage() };
+  const usageReplaced = { agent: emptyRoleUsage(), judge: emptyRoleUsage(), attempts: replaced.length };
   let duration = 0;
   for (const r of records) {
     const d = r.domain ?? '(none)';
@@ -98,17 +117,19 @@ export function summarise(records: EpisodeRecord[], ks: number[]): RunSummary {
     const list = byDomain.get(d);
     if (list) list.push(r);
     else byDomain.set(d, [r]);
-    for (const role of ['agent', 'judge'] as const) {
-      const u = usage[role];
-      const o = r.usage[role];
-      u.inputTokens += o.inputTokens;
-      u.outputTokens += o.outputTokens;
-      u.calls += o.calls;
-      u.cost = u.cost === null || o.cost === null ? null : u.cost + o.cost;
-    }
+    addUsage(usage, r);
     duration += r.duration_ms;
+  }
+  for (const r of replaced) {
+    addUsage(usage, r);
+    addUsage(usageReplaced, r);
   }
   const by_domain: Record<string, AccuracyStats> = {};
   for (const [d, rs] of [...byDomain.entries()].sort(([a], [b]) => a.localeCompare(b))) by_domain[d] = accuracyOf(rs);
-  return { ...accuracyOf(records), by_domain, pass_k: passKOf(records, ks), usage, duration_ms: duration };
+  return { ...accuracyOf(records), by_domain, pass_k: passKOf(records, ks), usage, usage_replaced: usageReplaced, duration_ms: duration };
+}
+
+/** Attempts that a later attempt of the same episode replaced (all records minus the finals). */
+export function replacedAttempts(all: readonly EpisodeRecord[], finals: ReadonlyMap<string, EpisodeRecord>): EpisodeRecord[] {
+  return all.filter((r) => finals.get(r.key) !== r);
 }

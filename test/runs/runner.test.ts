@@ -11,7 +11,8 @@ import { textBlock, toolOutput } from '../../src/ors/types.js';
 import { RunIndex } from '../../src/runs/index-db.js';
 import { episodeSeed, executeRun, type Progress } from '../../src/runs/runner.js';
 import { RunStore } from '../../src/runs/store.js';
-import type { RunConfig } from '../../src/runs/types.js';
+import { replacedAttempts, summarise } from '../../src/runs/summary.js';
+import type { EpisodeRecord, RunConfig } from '../../src/runs/types.js';
 
 // Task i: reward i/4; domain alternates; an LLM judge "used" 100 + 10 tokens per submission.
 const env = defineEnvironment<{ i: number; tries: number }>({
@@ -50,6 +51,26 @@ function cfg(id: string, over: Partial<RunConfig> = {}): RunConfig {
   };
 }
 
+test('summarise: usage and cost count every attempt, with the ones a retry replaced shown apart', () => {
+  const u = (inputTokens: number, cost: number) => ({ agent: { inputTokens, outputTokens: 10, cost, calls: 1 }, judge: { inputTokens: 0, outputTokens: 0, cost: 0, calls: 0 } });
+  const rec = (key: string, outcome: 'correct' | 'error', usage: ReturnType<typeof u>) =>
+    ({ type: 'episode', key, task_index: Number(key[0]), epoch: 1, outcome, reward: outcome === 'correct' ? 1 : null, domain: null, usage, duration_ms: 1 }) as unknown as EpisodeRecord;
+  const failed = rec('0#1', 'error', u(500, 0.5));
+  const retried = rec('0#1', 'correct', u(600, 0.6));
+  const other = rec('1#1', 'correct', u(100, 0.1));
+  const finals = new Map([['0#1', retried], ['1#1', other]]);
+  const replaced = replacedAttempts([failed, retried, other], finals);
+  assert.deepEqual(replaced, [failed]);
+  const s = summarise([...finals.values()], [1], replaced);
+  assert.equal(s.episodes, 2);
+  assert.equal(s.correct, 2);
+  assert.equal(s.usage.agent.inputTokens, 1200);
+  assert.ok(Math.abs(s.usage.agent.cost! - 1.2) < 1e-12);
+  assert.equal(s.usage.agent.calls, 3);
+  assert.equal(s.usage_replaced.attempts, 1);
+  assert.equal(s.usage_replaced.agent.inputTokens, 500);
+});
+
 test('executeRun: threshold grading, errors retried then kept apart, judge usage priced apart, per-domain stats', async () => {
   const home = await mkdtemp(join(tmpdir(), 'gg-runner-'));
   try {
@@ -81,6 +102,8 @@ test('executeRun: threshold grading, errors retried then kept apart, judge usage
     // task 4 errored 1 + 2 retries times per epoch, all recorded; only the last counts
     const attempts = store.read().records.filter((r) => r.task_index === 4);
     assert.equal(attempts.length, 6);
+    // the 4 replaced attempts are counted in usage, apart (they cost nothing here: the env crashed before any model call)
+    assert.equal(s.usage_replaced.attempts, 4);
     assert.equal(seen.at(-1)?.done, 10);
     assert.equal(res.interrupted, false);
     assert.notEqual(episodeSeed(7, 0, 1), episodeSeed(7, 0, 2));

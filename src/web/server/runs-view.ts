@@ -97,7 +97,10 @@ export class RunsView {
     let fresh = this.summaries.get(runId, stamp);
     if (!fresh) {
       const run = { store, table: this.index.sync(store) };
-      const summary = summarise(this.finalRecords(run), c.k.filter((k) => k <= c.epochs));
+      // usage counts every attempt, as the CLI's summary does: replaced attempts were paid for too
+      const finalRows = new Set(run.table.finals);
+      const replaced = run.table.rows.filter((r) => !finalRows.has(r)).map((r) => asRecord(store.id, c.split, r));
+      const summary = summarise(this.finalRecords(run), c.k.filter((k) => k <= c.epochs), replaced);
       const usage = summary.usage;
       const item: CachedSummary['item'] = {
         run_id: c.run_id,
