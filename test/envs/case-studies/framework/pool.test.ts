@@ -80,3 +80,25 @@ test('pool: a registry that cannot load fails each job with its reason instead o
     await pool.close();
   }
 });
+
+test('environment: a full generation queue refuses an open with a clear error, and a later open works', async () => {
+  const { createCaseStudiesEnvironment } = await import('../../../../src/envs/case-studies/env.js');
+  const { probeBwrap } = await import('../../../../src/sandbox/index.js');
+  const sandbox = (await probeBwrap()).ok ? 'bwrap' : 'none';
+  const pool = new GenerationPool({ size: 1, maxQueue: 0, registry });
+  const env = createCaseStudiesEnvironment({ cases: [acceptCase], sandbox, perCase: { train: 5, test: 1 }, workers: pool });
+  const signal = new AbortController().signal;
+  const open = async (i: number) => env.open({ task: await env.tasks.get('train', i), secrets: {}, sessionId: `q${i}`, signal });
+  try {
+    const results = await Promise.allSettled([open(0), open(1)]);
+    assert.equal(results[0].status, 'fulfilled');
+    assert.equal(results[1].status, 'rejected');
+    assert.ok((results[1] as PromiseRejectedResult).reason instanceof GenerationQueueFullError);
+    assert.match(String((results[1] as PromiseRejectedResult).reason), /at capacity .* retry shortly/);
+    const again = await open(1); // the refusal was not cached
+    await again.close?.();
+    await (results[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof open>>>).value.close?.();
+  } finally {
+    await pool.close();
+  }
+});
