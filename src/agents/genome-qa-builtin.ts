@@ -49,6 +49,7 @@ export const genomeQaAgents: ScriptedAgent[] = [
   defineCallbackAgent({
     name: 'oracle',
     envs: ['genome-qa'],
+    inProcessOnly: true,
     description: 'test-only: submits the server-side answer key (in-process only; expected 100%)',
     run: async (ctx, call) => {
       await runOracle(standIn(ctx, call, true), ctx.split, ctx.taskIndex);
@@ -57,6 +58,7 @@ export const genomeQaAgents: ScriptedAgent[] = [
   defineCallbackAgent({
     name: 'wrong',
     envs: ['genome-qa'],
+    inProcessOnly: true,
     description: 'test-only: submits a plausible wrong variant of every field (in-process only; expected 0%)',
     run: async (ctx, call) => {
       await runWrongAnswer(standIn(ctx, call, true), ctx.split, ctx.taskIndex);

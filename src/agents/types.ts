@@ -73,6 +73,8 @@ export interface ScriptedAgent extends Agent {
   /** Environments this agent knows how to play (lowercase names). */
   readonly envs: string[];
   readonly description: string;
+  /** reads server-side state (answer keys) in-process, so it cannot play a remote server */
+  readonly inProcessOnly?: boolean;
 }
 
 export interface ScriptedCall {
@@ -114,6 +116,7 @@ export function defineCallbackAgent(def: {
   name: string;
   envs: string[];
   description: string;
+  inProcessOnly?: boolean;
   run: (ctx: AgentContext, call: (name: string, input: JsonObject) => Promise<RunToolOutput>) => Promise<void>;
 }): ScriptedAgent {
   return {
@@ -121,6 +124,7 @@ export function defineCallbackAgent(def: {
     kind: 'scripted',
     envs: def.envs.map((e) => e.toLowerCase()),
     description: def.description,
+    inProcessOnly: def.inProcessOnly,
     start(ctx) {
       type Event = { kind: 'call'; name: string; input: JsonObject } | { kind: 'done' } | { kind: 'failed'; error: unknown };
       const events: Event[] = [];

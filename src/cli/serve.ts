@@ -4,6 +4,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { integer } from './args.js';
 import type { Environment } from '../ors/environment.js';
+import type { JsonObject } from '../ors/types.js';
 import { environments, findEnvironment } from '../envs/registry.js';
 import { sweepStaleWorkspaceRoots } from '../sandbox/workspace-root.js';
 import type { EnvironmentEntry, EnvOptions } from '../envs/registry-types.js';
@@ -156,9 +157,24 @@ export function registerServeCommands(program: Command): void {
 
   program
     .command('envs')
-    .description('List the environments genegym can serve')
+    .description('List the environments genegym can serve, or those a running ORS server serves (--server)')
     .option('--json', 'print JSON')
-    .action((flags: { json?: boolean }) => {
+    .option('--server <url>', 'list a remote ORS server: its environments, splits and task counts (key from $ORS_API_KEY)')
+    .action(async (flags: { json?: boolean; server?: string }) => {
+      if (flags.server) {
+        const { OrsClient } = await import('../ors/client/index.js');
+        const client = new OrsClient({ baseUrl: flags.server });
+        const rows = [];
+        for (const name of await client.listEnvironments()) {
+          const env = client.environment(name);
+          const splits = await env.splits();
+          rows.push({ name, splits: await Promise.all(splits.map(async (sp) => ({ name: sp.name, type: sp.type, tasks: await env.numTasks(sp.name) }))) });
+        }
+        if (flags.json) return void console.log(JSON.stringify(rows));
+        const width = Math.max(4, ...rows.map((r) => r.name.length));
+        for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.splits.map((sp) => `${sp.name} (${sp.tasks} tasks)`).join(', ')}`);
+        return;
+      }
       if (flags.json) {
         console.log(JSON.stringify(environments.map((e) => ({ name: e.name, description: e.description, servedByDefault: e.servedByDefault !== false }))));
         return;
@@ -170,38 +186,56 @@ export function registerServeCommands(program: Command): void {
   program
     .command('tasks <env>')
     .description("List an environment's task specs (what clients see; answers stay on the server)")
-    .option('--split <name>', 'split to list (default: the first split)')
+    .option('--split <name>', 'split to list (default: test when the environment has one, as for eval; else the first split)')
     .option('--offset <n>', 'first index', integer('--offset', 0), 0)
     .option('--limit <n>', 'how many tasks', integer('--limit', 1), 10)
     .option('--json', 'print one JSON array')
+    .option('--server <url>', 'list the tasks of a running ORS server instead of a built-in environment (key from $ORS_API_KEY)')
     .option('--export <file>', 'write task rows WITH answers as JSONL (server-side use; environments that support it, e.g. genome-qa); the whole split from --offset unless --limit is given')
     .option('--assembly <name>', 'genome assembly for genomics environments')
     .option('--sandbox <mode>', 'bwrap or none', sandboxMode)
     .option('--env-opt <key=value>', 'environment setting (repeatable)', keyValue)
-    .action(async (name: string, flags: EnvLoadFlags & { split?: string; offset: number; limit: number; json?: boolean; export?: string }, cmd: Command) => {
+    .action(async (name: string, flags: EnvLoadFlags & { split?: string; offset: number; limit: number; json?: boolean; export?: string; server?: string }, cmd: Command) => {
+      const show = (envName: string, split: string, total: number, tasks: JsonObject[]) => {
+        if (flags.json) return void console.log(JSON.stringify(tasks));
+        console.log(`${envName} ${split}: ${total} tasks; showing ${tasks.length} from index ${flags.offset}`);
+        tasks.forEach((t, i) => console.log(`${flags.offset + i}\t${JSON.stringify(t)}`));
+      };
+      const pickSplit = (envName: string, splits: { name: string }[]) => {
+        const split = flags.split ?? (splits.some((sp) => sp.name === 'test') ? 'test' : splits[0].name);
+        if (!splits.some((sp) => sp.name === split)) throw new Error(`unknown split '${split}' of ${envName} (splits: ${splits.map((sp) => sp.name).join(', ')})`);
+        return split;
+      };
+      const checkOffset = (envName: string, split: string, total: number) => {
+        if (flags.offset >= total && total > 0) throw new Error(`--offset ${flags.offset} is past the end of ${envName} ${split} (${total} tasks: indices 0-${total - 1})`);
+      };
+      if (flags.server) {
+        if (flags.export) throw new Error('--export needs the environment in-process (answers never leave a server); drop --server');
+        const { OrsClient } = await import('../ors/client/index.js');
+        const client = new OrsClient({ baseUrl: flags.server });
+        const served = await client.listEnvironments();
+        if (!served.includes(name.toLowerCase())) throw new Error(`the ORS server ${flags.server} has no environment '${name}' (it serves: ${served.join(', ') || 'none'})`);
+        const env = client.environment(name);
+        const split = pickSplit(name, await env.splits());
+        const total = await env.numTasks(split);
+        checkOffset(name, split, total);
+        return show(name.toLowerCase(), split, total, await env.taskRange(split, flags.offset, Math.min(total, flags.offset + flags.limit)));
+      }
       const entry = findEnvironment(name);
       if (!entry) throw unknownEnv(name);
       const env = await entry.load(envOptions(flags));
       try {
-        const split = flags.split ?? env.splits[0].name;
-        if (!env.splits.some((s) => s.name === split)) {
-          throw new Error(`unknown split '${split}' of ${env.name} (splits: ${env.splits.map((s) => s.name).join(', ')})`);
-        }
+        const split = pickSplit(env.name, env.splits);
         const { countTasks, taskRange } = await import('../ors/server/tasks.js');
         const total = await countTasks(env, split);
+        checkOffset(env.name, split, total);
         if (flags.export) {
           const stop = cmd.getOptionValueSource('limit') === 'cli' ? Math.min(total, flags.offset + flags.limit) : total;
           const n = await exportTaskRows(env, split, flags.offset, stop, flags.export);
           console.error(`${env.name} ${split}: wrote ${n} task rows with answers to ${flags.export}`);
           return;
         }
-        const tasks = await taskRange(env, split, flags.offset, flags.offset + flags.limit);
-        if (flags.json) {
-          console.log(JSON.stringify(tasks));
-          return;
-        }
-        console.log(`${env.name} ${split}: ${total} tasks; showing ${tasks.length} from index ${Math.min(flags.offset, total)}`);
-        tasks.forEach((t, i) => console.log(`${flags.offset + i}\t${JSON.stringify(t)}`));
+        show(env.name, split, total, await taskRange(env, split, flags.offset, flags.offset + flags.limit));
       } catch (err) {
         if (err instanceof (await import('../ors/server/errors.js')).HttpError) throw new Error((err as { detail: string }).detail);
         throw err;

@@ -7,6 +7,7 @@ import { findBuiltinAgent } from '../agents/builtin.js';
 import { InProcessDriver } from '../agents/in-process.js';
 import { ModelAgent } from '../agents/model-agent.js';
 import { RemoteDriver } from '../agents/remote.js';
+import { OrsClient } from '../ors/client/index.js';
 import type { EnvDriver } from '../agents/target.js';
 import type { Agent } from '../agents/types.js';
 import { environments, findEnvironment } from '../envs/registry.js';
@@ -18,7 +19,12 @@ import { taskIdOf } from './outcome.js';
 import type { RunConfig } from './types.js';
 
 export async function buildDriver(cfg: Pick<RunConfig, 'env' | 'server'>, envOptions: EnvOptions): Promise<EnvDriver> {
-  if (cfg.server) return new RemoteDriver({ baseUrl: cfg.server, env: cfg.env });
+  if (cfg.server) {
+    // a mistyped --env names what the server does serve, not a bare 404 of /<env>/splits
+    const served = await new OrsClient({ baseUrl: cfg.server }).listEnvironments();
+    if (!served.includes(cfg.env.toLowerCase())) throw new Error(`the ORS server ${cfg.server} has no environment '${cfg.env}' (it serves: ${served.join(', ') || 'none'})`);
+    return new RemoteDriver({ baseUrl: cfg.server, env: cfg.env });
+  }
   const entry = findEnvironment(cfg.env);
   if (!entry) {
     throw new Error(`unknown environment '${cfg.env}' (known in-process: ${environments.map((e) => e.name).join(', ') || 'none'}); use --server URL for a remote one`);
@@ -34,7 +40,11 @@ export interface AgentBuildOptions {
 }
 
 export async function buildAgent(cfg: RunConfig, opts: AgentBuildOptions): Promise<Agent> {
-  if (!cfg.model) return findBuiltinAgent(cfg.agent, cfg.env);
+  if (!cfg.model) {
+    const agent = await findBuiltinAgent(cfg.agent, cfg.env);
+    if (cfg.server && agent.inProcessOnly) throw new Error(`built-in agent ${agent.name} reads the environment's answer keys in-process and cannot play a remote server; drop --server`);
+    return agent;
+  }
   const model = createModel(cfg.model, {
     baseUrl: cfg.base_url ?? undefined,
     apiKeyEnv: cfg.api_key_env ?? undefined,

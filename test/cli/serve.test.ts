@@ -48,7 +48,7 @@ test('genegym tasks arithmetic --limit 3 --json prints specs without answers', a
   const r = await genegym(['tasks', 'arithmetic', '--limit', '3', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const tasks = JSON.parse(r.stdout);
-  assert.deepEqual(tasks.map((t: any) => t.id), ['train-0', 'train-1', 'train-2']);
+  assert.deepEqual(tasks.map((t: any) => t.id), ['test-0', 'test-1', 'test-2'], 'tasks defaults to the test split, as eval does');
   assert.ok(tasks.every((t: any) => typeof t.question === 'string' && !('answer' in t)));
   const offset = JSON.parse((await genegym(['tasks', 'ARITHMETIC', '--split', 'test', '--offset', '999', '--limit', '5', '--json'])).stdout);
   assert.deepEqual(offset.map((t: any) => t.id), ['test-999']);
@@ -139,4 +139,31 @@ test('serve degrades per environment: one that cannot load is reported with its 
   assert.match(lines[1], /serving arithmetic; fix the above and restart to add needs-bwrap/);
   await assert.rejects(loadEnvironments(['needs-bwrap'], {}, () => {}, [arithmeticEntry, broken]), /bubblewrap sandbox unavailable/);
   await assert.rejects(loadEnvironments(undefined, {}, () => {}, [broken]), /no environment could be served \(needs-bwrap/);
+});
+
+test('envs and tasks list a remote server; a mistyped env names what it serves; offsets past the end and in-process-only agents are refused', async () => {
+  const { buildServer } = await import('../../src/ors/server/index.js');
+  const { arithmeticEnvironment } = await import('../../src/envs/example/arithmetic.js');
+  const { buildAgent, buildDriver } = await import('../../src/runs/launch.js');
+  const server = await buildServer({ environments: [arithmeticEnvironment()] });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
+  try {
+    const envs = await genegym(['envs', '--server', url]);
+    assert.equal(envs.code, 0, envs.stderr);
+    assert.match(envs.stdout, /^arithmetic\s+train \(100000 tasks\), validation \(1000 tasks\), test \(1000 tasks\)$/m);
+    const remote = JSON.parse((await genegym(['tasks', 'arithmetic', '--server', url, '--offset', '998', '--limit', '5', '--json'])).stdout);
+    assert.deepEqual(remote.map((t: any) => t.id), ['test-998', 'test-999']);
+    const wrongEnv = await genegym(['tasks', 'nosuch', '--server', url]);
+    assert.equal(wrongEnv.code, 1);
+    assert.match(wrongEnv.stderr, /the ORS server http:\/\/127\.0\.0\.1:\d+ has no environment 'nosuch' \(it serves: arithmetic\)/);
+    await assert.rejects(buildDriver({ env: 'nosuch', server: url }, {}), /has no environment 'nosuch' \(it serves: arithmetic\)/);
+    const past = await genegym(['tasks', 'arithmetic', '--offset', '5000']);
+    assert.equal(past.code, 1);
+    assert.match(past.stderr, /--offset 5000 is past the end of arithmetic test \(1000 tasks: indices 0-999\)/);
+    const cfg = { run_id: 'x', env: 'genome-qa', server: url, model: null, agent: 'oracle' } as never;
+    await assert.rejects(buildAgent(cfg, { home: '/tmp' }), /built-in agent oracle reads the environment's answer keys in-process and cannot play a remote server; drop --server/);
+  } finally {
+    await server.close();
+  }
 });
