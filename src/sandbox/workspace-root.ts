@@ -6,10 +6,11 @@
 // another pid namespace (a container sharing the directory) cannot be judged and is kept.
 
 import { constants as C, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
-import { chmod, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { releaseMountsUnder } from './disk-quota.js';
+import { removeTree } from './remove-tree.js';
 
 export const WORKSPACES_DIR = 'genegym-ws';
 export const OWNER_FILE = '.genegym-owner.json';
@@ -130,7 +131,7 @@ export async function sweepStaleWorkspaceRoots(parent: string = tmpdir()): Promi
       // Workspaces that are loop-mounted filesystems are detached first: removing through a
       // mount empties it and then fails with EBUSY.
       await releaseMountsUnder(root);
-      await rm(root, { recursive: true, force: true });
+      await removeTree(root);
       out.removed.push(root);
     } catch (err) {
       out.failed.push({ root, error: (err as Error).message });

@@ -1,9 +1,10 @@
 // Per-session workspaces: a fresh host directory, files materialised from bytes, and the
 // validation of agent-supplied relative paths (no `..`, no absolute paths).
 
-import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import { removeTree } from './remove-tree.js';
 import { processWorkspaceRoot } from './workspace-root.js';
 import { releaseWorkspaceFs } from './disk-quota.js';
 
@@ -46,5 +47,7 @@ export async function giveTo(workspace: string, uid: number, gid: number): Promi
 /** Removes a workspace, unmounting its size-capped filesystem first when it has one. */
 export async function removeWorkspace(workspace: string): Promise<void> {
   await releaseWorkspaceFs(workspace);
-  await rm(workspace, { recursive: true, force: true });
+  // Not `rm -r`: it reads directories by path, so a directory swapped for a link while the
+  // agent's code still runs would be emptied as root.
+  await removeTree(workspace);
 }
