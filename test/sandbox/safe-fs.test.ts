@@ -116,7 +116,8 @@ test('a process swapping a file for a symlink in a loop never gets a read outsid
   await mkdir(dir);
   await writeFile(join(dir, 'ok.txt'), 'inside');
   // Renames are atomic: the name is always either the real file or a link to the secret.
-  const swapper = spawn('bash', ['-c', `cd ${dir}; ln -s ${join(outside, 'secret.txt')} evil; while :; do ln -f ok.txt tmp && mv -f tmp f; ln -sfn ${join(outside, 'secret.txt')} tmp2 && mv -Tf tmp2 f; done`], { stdio: 'ignore' });
+  const swapper = spawn('bash', ['-c', `cd ${dir}; n=0; while :; do ln -f ok.txt tmp && mv -f tmp f; ln -sfn ${join(outside, 'secret.txt')} tmp2 && mv -Tf tmp2 f; n=$((n+1)); [ $n = 5 ] && echo swapping; done`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((r) => swapper.stdout!.once('data', () => r())); // reads start once the swaps do
   try {
     let inside = 0;
     let links = 0;

@@ -4,6 +4,7 @@
 // secret and /etc/shadow), FIFOs, a gzip bomb, a directory of more than 5,000 entries.
 
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,9 +102,14 @@ while not os.path.exists('stop') and time.time() < end:
         if libc.renameat2(-100, a, -100, b, 2) != 0:
             raise OSError(ctypes.get_errno(), 'renameat2')
     n += 1
+    if n == 10:
+        open('swapping', 'w').close()
 print('swaps', n)
 `,
     });
+    // Reads start once the swaps are under way (python in the sandbox takes a moment to start).
+    for (let i = 0; i < 600 && !existsSync(join(workspace, 'swapping')); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(join(workspace, 'swapping')), 'the swapper started');
     const targets = [
       { path: 'f', inside: 'inside-f' },
       { path: 'f2', inside: 'inside-f2' },
