@@ -2,7 +2,8 @@
 // gzip is inflated incrementally and stops after a cap of output (an 872 KB file of 200 M
 // newlines must not become a 200 MB string), lines before the page are only counted (on bytes,
 // never decoded), lines in the page keep at most a prefix, and the page itself has a size cap.
-// Memory per call is a few hundred KB whatever the file holds.
+// Live memory per call is a few hundred KB whatever the file holds (the 16 MiB cap bounds what
+// passes through).
 
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
