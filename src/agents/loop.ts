@@ -23,6 +23,8 @@ export interface EpisodeResult {
   finished: boolean;
   /** Reward of the output that finished the episode; otherwise the last reward seen, or null. */
   reward: number | null;
+  /** Sum of every reward the tools gave along the way (per-step rewards), or null when none did. */
+  rewardSum: number | null;
   /** Metadata of the finishing output (verdicts, domains, judge usage). */
   finalMetadata: JsonObject | null;
   turns: number;
@@ -55,6 +57,7 @@ export async function runEpisode(input: RunEpisodeInput): Promise<EpisodeResult>
     endReason: 'agent_stopped',
     finished: false,
     reward: null,
+    rewardSum: null,
     finalMetadata: null,
     turns: 0,
     toolCalls: 0,
@@ -143,7 +146,10 @@ export async function runEpisode(input: RunEpisodeInput): Promise<EpisodeResult>
         transcript.push({ t: since(), kind: 'tool', turn: result.turns, ms: Math.round(performance.now() - callStart), callId: call.id, name: call.name, output });
         results.push({ call, output });
         if (output.ok) {
-          if (output.output.reward !== null) result.reward = output.output.reward;
+          if (output.output.reward !== null) {
+            result.reward = output.output.reward;
+            result.rewardSum = (result.rewardSum ?? 0) + output.output.reward;
+          }
           if (output.output.finished) {
             finished = true;
             result.finalMetadata = output.output.metadata;

@@ -2,8 +2,8 @@
 // tool calls it makes, feeds the outputs back, and repeats. A reply without tool calls gets
 // one reminder to use the tools (models often answer in prose and forget to submit).
 
-import type { JsonObject, RunToolOutput } from '../ors/types.js';
-import type { ChatMessage, Model } from '../models/types.js';
+import type { Block, JsonObject, RunToolOutput } from '../ors/types.js';
+import type { ChatMessage, ImagePart, Model } from '../models/types.js';
 import { blocksToText, type Agent, type AgentContext, type AgentSession, type ProposedCall } from './types.js';
 
 export const DEFAULT_SYSTEM_PROMPT =
@@ -20,6 +20,12 @@ export interface ModelAgentOptions {
   temperature?: number;
   /** Reminders sent after a reply without tool calls before the agent is considered stopped. */
   reminders?: number;
+}
+
+/** Image blocks as model image parts (vision models see them; the text keeps a placeholder). */
+export function imagesOf(blocks: Block[]): { images?: ImagePart[] } {
+  const images = blocks.flatMap((b) => (b.type === 'image' ? [{ mimeType: b.mimeType, data: b.data }] : []));
+  return images.length ? { images } : {};
 }
 
 export function toolOutputText(output: RunToolOutput): string {
@@ -57,7 +63,7 @@ export class ModelAgent implements Agent {
   start(ctx: AgentContext): AgentSession {
     const messages: ChatMessage[] = [
       { role: 'system', content: this.opts.system ?? DEFAULT_SYSTEM_PROMPT },
-      { role: 'user', content: blocksToText(ctx.prompt) },
+      { role: 'user', content: blocksToText(ctx.prompt), ...imagesOf(ctx.prompt) },
     ];
     let remindersLeft = this.opts.reminders ?? 1;
     const model = this.model;
@@ -68,7 +74,7 @@ export class ModelAgent implements Agent {
         const added: ChatMessage[] = first ? [...messages] : [];
         first = false;
         for (const r of results) {
-          const m: ChatMessage = { role: 'tool', toolCallId: r.call.id, name: r.call.name, content: toolOutputText(r.output) };
+          const m: ChatMessage = { role: 'tool', toolCallId: r.call.id, name: r.call.name, content: toolOutputText(r.output), ...(r.output.ok ? imagesOf(r.output.output.blocks) : {}) };
           messages.push(m);
           added.push(m);
         }

@@ -4,7 +4,7 @@
 import { toAnthropicTool } from '../ors/client/formats.js';
 import { retryAfterMs as retryAfterHeaderMs } from '../ors/client/backoff.js';
 import { kindOfStatus, ModelError } from './errors.js';
-import type { ChatMessage, ModelRequest, ModelResponse, ProviderTransport } from './types.js';
+import type { ChatMessage, ModelRequest, ModelResponse, ProviderTransport, ImagePart } from './types.js';
 
 export interface AnthropicOptions {
   model: string;
@@ -15,10 +15,15 @@ export interface AnthropicOptions {
   defaultMaxTokens?: number;
 }
 
+type ImageBlock = { type: 'image'; source: { type: 'base64'; media_type: string; data: string } };
+
 type Block =
   | { type: 'text'; text: string }
+  | ImageBlock
   | { type: 'tool_use'; id: string; name: string; input: unknown }
-  | { type: 'tool_result'; tool_use_id: string; content: string };
+  | { type: 'tool_result'; tool_use_id: string; content: string | Array<{ type: 'text'; text: string } | ImageBlock> };
+
+const imageBlock = (im: ImagePart): ImageBlock => ({ type: 'image', source: { type: 'base64', media_type: im.mimeType, data: im.data } });
 
 interface AnthropicMessage {
   role: 'user' | 'assistant';
@@ -34,8 +39,14 @@ export function toAnthropicBody(model: string, req: ModelRequest, defaultMaxToke
     else messages.push({ role, content: [block] });
   };
   for (const m of req.messages as ChatMessage[]) {
-    if (m.role === 'user') push('user', { type: 'text', text: m.content });
-    else if (m.role === 'tool') push('user', { type: 'tool_result', tool_use_id: m.toolCallId, content: m.content });
+    if (m.role === 'user') {
+      push('user', { type: 'text', text: m.content });
+      for (const im of m.images ?? []) push('user', imageBlock(im));
+    } else if (m.role === 'tool') {
+      // tool results may hold images themselves
+      const content = m.images?.length ? [{ type: 'text' as const, text: m.content }, ...m.images.map(imageBlock)] : m.content;
+      push('user', { type: 'tool_result', tool_use_id: m.toolCallId, content });
+    }
     else if (m.role === 'assistant') {
       if (m.content) push('assistant', { type: 'text', text: m.content });
       for (const c of m.toolCalls) push('assistant', { type: 'tool_use', id: c.id, name: c.name, input: parseLoose(c.arguments) });

@@ -7,7 +7,7 @@ import { toOpenAIChatTool } from '../ors/client/formats.js';
 import { keepAliveFetch } from './http-fetch.js';
 import { retryAfterMs as retryAfterHeaderMs } from '../ors/client/backoff.js';
 import { kindOfStatus, ModelError, redactSecrets } from './errors.js';
-import type { ChatMessage, ModelRequest, ModelResponse, ProviderTransport } from './types.js';
+import type { ChatMessage, ImagePart, ModelRequest, ModelResponse, ProviderTransport } from './types.js';
 
 export interface OpenAiOptions {
   model: string;
@@ -19,16 +19,37 @@ export interface OpenAiOptions {
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 
+const imageParts = (images: ImagePart[]) => images.map((im) => ({ type: 'image_url' as const, image_url: { url: `data:${im.mimeType};base64,${im.data}` } }));
+
+/**
+ * Chat messages in OpenAI's shape. Images go as image_url parts of a user message; a tool
+ * message may carry text only, so images a tool returned follow the turn's tool messages as one
+ * user message that names the call each came from.
+ */
 export function toOpenAiMessages(messages: ChatMessage[]): ChatParams['messages'] {
-  return messages.map((m) => {
+  const out: ChatParams['messages'] = [];
+  let pendingImages: { name: string; images: ImagePart[] }[] = [];
+  const flushImages = () => {
+    if (pendingImages.length === 0) return;
+    const content = pendingImages.flatMap((p) => [{ type: 'text' as const, text: `Image(s) returned by ${p.name}:` }, ...imageParts(p.images)]);
+    out.push({ role: 'user', content });
+    pendingImages = [];
+  };
+  for (const m of messages) {
+    if (m.role !== 'tool') flushImages();
     switch (m.role) {
       case 'system':
+        out.push({ role: 'system', content: m.content });
+        break;
       case 'user':
-        return { role: m.role, content: m.content };
+        out.push(m.images?.length ? { role: 'user', content: [{ type: 'text', text: m.content }, ...imageParts(m.images)] } : { role: 'user', content: m.content });
+        break;
       case 'tool':
-        return { role: 'tool', tool_call_id: m.toolCallId, content: m.content };
+        out.push({ role: 'tool', tool_call_id: m.toolCallId, content: m.content });
+        if (m.images?.length) pendingImages.push({ name: m.name, images: m.images });
+        break;
       case 'assistant':
-        return {
+        out.push({
           role: 'assistant',
           content: m.content,
           ...(m.toolCalls.length > 0
@@ -40,9 +61,12 @@ export function toOpenAiMessages(messages: ChatMessage[]): ChatParams['messages'
                 })),
               }
             : {}),
-        };
+        });
+        break;
     }
-  });
+  }
+  flushImages();
+  return out;
 }
 
 // Agents resend the same tool specs every turn; convert each spec object once.

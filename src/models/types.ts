@@ -10,11 +10,17 @@ export interface ToolCall {
   arguments: string;
 }
 
+/** An image an environment returned (ORS image block): base64 data and its MIME type. */
+export interface ImagePart {
+  mimeType: string;
+  data: string;
+}
+
 export type ChatMessage =
   | { role: 'system'; content: string }
-  | { role: 'user'; content: string }
+  | { role: 'user'; content: string; images?: ImagePart[] }
   | { role: 'assistant'; content: string | null; toolCalls: ToolCall[] }
-  | { role: 'tool'; toolCallId: string; name: string; content: string };
+  | { role: 'tool'; toolCallId: string; name: string; content: string; images?: ImagePart[] };
 
 export type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
 

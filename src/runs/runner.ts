@@ -175,6 +175,7 @@ export async function executeRun(opts: ExecuteOptions): Promise<ExecuteResult> {
           domain: domainOf(task, result.finalMetadata),
           outcome: cls.outcome,
           reward: cls.reward,
+          reward_sum: result.rewardSum,
           end_reason: result.endReason,
           detail: cls.detail,
           turns: result.turns,

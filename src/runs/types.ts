@@ -70,7 +70,10 @@ export interface EpisodeRecord {
   split: string;
   domain: string | null;
   outcome: Outcome;
+  /** the reward that scores: the finishing output's (see classifyEpisode) */
   reward: number | null;
+  /** sum of every per-step reward the tools gave, finishing one included (absent in older runs) */
+  reward_sum?: number | null;
   end_reason: EndReason;
   /** why the outcome is what it is (verdict source, error text) */
   detail: string | null;

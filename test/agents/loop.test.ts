@@ -169,3 +169,42 @@ test('argument parsing', () => {
   assert.ok('error' in parseArguments('[1]'));
   assert.ok('error' in parseArguments('{oops'));
 });
+
+// A "vision" environment: the prompt holds an image, `look` returns one, `step` pays 0.1 per call, `submit` finishes with 1.
+const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+const visionEnv = defineEnvironment<Record<string, never>>({
+  name: 'vision',
+  splits: [{ name: 'test', type: 'test' }],
+  tasks: arrayTasks({ test: [{ id: 'v0' }] }),
+  tools: [
+    defineTool({ name: 'look', description: 'see a picture', input: Type.Object({}), run: () => toolOutput({ blocks: [textBlock('here it is'), { type: 'image', data: PIXEL, mimeType: 'image/png', detail: null }] }) }),
+    defineTool({ name: 'step', description: 'progress', input: Type.Object({}), run: () => toolOutput({ text: 'ok', reward: 0.1 }) }),
+    defineTool({ name: 'submit', description: 'finish', input: Type.Object({}), run: () => toolOutput({ text: 'done', reward: 1, finished: true }) }),
+  ],
+  open: () => ({ state: {}, prompt: () => [textBlock('What is in the picture?'), { type: 'image', data: PIXEL, mimeType: 'image/png', detail: null }] }),
+});
+
+test('image blocks reach the model as image parts (prompt and tool output); per-step rewards are summed beside the finishing reward', () =>
+  withModel(
+    {
+      script: (_b, n) => ({ kind: 'tool_calls', calls: [{ name: ['look', 'step', 'step', 'submit'][Math.min(n, 3)], arguments: '{}' }] }),
+    },
+    async (agent, mock) => {
+      const d = new InProcessDriver(visionEnv);
+      const r = await play(agent, 0, { maxTurns: 8 }, d);
+      assert.equal(r.endReason, 'finished');
+      assert.equal(r.reward, 1, 'the finishing reward scores');
+      assert.ok(Math.abs(r.rewardSum! - 1.2) < 1e-12, `per-step rewards summed: ${r.rewardSum}`);
+      const first = mock.requests[0].messages.find((m) => m.role === 'user') as unknown as { content: Array<{ type: string; image_url?: { url: string } }> };
+      assert.ok(Array.isArray(first.content), 'the prompt with an image is a content array');
+      assert.equal(first.content[1].image_url?.url, `data:image/png;base64,${PIXEL}`);
+      // after `look`: the tool message carries text, then one user message carries the image
+      const second = mock.requests[1].messages as unknown as Array<{ role: string; content: unknown }>;
+      const toolAt = second.findIndex((m) => m.role === 'tool');
+      assert.match(String(second[toolAt].content), /here it is/);
+      const after = second[toolAt + 1] as { role: string; content: Array<{ type: string; text?: string; image_url?: { url: string } }> };
+      assert.equal(after.role, 'user');
+      assert.equal(after.content[0].text, 'Image(s) returned by look:');
+      assert.equal(after.content[1].image_url?.url, `data:image/png;base64,${PIXEL}`);
+    },
+  ));

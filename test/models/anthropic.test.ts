@@ -68,3 +68,23 @@ test('Anthropic transport over fetch: tool_use parsed, usage counted, 529 retrie
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('images go to Anthropic as image blocks: in the user prompt and inside tool_result content', () => {
+  const data = 'aGVsbG8=';
+  const body = toAnthropicBody(
+    'claude-x',
+    {
+      messages: [
+        { role: 'user', content: 'look', images: [{ mimeType: 'image/png', data }] },
+        { role: 'assistant', content: null, toolCalls: [{ id: 't1', name: 'see', arguments: '{}' }] },
+        { role: 'tool', toolCallId: 't1', name: 'see', content: 'a picture', images: [{ mimeType: 'image/jpeg', data }] },
+      ],
+      tools: [],
+    },
+    100,
+  ) as { messages: Array<{ role: string; content: Array<Record<string, any>> }> };
+  assert.deepEqual(body.messages[0].content[1], { type: 'image', source: { type: 'base64', media_type: 'image/png', data } });
+  const result = body.messages[2].content[0];
+  assert.equal(result.type, 'tool_result');
+  assert.deepEqual(result.content, [{ type: 'text', text: 'a picture' }, { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data } }]);
+});
