@@ -24,6 +24,13 @@ export function buildProgram(): Command {
 
 const isMain = process.argv[1] !== undefined && /(?:main\.(?:ts|js)|genegym(?:\.js)?)$/.test(process.argv[1]);
 if (isMain) {
+  // `genegym ... | head` closes our stdout early: that is the reader's choice, not an error
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   buildProgram()
     .exitOverride()
     .parseAsync(process.argv)

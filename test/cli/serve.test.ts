@@ -167,3 +167,14 @@ test('envs and tasks list a remote server; a mistyped env names what it serves; 
     await server.close();
   }
 });
+
+test('output piped into a reader that stops early (| head) ends quietly, without an EPIPE stack trace', async () => {
+  const child = spawn(process.execPath, [bin, 'tasks', 'arithmetic', '--limit', '1000'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  await once(child.stdout, 'data');
+  child.stdout.destroy(); // the reader goes away, as head does after its lines
+  const [code] = await once(child, 'exit');
+  assert.doesNotMatch(stderr, /EPIPE|Error|at /, stderr);
+  assert.equal(code, 0);
+});
