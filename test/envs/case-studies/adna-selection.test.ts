@@ -7,10 +7,11 @@ import { adnaSelection } from '../../../src/envs/case-studies/adna-selection/ind
 import { BandedTransition, FrequencyGrid, fitSelection, logLikelihood, locusModel, selectedFrequency, type DerivedSample } from '../../../src/envs/case-studies/adna-selection/model.js';
 import { locusSamples, REFERENCE_OPTIONS } from '../../../src/envs/case-studies/adna-selection/analysis.js';
 import { loadAdna } from '../../../src/envs/case-studies/adna-selection/io.js';
-import { simulateAdna, wrightFisher } from '../../../src/envs/case-studies/adna-selection/simulator.js';
+import { damageRaisesDerived, simulateAdna, wrightFisher } from '../../../src/envs/case-studies/adna-selection/simulator.js';
 import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
 import { binomial } from '../../../src/envs/case-studies/framework/samplers.js';
 import { filesMap } from '../../../src/envs/case-studies/framework/generate.js';
+import type { CaseInstance } from '../../../src/envs/case-studies/types.js';
 import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
 standardCaseTests(adnaSelection);
@@ -27,13 +28,32 @@ test('adna-selection: rubric items are well formed', () => {
   checkRubric(adnaSelection);
 });
 
-test('adna-selection: the selected locus is reported with alt = ancestral; the other with alt = derived', () => {
-  for (const seed of [0, 1, 2, 3]) {
+test('adna-selection: loci.tsv names neither locus: both alt = ancestral with damage raising the derived allele', () => {
+  let selectedA = 0;
+  for (const seed of [0, 1, 2, 3, 4, 5, 6, 7]) {
     const sim = simulateAdna(seed, 0);
-    const { selected, alleles } = sim.latent;
-    for (const [L, al] of Object.entries(alleles)) assert.equal(al.alt === al.ancestral, L === selected, `seed ${seed} locus ${L}`);
+    const { selected, alleles, s } = sim.latent;
+    for (const [L, al] of Object.entries(alleles)) {
+      assert.equal(al.alt, al.ancestral, `seed ${seed} locus ${L}`);
+      assert.ok(damageRaisesDerived(al), `seed ${seed} locus ${L}`);
+    }
     assert.equal(sim.truth.selected_locus, selected === 'A' ? 0 : 1);
+    const other = selected === 'A' ? 'B' : 'A';
+    assert.ok(s[other] <= 0.5 * s[selected] + 1e-12 && s[other] >= 0.2 * s[selected] - 1e-12);
+    if (selected === 'A') selectedA++;
   }
+  assert.ok(selectedA > 0 && selectedA < 8, 'the selected locus is drawn, not fixed');
+});
+
+test('adna-selection: accept() rejects a sweep outside the sampled window and realised slopes too close to rank', () => {
+  const inst = adnaSelection.simulate(0, 0);
+  const L = inst.truth.selected_locus === 0 ? 'A' : 'B';
+  const other = L === 'A' ? 'B' : 'A';
+  const withWindow = (w: [number, number], slopes = { [L]: 0.05, [other]: 0.02 }): CaseInstance => ({ ...inst, bounds: adnaSelection.bounds(inst.truth), meta: { ...inst.meta, frequencyWindow: { A: [0.5, 0.5], B: [0.5, 0.5], [L]: w }, realisedSlope: slopes } });
+  assert.equal(adnaSelection.accept!(withWindow([0.05, 0.9])), null);
+  assert.match(String(adnaSelection.accept!(withWindow([0.6, 0.99]))), /does not pass 0\.5/);
+  assert.match(String(adnaSelection.accept!(withWindow([0.01, 0.3]))), /does not pass 0\.5/);
+  assert.match(String(adnaSelection.accept!(withWindow([0.05, 0.9], { [L]: 0.05, [other]: 0.045 }))), /slopes too close/);
 });
 
 test('adna-selection: derived-scale samples flip alt counts and assign the damage direction from the alleles', () => {

@@ -1,24 +1,20 @@
 // Case 10: selection from noisy ancient-DNA time series at two haploid loci.
 
-import type { Bounds, CaseStudy, Truth } from '../types.js';
+import type { Bounds, CaseInstance, CaseStudy, Truth } from '../types.js';
 import rubric from './rubric.json' with { type: 'json' };
-import { naiveAdna } from './naive.js';
+import { adnaAlternatives, adnaMetadataGuesses, adnaMistakes } from './naive.js';
 import { adnaPrompt } from './prompt.js';
 import { referenceAdna } from './reference.js';
 import { adnaAnswerSchema } from './schema.js';
-import { CASE_ID, simulateAdna } from './simulator.js';
+import { CASE_ID, LOCI, simulateAdna, type LocusLabel } from './simulator.js';
 
 /**
- * Tolerance on s: max(0.01, 0.25·s_true), the task definition's rule, which agrees (within 2%) with
- * the calibration rule max(floor, 3 × RMSE_ref): `npm run bench:cases -- --case adna-selection --seeds 200
- * --out docs/calibration/adna-selection.md` (damage slope 0.43, sweep midpoints 90–150) measured
- * reference RMSE 0.0043 (3× = 0.0128, max abs error 0.0197) against a median half-width of 0.0126
- * here; the reference passes s on 99.0% and the locus on 99.5% of seeds. The reference's error grows
- * with s (drift and read noise), hence a relative rule; it is kept at the spec's 0.25 rather than
- * widened, since widening it would let the symmetric-error trap (about −40% on s) pass more often.
- * The locus is exact.
+ * Tolerance on s: max(0.003, 0.25·s_true), from the calibration rule max(floor, 3 × RMSE_ref):
+ * the reference's error is relative (drift and read noise grow with s), relative RMSE 8.8% over 30
+ * development seeds (3× = 26%), re-measured in docs/calibration/adna-selection.md. The floor never
+ * binds (s ≥ 0.02). The locus is exact.
  */
-export const ADNA_TOLERANCE = { sFloor: 0.01, sRelative: 0.25 } as const;
+export const ADNA_TOLERANCE = { sFloor: 0.003, sRelative: 0.25 } as const;
 
 export function adnaBounds(truth: Truth): Bounds {
   const tol = Math.max(ADNA_TOLERANCE.sFloor, ADNA_TOLERANCE.sRelative * truth.s);
@@ -26,6 +22,27 @@ export function adnaBounds(truth: Truth): Bounds {
     selected_locus: [truth.selected_locus, truth.selected_locus],
     s: [truth.s - tol, truth.s + tol],
   };
+}
+
+/** The selected locus's realised logit slope must exceed the other's by this factor. */
+export const ADNA_MIN_SLOPE_RATIO = 1.3;
+
+/**
+ * Serving rule on the simulated data (power and identifiability): the selected locus's sweep
+ * midpoint falls inside the sampled window (realised derived frequency below one half at the first
+ * sample, above it at the last), and its realised logit change per generation over the window is at
+ * least ADNA_MIN_SLOPE_RATIO times the other locus's, so drift has not made the weaker sweep look
+ * the stronger. Never on any estimator's success.
+ */
+export function adnaAccept(inst: CaseInstance): string | null {
+  const windows = inst.meta.frequencyWindow as Record<LocusLabel, [number, number]> | undefined;
+  const slopes = inst.meta.realisedSlope as Record<LocusLabel, number> | undefined;
+  if (!windows || !slopes) return 'no frequency window recorded';
+  const sel = LOCI[inst.truth.selected_locus], other = sel === 'A' ? 'B' : 'A';
+  const [first, last] = windows[sel];
+  if (!(first < 0.5 && last > 0.5)) return `selected sweep does not pass 0.5 inside the sampled window (${first.toFixed(2)} → ${last.toFixed(2)})`;
+  if (!(slopes[sel] >= ADNA_MIN_SLOPE_RATIO * slopes[other])) return `realised slopes too close (${slopes[sel].toFixed(4)} vs ${slopes[other].toFixed(4)})`;
+  return null;
 }
 
 export const adnaSelection: CaseStudy = {
@@ -41,16 +58,20 @@ export const adnaSelection: CaseStudy = {
   },
   bounds: adnaBounds,
   reference: referenceAdna,
-  naive: naiveAdna,
+  naive: adnaMistakes,
+  alternatives: adnaAlternatives,
+  metadataGuesses: adnaMetadataGuesses,
+  accept: adnaAccept,
   rubric: rubric.items,
   redFlags: rubric.red_flags,
   designNotes: [
-    'Traps planted in every instance:',
-    '- allele orientation: at the more strongly selected locus the alt allele is the ancestral allele, so on the alt scale it looks like negative selection;',
-    '- directional, time-trending read error: deamination reads C as T and G as A, strongest in the oldest samples; seq_error is the mean of the two directional rates, so the damage direction is 2·seq_error − 0.01 and the other about 0.01; at the selected locus damage turns ancestral into derived reads; a symmetric rate or no error model flattens the sweep;',
-    '- time unit: the generation column is the time axis; sample_year is in calendar years (37 years per generation in these data), so years as generations or a 25–28 year conversion rescales s;',
-    '- changing Ne: a bottleneck in the demography table widens the drift and the uncertainty of s.',
-  ].join('\n'),
+    'Traps planted in every instance (each is one realistic mistake in the trap matrix):',
+    '- allele orientation: at both loci the alt allele is the ancestral allele, so on the alt scale both sweeps look like negative selection;',
+    '- directional, time-trending read error: deamination reads C as T and G as A, strongest in the oldest samples; at both loci it turns ancestral into derived reads; seq_error is the mean of the two directional rates, so the damage direction is 2·seq_error − 0.01 and the other about 0.01; a symmetric rate or no error model flattens the sweep;',
+    '- time unit: the generation column is the time axis; sample_year is in calendar years (37 years per generation in these data), so years as generations rescale s (a 25–28 year conversion biases s by about −30%, which the rubric checks).',
+    'Not a trap: the demography has a bottleneck, but a constant Ne (harmonic mean) moves ŝ by only a few per cent; it widens the likelihood, so it matters for the interval, not the point estimate.',
+    'Legitimate alternatives that pass: logistic trajectory regression with the same error model, HMM with a harmonic-mean Ne, a coarser frequency grid.',
+].join('\n'),
 };
 
 export default adnaSelection;
