@@ -47,6 +47,26 @@ export function json(v: unknown): string {
   return JSON.stringify(v, null, 2);
 }
 
+/**
+ * Tool-call input for reading: a string argument that is itself a JSON object or array (a
+ * case-study `response`) is shown as that JSON, not as one escaped line of \" quotes.
+ */
+export function readableInput(input: unknown): string {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return typeof input === 'string' ? input : json(input);
+  const shown: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+    shown[k] = v;
+    if (typeof v === 'string' && /^\s*[{[]/.test(v)) {
+      try {
+        shown[k] = JSON.parse(v);
+      } catch {
+        /* not JSON after all: shown as the string it is */
+      }
+    }
+  }
+  return json(shown);
+}
+
 /** Accuracy as a heat colour (red → amber → green); grey when there is nothing graded. */
 export function heat(x: number | null): string {
   if (x === null) return '#eee';

@@ -30,12 +30,13 @@ export function IntervalCell({ d }: { d: IntervalDatum }) {
       make={() =>
         Plot.plot({
           width: 160,
-          height: 26,
-          marginLeft: 6,
-          marginRight: 6,
+          height: 40,
+          marginLeft: 12,
+          marginRight: 14,
           marginTop: 4,
-          marginBottom: 4,
-          x: { domain: [0, 1], axis: null },
+          marginBottom: 16,
+          // a labelled 0 / 50 / 100% axis, so a cell reads on its own
+          x: { domain: [0, 1], ticks: [0, 0.5, 1], tickFormat: (v: number) => `${Math.round(v * 100)}%`, tickSize: 3, label: null },
           y: { axis: null },
           marks: [
             Plot.ruleX([0, 0.5, 1], { stroke: '#ddd' }),

@@ -4,7 +4,7 @@
 // reward and timings.
 import { useState } from 'preact/hooks';
 import { api, enc, type Block, type Episode, type Expected, type ShapedEvent } from '../api';
-import { date, int, json, ms, usd } from '../format';
+import { date, int, json, ms, readableInput, usd } from '../format';
 import { useApi } from '../hooks';
 import { links } from '../router';
 
@@ -96,7 +96,7 @@ function Event({ runId, episodeKey, ev }: { runId: string; episodeKey: string; e
             <div>
               call <code>{c.name}</code> <span class="muted small">{c.id}</span>
             </div>
-            <pre class="json">{typeof c.input === 'string' ? c.input : json(c.input)}</pre>
+            <pre class="json">{readableInput(c.input)}</pre>
             {c.parseError ? <p class="error">arguments did not parse: {c.parseError}</p> : null}
           </div>
         ))}
@@ -185,7 +185,7 @@ export function TranscriptPage({ id, episodeKey }: { id: string; episodeKey: str
         <div>
           <h3>Submitted</h3>
           {submitted ? (
-            <pre class="json" data-testid="submitted-answer">{json(submitted.input)}</pre>
+            <pre class="json" data-testid="submitted-answer">{readableInput(submitted.input)}</pre>
           ) : (
             <p class="muted" data-testid="submitted-none">nothing was submitted</p>
           )}
