@@ -4,8 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hicConsistency, hicLoop } from '../../../src/envs/case-studies/hic-loop/index.js';
-import { distanceExpected, iceBalance } from '../../../src/envs/case-studies/hic-loop/pipeline.js';
+import { hicAccept, hicConsistency, hicLoop } from '../../../src/envs/case-studies/hic-loop/index.js';
+import { distanceExpected, iceBalance, sinkhornBalance } from '../../../src/envs/case-studies/hic-loop/pipeline.js';
 import { detectSvBins, fillGaps } from '../../../src/envs/case-studies/hic-loop/reference.js';
 import { coarsen2, simulateHic, svBlock } from '../../../src/envs/case-studies/hic-loop/simulator.js';
 import { loadHic } from '../../../src/envs/case-studies/hic-loop/io.js';
@@ -112,7 +112,8 @@ test('simulator: artifacts sit only on masked pixels; 40 kb = 2 × 2 sums of 20 
   const sim = simulateHic(3, 0);
   const { params, clean, observed, svBins } = sim.latent;
   const n = 80;
-  const lowMap = new Set(params.lowMapPairs.flat());
+  const lowMap = new Set(params.lowMapBins);
+  assert.ok(lowMap.size >= 6);
   for (const b of lowMap) assert.ok(params.mappability[b] < 0.5);
   const sv = svBlock(params.svStart);
   for (const s of SAMPLES) {
@@ -122,7 +123,7 @@ test('simulator: artifacts sit only on masked pixels; 40 kb = 2 × 2 sums of 20 
         const d = observed[s.name][i * n + j] - clean[s.name][i * n + j];
         if (d === 0) continue;
         extra += d;
-        const pileup = params.lowMapPairs.some(([a, b]) => (i === a && j === b) || (i === b && j === a));
+        const pileup = lowMap.has(i) || lowMap.has(j);
         const block = s.condition === 'case' && ((sv.rows.includes(i) && sv.cols.includes(j)) || (sv.rows.includes(j) && sv.cols.includes(i)));
         assert.ok(pileup || block, `${s.name}: artifact at unmasked pixel (${i}, ${j})`);
         if (block) assert.ok(svBins.includes(i) && svBins.includes(j));
@@ -134,6 +135,62 @@ test('simulator: artifacts sit only on masked pixels; 40 kb = 2 × 2 sums of 20 
   const h40 = loadHic(files, '40kb');
   assert.deepEqual([...h40.matrices.case_rep1], [...coarsen2(h20.matrices.case_rep1, n)]);
   assert.equal(h20.bins.start[8], 560_000);
+});
+
+test('low-mappability rows are depleted, not piled up: their coverage is a fraction of a typical row', () => {
+  const sim = simulateHic(5, 0);
+  const { params, observed } = sim.latent;
+  const n = 80;
+  const m = observed.control_rep1;
+  const rowSum = (i: number, lo: number, hi: number) => {
+    let s = 0;
+    for (let j = 0; j < n; j++) if (Math.abs(i - j) >= lo && Math.abs(i - j) <= hi) s += m[i * n + j];
+    return s;
+  };
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  const good = [...Array(n).keys()].filter((i) => params.mappability[i] >= 0.5);
+  const typical = median(good.map((i) => rowSum(i, 2, n)));
+  const typicalShort = median(good.map((i) => rowSum(i, 2, 4)));
+  for (const i of params.lowMapBins) assert.ok(rowSum(i, 2, 4) < 0.4 * typicalShort, `bin ${i}: short-range ${rowSum(i, 2, 4)} vs typical ${typicalShort}`);
+  assert.ok(median(params.lowMapBins.map((i) => rowSum(i, 2, n))) < 0.5 * typical);
+  // and no single pixel of theirs stands out from the rest of the matrix at its distance
+  for (const i of params.lowMapBins)
+    for (let j = 0; j < n; j++) {
+      const d = Math.abs(i - j);
+      if (d < 2) continue;
+      let max = 0;
+      for (let k = 0; k + d < n; k++) if (!params.lowMapBins.includes(k) && !params.lowMapBins.includes(k + d)) max = Math.max(max, m[k * n + k + d]);
+      assert.ok(m[i * n + j] <= 1.5 * max + 10, `pixel (${i}, ${j}) = ${m[i * n + j]} stands out (max elsewhere ${max})`);
+    }
+});
+
+test('loop strengths are drawn per instance: case and control vary and delta takes both signs', () => {
+  const truths = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => simulateHic(s, 0).truth);
+  const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - xs.reduce((b, y) => b + y, 0) / xs.length) ** 2, 0) / xs.length);
+  assert.ok(sd(truths.map((t) => t.case_loop_strength)) > 0.3);
+  assert.ok(sd(truths.map((t) => t.control_loop_strength)) > 0.3);
+  assert.ok(truths.some((t) => t.delta_loop_strength > 0) && truths.some((t) => t.delta_loop_strength < 0));
+});
+
+test('Sinkhorn square-root balancing reaches the same balanced matrix as ICE', () => {
+  const sim = simulateHic(2, 0);
+  const n = 80;
+  const mask = Uint8Array.from(sim.latent.params.mappability, (m) => (m >= 0.5 ? 1 : 0));
+  const a = iceBalance(sim.latent.clean.case_rep1, n, mask).balanced;
+  const b = sinkhornBalance(sim.latent.clean.case_rep1, n, mask).balanced;
+  for (let k = 0; k < n * n; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-8 * Math.max(1e-6, a[k]) + 1e-14, `pixel ${k}: ${a[k]} vs ${b[k]}`);
+});
+
+test('distance expected: the median variant is the per-distance median', () => {
+  const n = 4;
+  const m = Float64Array.from([0, 1, 2, 3, 1, 0, 5, 6, 2, 5, 0, 7, 3, 6, 7, 0]);
+  assert.deepEqual([...distanceExpected(m, n, [1, 1, 1, 1], 1, 'median')].slice(1), [5, (2 + 6) / 2, 3]);
+});
+
+test('serving rule: an SV too faint to detect is rejected, judged on the generating parameters', () => {
+  const inst = { ...hicLoop.simulate(0, 0), bounds: {} };
+  assert.equal(hicAccept(inst), null);
+  assert.match(hicAccept({ ...inst, meta: { ...inst.meta, svEctopicMin: 10 } })!, /ectopic/);
 });
 
 test('SV scan recovers exactly the planted segment (seeds 0–4)', () => {

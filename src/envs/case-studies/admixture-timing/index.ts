@@ -9,13 +9,13 @@ import { admixtureAnswerSchema } from './schema.js';
 import { CASE_ID, DESIGN, simulateAdmixture } from './simulator.js';
 
 /**
- * Tolerances, max(floor, 3 × RMSE_ref) over the served instances of the calibration sweep in
- * docs/calibration/admixture-timing.md: fractions ±0.004 absolute (reference RMSE ≈ 0.0004: the QC
- * repairs restore the clean tracts almost exactly, so the floor, which covers small differences in
- * how flagged stretches are filled, decides); t ±12% relative (reference RMSE ≈ 4% of t: the
- * Poisson noise of 400–900 junctions per haplotype, so 3 × RMSE decides).
+ * Tolerances, max(floor, 3 × RMSE_ref) from the calibration sweeps in
+ * docs/calibration/admixture-timing.md: fractions ±0.005 absolute (reference RMSE ≈ 0.0007: the QC
+ * repairs restore the clean tracts almost exactly; the floor covers the rare pair or inversion a
+ * repair misses); t ±15% relative (reference RMSE 4–5% of t, the Poisson noise of 400–900
+ * junctions per haplotype, so 3 × RMSE decides; at ±12% the reference passed 96.0% of 200 seeds).
  */
-export const ADMIXTURE_TOLERANCE = { fraction: 0.004, tRelative: 0.12 } as const;
+export const ADMIXTURE_TOLERANCE = { fraction: 0.005, tRelative: 0.15 } as const;
 
 export function admixtureBounds(truth: Truth): Bounds {
   const f = ADMIXTURE_TOLERANCE.fraction, r = ADMIXTURE_TOLERANCE.tRelative;

@@ -74,18 +74,25 @@ export function iceBalance(matrix: ArrayLike<number>, n: number, mask: ArrayLike
   return { balanced: m, valid, iterations };
 }
 
-/** expected[d] = mean balanced contact over pixels (i, i + d) with both bins valid; NaN if none. */
-export function distanceExpected(balanced: Float64Array, n: number, valid: ArrayLike<number>, ignoreDiags = IGNORE_DIAGS): Float64Array {
+export type ExpectedStat = 'mean' | 'median';
+
+/**
+ * expected[d] = mean (or median) balanced contact over pixels (i, i + d) with both bins valid;
+ * NaN if none.
+ */
+export function distanceExpected(balanced: ArrayLike<number>, n: number, valid: ArrayLike<number>, ignoreDiags = IGNORE_DIAGS, stat: ExpectedStat = 'mean'): Float64Array {
   const e = new Float64Array(n).fill(NaN);
+  const vals: number[] = [];
   for (let d = ignoreDiags; d < n; d++) {
-    let s = 0;
-    let k = 0;
-    for (let i = 0; i + d < n; i++) {
-      if (!valid[i] || !valid[i + d]) continue;
-      s += balanced[i * n + i + d];
-      k++;
+    vals.length = 0;
+    for (let i = 0; i + d < n; i++) if (valid[i] && valid[i + d]) vals.push(balanced[i * n + i + d]);
+    if (!vals.length) continue;
+    if (stat === 'mean') e[d] = vals.reduce((a, x) => a + x, 0) / vals.length;
+    else {
+      vals.sort((a, b) => a - b);
+      const h = vals.length >> 1;
+      e[d] = vals.length % 2 ? vals[h] : (vals[h - 1] + vals[h]) / 2;
     }
-    if (k > 0) e[d] = s / k;
   }
   return e;
 }
@@ -112,10 +119,58 @@ export function log2ObsExp(balanced: Float64Array, n: number, valid: ArrayLike<n
   return Math.log2(o / e);
 }
 
+/**
+ * Matrix balancing by Sinkhorn–Knopp with symmetric square-root updates of one bias vector
+ * (b_i ← b_i·√(row sum_i / mean)), the scheme behind KR-style balancing; same fixed point as ICE
+ * (equal row sums), reached by a different route.
+ */
+export function sinkhornBalance(matrix: ArrayLike<number>, n: number, mask: ArrayLike<number>, opts: { ignoreDiags?: number; tol?: number; maxIter?: number } = {}): BalanceResult {
+  const ignore = opts.ignoreDiags ?? IGNORE_DIAGS;
+  const tol = opts.tol ?? 1e-10;
+  const maxIter = opts.maxIter ?? 10_000;
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) valid[i] = mask[i] ? 1 : 0;
+  const raw = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) if (valid[i] && valid[j] && Math.abs(i - j) >= ignore) raw[i * n + j] = matrix[i * n + j];
+  const scale = new Float64Array(n).fill(1);
+  const sums = new Float64Array(n);
+  const rowSums = () => {
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      if (valid[i]) for (let j = 0; j < n; j++) s += raw[i * n + j] * scale[i] * scale[j];
+      sums[i] = s;
+    }
+  };
+  rowSums();
+  for (let i = 0; i < n; i++) if (valid[i] && sums[i] === 0) valid[i] = 0;
+  let nValid = 0;
+  for (let i = 0; i < n; i++) nValid += valid[i];
+  if (nValid < 2) throw new Error('balancing: fewer than two bins left after masking');
+  let iterations = 0;
+  let mean = 0;
+  for (; iterations < maxIter; iterations++) {
+    rowSums();
+    mean = 0;
+    for (let i = 0; i < n; i++) if (valid[i]) mean += sums[i];
+    mean /= nValid;
+    let worst = 0;
+    for (let i = 0; i < n; i++) if (valid[i]) worst = Math.max(worst, Math.abs(sums[i] / mean - 1));
+    if (worst < tol) break;
+    for (let i = 0; i < n; i++) if (valid[i]) scale[i] *= Math.sqrt(mean / sums[i]);
+  }
+  if (iterations === maxIter) throw new Error(`Sinkhorn balancing did not converge in ${maxIter} iterations`);
+  const balanced = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (valid[i] && valid[j]) balanced[i * n + j] = (raw[i * n + j] * scale[i] * scale[j]) / mean;
+  return { balanced, valid, iterations };
+}
+
+export type Balancer = 'ice' | 'sinkhorn';
+
 /** Balance one replicate and return its balanced matrix, valid bins and its own expected curve. */
-export function balanceWithExpected(matrix: ArrayLike<number>, n: number, mask: ArrayLike<number>) {
-  const { balanced, valid } = iceBalance(matrix, n, mask);
-  return { balanced, valid, expected: distanceExpected(balanced, n, valid) };
+export function balanceWithExpected(matrix: ArrayLike<number>, n: number, mask: ArrayLike<number>, opts: { balancer?: Balancer; stat?: ExpectedStat } = {}) {
+  const { balanced, valid } = (opts.balancer ?? 'ice') === 'ice' ? iceBalance(matrix, n, mask) : sinkhornBalance(matrix, n, mask);
+  return { balanced, valid, expected: distanceExpected(balanced, n, valid, IGNORE_DIAGS, opts.stat ?? 'mean') };
 }
 
 /** Observed/expected matrix (NaN where undefined), e.g. for the case-vs-control SV scan. */

@@ -32,6 +32,9 @@ Report:
 - control_loop_strength (float): mean of the loop strength over the control replicates.
 - delta_loop_strength (float): case_loop_strength − control_loop_strength.
 
+The data are simulated and depart from real Hi-C in one way that matters here: the matrices cover
+only this region, so balancing is done within it rather than over the whole chromosome.
+
 Be alert to: low-mappability contacts and the case-only structural variant, which distort the
 expected-contact model unless masked first; bin ids that differ between resolutions; and samples
 whose contact-distance profiles differ.

@@ -6,7 +6,7 @@
 import type { Answer } from '../types.js';
 import { loadHic, rowOfBin, type HicData } from './io.js';
 import { FILES, LOOP_ANCHORS, MAPPABILITY_MIN, SAMPLES, type Condition, type SampleName } from './layout.js';
-import { balanceWithExpected, distanceExpected, log2ObsExp, meanExpected, obsExpMatrix } from './pipeline.js';
+import { balanceWithExpected, distanceExpected, log2ObsExp, meanExpected, obsExpMatrix, type Balancer, type ExpectedStat } from './pipeline.js';
 import { numberColumn } from '../framework/tsv.js';
 import { readTable } from '../framework/files.js';
 
@@ -16,11 +16,30 @@ export interface PipelineOptions {
   resolution: '20kb' | '40kb';
   maskMappability: boolean;
   maskSv: boolean;
+  /** mask the detected SV segment in every sample (reference) or in the case samples only */
+  svMaskScope: 'all' | 'case-only';
   /** 'replicate': each replicate's own curve; 'pooled': one curve averaged over all four samples */
   expected: 'replicate' | 'pooled';
+  /** expected(d) as the mean (reference, the stated estimand) or the median over pixels at distance d */
+  expectedStat: ExpectedStat;
+  balancer: Balancer;
+  /**
+   * How replicates are combined: 'log-mean' (reference: mean of per-replicate log2 O/E) or 'apa'
+   * (aggregate the replicates' O/E at the pixel, then log2).
+   */
+  combine: 'log-mean' | 'apa';
 }
 
-export const REFERENCE_OPTIONS: PipelineOptions = { resolution: '20kb', maskMappability: true, maskSv: true, expected: 'replicate' };
+export const REFERENCE_OPTIONS: PipelineOptions = {
+  resolution: '20kb',
+  maskMappability: true,
+  maskSv: true,
+  svMaskScope: 'all',
+  expected: 'replicate',
+  expectedStat: 'mean',
+  balancer: 'ice',
+  combine: 'log-mean',
+};
 
 /** SV scan window: the ectopic block sits at short range, where counts are high enough to compare. */
 const SV_SCAN_DIST: [number, number] = [2, 20];
@@ -99,11 +118,13 @@ function loopRows(files: Files, data: HicData, resolution: PipelineOptions['reso
 export function loopStrengths(files: Files, opts: PipelineOptions): Answer {
   const data = loadHic(files, opts.resolution);
   const { n } = data;
-  const mask = new Uint8Array(n).fill(1);
-  if (opts.maskMappability) for (let i = 0; i < n; i++) if (!(data.bins.mappability[i] >= MAPPABILITY_MIN)) mask[i] = 0;
-  if (opts.maskSv) for (const i of detectSvBins(data, mask)) mask[i] = 0;
+  const mapMask = new Uint8Array(n).fill(1);
+  if (opts.maskMappability) for (let i = 0; i < n; i++) if (!(data.bins.mappability[i] >= MAPPABILITY_MIN)) mapMask[i] = 0;
+  const fullMask = Uint8Array.from(mapMask);
+  if (opts.maskSv) for (const i of detectSvBins(data, mapMask)) fullMask[i] = 0;
+  const maskOf = (c: Condition) => (opts.svMaskScope === 'all' || c === 'case' ? fullMask : mapMask);
   const [a, b] = loopRows(files, data, opts.resolution);
-  const fits = SAMPLES.map((s) => ({ sample: s, ...balanceWithExpected(data.matrices[s.name], n, mask) }));
+  const fits = SAMPLES.map((s) => ({ sample: s, ...balanceWithExpected(data.matrices[s.name], n, maskOf(data.conditionOf[s.name]), { balancer: opts.balancer, stat: opts.expectedStat }) }));
   const pooled = meanExpected(fits.map((f) => f.expected));
   const per: Record<Condition, number[]> = { case: [], control: [] };
   for (const f of fits) {
@@ -111,9 +132,9 @@ export function loopStrengths(files: Files, opts: PipelineOptions): Answer {
     per[data.conditionOf[f.sample.name]].push(log2ObsExp(f.balanced, n, f.valid, expected, a, b));
   }
   const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const cs = avg(per.case);
-  const ct = avg(per.control);
-  return { case_loop_strength: cs, control_loop_strength: ct, delta_loop_strength: cs - ct };
+  const combine = (xs: number[]) => (opts.combine === 'apa' ? Math.log2(avg(xs.map((x) => 2 ** x))) : avg(xs));
+  const strength = { case: combine(per.case), control: combine(per.control) };
+  return { case_loop_strength: strength.case, control_loop_strength: strength.control, delta_loop_strength: strength.case - strength.control };
 }
 
 export function referenceHic(files: Files): Answer {

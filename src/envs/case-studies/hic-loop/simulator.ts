@@ -1,18 +1,20 @@
 // Case 7 simulator: four Hi-C replicates (2 case, 2 control) of an 80-bin region at 20 kb.
 //
-// Clean contacts are Poisson with λ_ij = c·b_i·b_j·P_s(|i − j|)·L_ij: per-bin biases
+// Clean contacts are Poisson with λ_ij = c·b_i·b_j·P_s(|i − j|)·D_ij·L_ij: per-bin biases
 // b_i = √(re/5)·mappability·e^{2(gc − 0.45)}, a per-sample distance decay P_s(d) (power law ~1.05 to
 // 200 kb, then a condition-specific slope: one expected curve pooled over conditions is wrong for
-// both, since balancing ties each curve's level to its own long-range mass), and loops L (the
-// target at (8, 17), stronger in case, with a ±1-bin halo; two decoys shared by both conditions).
-// Artifacts are separate Poisson layers added on top, so the clean matrices are known exactly:
-//  (1) three pairs of low-mappability bins exactly 9 bins apart (the loop distance) carrying
-//      multimapping pile-ups of ×80–150 the distance expectation, in every sample;
+// both), contact domains D (TAD-like blocks with enriched internal contacts, shared by all samples)
+// and loops L (the target at (8, 17), its strength drawn per condition and instance, with a ±1-bin
+// halo; two decoys shared by both conditions). Artifacts are separate layers, so the clean
+// matrices are known exactly:
+//  (1) a segmental-duplication cluster of 7–10 low-mappability bins (mappability 0.15–0.45): after
+//      MAPQ filtering their rows keep only a few percent of their contacts (coverage ∝ mappability³)
+//      plus a faint distance-independent background of mis-placed multimapping pairs;
 //  (2) case only: a block of ectopic contacts (bins s…s+3 × s+5…s+14, ×3–5 expected). Unlike a
 //      row-multiplicative stripe, which ICE absorbs, this block is non-separable and survives balancing.
-// Truth (finite-sample oracle): the canonical pipeline (mask low-mappability bins and the SV segment s…s+14 in every
-// sample, ICE, per-replicate mean-by-distance expected, log2 O/E at (8, 17)) on the clean matrices,
-// averaged over replicates.
+// Truth (finite-sample oracle): the canonical pipeline (mask low-mappability bins and the SV segment
+// s…s+14 in every sample, ICE, per-replicate mean-by-distance expected, log2 O/E at (8, 17)) on the
+// clean matrices, averaged over replicates.
 
 import { gzip } from '../framework/gzip.js';
 import { npyArray, writeNpz } from '../framework/npy.js';
@@ -27,6 +29,14 @@ const N = N_BINS_20KB;
 const LOOP_DIST = LOOP_ANCHORS[1] - LOOP_ANCHORS[0];
 /** Bins kept free of artifacts and decoys: the target loop, its halo and a margin. */
 const LOOP_ZONE: [number, number] = [4, 21];
+/** Generative log2 loop strength of the target, drawn independently per condition. */
+const LOOP_LOG2: [number, number] = [0.25, 2.6];
+/** Contact domains: sizes (bins; 200–320 kb, like typical contact domains) and their internal enrichment. */
+const DOMAIN_SIZE: [number, number] = [10, 16];
+const DOMAIN_ENRICHMENT: [number, number] = [1.5, 2.2];
+/** The low-mappability cluster: how many bins, their mappability and the multimapping background. */
+const LOWMAP_BINS: [number, number] = [7, 10];
+const LOWMAP_BACKGROUND: [number, number] = [2, 4];
 /** Distance (bins) where the condition-specific decay slope takes over, and the slope gap range. */
 const TAIL_START = 10;
 const TAIL_GAP: [number, number] = [0.5, 0.7];
@@ -43,10 +53,14 @@ export interface HicParams {
   reSites: number[];
   loopLog2: Record<Condition, number>;
   decoys: { i: number; j: number; log2: number }[];
+  /** contact domains [first, last] bin and their internal enrichment */
+  domains: { first: number; last: number; enrichment: number }[];
+  /** the segmental-duplication cluster (mappability < 0.5) and its background level */
+  lowMapBins: number[];
+  lowMapBackground: number;
   /** per sample: power-law exponent up to TAIL_START bins and beyond it */
   decay: Record<string, { short: number; tail: number }>;
   depth: Record<string, number>;
-  lowMapPairs: [number, number][];
   svStart: number;
   svMultiplier: number;
 }
@@ -77,25 +91,29 @@ function drawParams(rng: Rng): HicParams {
   const reSites = Array.from({ length: N }, () => 1 + poisson(r, 5));
   const mappability = Array.from({ length: N }, () => round(r.uniformRange(0.62, 1), 3));
 
-  // Placements: SV block, then three low-mappability pairs, then two decoy loops, none touching
+  // Placements: SV block, then the low-mappability cluster, then two decoy loops, none touching
   // the target loop's zone or each other.
   const p = rng.split('placements');
   const used = new Uint8Array(N);
   for (let i = LOOP_ZONE[0]; i <= LOOP_ZONE[1]; i++) used[i] = 1;
   const svStart = p.integer(LOOP_ZONE[1] + 2, N - 15);
   for (let i = svStart - 1; i <= Math.min(N - 1, svStart + 15); i++) used[i] = 1;
-  const lowMapPairs: [number, number][] = [];
-  for (let tries = 0; lowMapPairs.length < 3; tries++) {
-    if (tries > 10_000) throw new Error('hic-loop: could not place the low-mappability pairs');
-    const a = p.integer(0, N - 1 - LOOP_DIST);
-    const b = a + LOOP_DIST;
-    if (used[a] || used[b]) continue;
-    used[a] = used[b] = 1;
-    lowMapPairs.push([a, b]);
+  // Segmental duplications come in clusters: 7–10 bins within a 14-bin window outside the loop zone
+  // and the SV (their partners lie elsewhere in the genome).
+  const lowMapBins: number[] = [];
+  const nLow = p.integer(...LOWMAP_BINS);
+  for (let tries = 0; lowMapBins.length < nLow; tries++) {
+    if (tries > 10_000) throw new Error('hic-loop: could not place the low-mappability cluster');
+    lowMapBins.length = 0;
+    const w0 = p.integer(0, N - 14);
+    const free = Array.from({ length: 14 }, (_, k) => w0 + k).filter((i) => !used[i]);
+    if (free.length < nLow) continue;
+    for (const k of p.sampleIndices(free.length, nLow)) lowMapBins.push(free[k]);
   }
-  for (const [a, b] of lowMapPairs) {
-    mappability[a] = round(r.uniformRange(0.15, 0.45), 3);
-    mappability[b] = round(r.uniformRange(0.15, 0.45), 3);
+  lowMapBins.sort((x, y) => x - y);
+  for (const i of lowMapBins) {
+    used[i] = 1;
+    mappability[i] = round(r.uniformRange(0.15, 0.45), 3);
   }
   const decoys: HicParams['decoys'] = [];
   for (let tries = 0; decoys.length < 2; tries++) {
@@ -109,6 +127,13 @@ function drawParams(rng: Rng): HicParams {
     for (const x of [i, j]) used[x] = 2; // decoy anchors may not be reused, halos may touch
     decoys.push({ i, j, log2: p.uniformRange(1.0, 1.8) });
   }
+  // Contact domains tile the region (shared by every sample; boundaries need not match anything else).
+  const domains: HicParams['domains'] = [];
+  for (let first = 0; first < N; ) {
+    const last = Math.min(N - 1, first + p.integer(...DOMAIN_SIZE) - 1);
+    domains.push({ first, last, enrichment: p.uniformRange(...DOMAIN_ENRICHMENT) });
+    first = last + 1;
+  }
 
   const s = rng.split('samples');
   // Conditions share the short-range decay but differ in the slope beyond TAIL_START bins, by
@@ -119,23 +144,28 @@ function drawParams(rng: Rng): HicParams {
   const depth: Record<string, number> = {};
   for (const smp of SAMPLES) {
     decay[smp.name] = { short: 1.05 + normal(s, 0, 0.02), tail: tailBase[smp.condition] + normal(s, 0, 0.03) };
-    depth[smp.name] = Math.round(s.uniformRange(150_000, 300_000));
+    depth[smp.name] = Math.round(s.uniformRange(600_000, 1_200_000));
   }
   return {
     gc,
     mappability,
     reSites,
-    loopLog2: { case: 1.6, control: 0.9 },
+    loopLog2: { case: s.uniformRange(...LOOP_LOG2), control: s.uniformRange(...LOOP_LOG2) },
     decoys,
+    domains,
+    lowMapBins,
+    lowMapBackground: s.uniformRange(...LOWMAP_BACKGROUND),
     decay,
     depth,
-    lowMapPairs,
     svStart,
     svMultiplier: s.uniformRange(3, 5),
   };
 }
 
-/** Loop multipliers: target (condition-specific) and decoys, each with a ±1-bin halo at 0.3 of the exponent. */
+/**
+ * Structure multipliers: target loop (condition-specific) and decoys, each with a ±1-bin halo at
+ * 0.3 of the exponent, times the contact-domain enrichment inside each domain.
+ */
 export function loopMatrix(params: HicParams, condition: Condition): Float64Array {
   const L = new Float64Array(N * N).fill(1);
   const put = (i: number, j: number, log2: number) => {
@@ -150,11 +180,17 @@ export function loopMatrix(params: HicParams, condition: Condition): Float64Arra
   };
   put(LOOP_ANCHORS[0], LOOP_ANCHORS[1], params.loopLog2[condition]);
   for (const d of params.decoys) put(d.i, d.j, d.log2);
+  for (const dom of params.domains)
+    for (let i = dom.first; i <= dom.last; i++) for (let j = dom.first; j <= dom.last; j++) if (i !== j) L[i * N + j] *= dom.enrichment;
   return L;
 }
 
+/** Per-bin coverage bias; below mappability 0.5, MAPQ filtering removes most reads (∝ mappability³). */
 export function biases(params: HicParams): Float64Array {
-  return Float64Array.from(params.gc, (gc, i) => Math.sqrt(params.reSites[i] / 5) * params.mappability[i] * Math.exp(2 * (gc - 0.45)));
+  return Float64Array.from(params.gc, (gc, i) => {
+    const m = params.mappability[i];
+    return Math.sqrt(params.reSites[i] / 5) * (m < 0.5 ? m ** 3 : m) * Math.exp(2 * (gc - 0.45));
+  });
 }
 
 /** Poisson draw per upper-triangle pixel (diagonal included), mirrored; adds into `out`. */
@@ -194,6 +230,7 @@ export function simulateHic(seed: number, subSeed: number): HicSimulation {
   const clean: Record<string, Int32Array> = {};
   const observed: Record<string, Int32Array> = {};
   const lambda = new Float64Array(N * N);
+  let svEctopicMin = Infinity;
   for (const smp of SAMPLES) {
     const dec = params.decay[smp.name];
     const P = Float64Array.from({ length: N }, (_, d) => decayAt(d, dec));
@@ -212,15 +249,21 @@ export function simulateHic(seed: number, subSeed: number): HicSimulation {
     const obs = Int32Array.from(cl);
     // Artifact layers (their own streams, so the clean counts never depend on them).
     const ar = rng.split('artifacts', smp.name);
-    const pileBase = c * P[LOOP_DIST];
-    params.lowMapPairs.forEach(([a, bb], k) => {
-      const strength = rng.split('pileup', k).uniformRange(80, 150) * Math.exp(normal(ar, 0, 0.15));
-      const n = poisson(ar, strength * pileBase);
-      obs[a * N + bb] += n;
-      obs[bb * N + a] += n;
-    });
+    // Multimapping pairs that survive MAPQ filtering are placed arbitrarily: a flat background on
+    // the cluster's rows, 2–4× what the (depleted) row itself has at the loop distance.
+    const level = params.lowMapBackground * c * P[LOOP_DIST] * Math.exp(normal(ar, 0, 0.1));
+    for (const i of params.lowMapBins)
+      for (let j = 0; j < N; j++) {
+        if (j === i || (params.lowMapBins.includes(j) && j < i)) continue;
+        const n = poisson(ar, level * b[i]);
+        obs[i * N + j] += n;
+        obs[j * N + i] += n;
+      }
     if (smp.condition === 'case') {
       const mult = params.svMultiplier * Math.exp(normal(ar, 0, 0.05));
+      let expectedEctopic = 0;
+      for (const i of sv.rows) for (const j of sv.cols) expectedEctopic += mult * c * b[i] * b[j] * P[j - i];
+      svEctopicMin = Math.min(svEctopicMin, expectedEctopic);
       for (const i of sv.rows)
         for (const j of sv.cols) {
           const n = poisson(ar, mult * c * b[i] * b[j] * P[j - i]);
@@ -252,6 +295,8 @@ export function simulateHic(seed: number, subSeed: number): HicSimulation {
     bins40kb: N / 2,
     region: `${CHROM}:${REGION_START}-${REGION_START + N * BIN_20KB}`,
     depth: params.depth,
+    /** expected ectopic SV contacts in the weaker case replicate (the serving rule's power check) */
+    svEctopicMin,
   };
   return { files, truth, meta, latent: { params, clean, observed, svBins } };
 }
