@@ -1,13 +1,19 @@
-// Reference analysis for case 3, from the files only:
+// Reference analysis for case 3, from the files only, written as one pipeline with option flags so
+// that each realistic mistake (naive.ts) and each defensible alternative (alternatives.ts) is the
+// reference with one choice changed:
 // 1. harmonise every file to the LD panel's alt allele (swap, strand complement), drop A/T–C/G SNPs
 //    with MAF > 0.42 and SNPs whose alleles or outcome frequency cannot be reconciled;
-// 2. convert per-unit effects to per SD of log10 concentration with SD_unit from the measurement
-//    records on each GWAS's scale (robust IQR-based SD, so below-LOD values only need their rank);
-// 3. instruments: screening |z| > 5 for either protein, greedy clumping at r² < 0.3; exposure effects
-//    from the independent replication studies (no winner's curse);
+// 2. convert per-unit effects to per SD of log10 concentration; the population SD on each GWAS's
+//    scale comes from the measurement records by a left-censored normal fit (below-LOD values count
+//    as "somewhere below the LOD", not as the LOD and not as missing);
+// 3. instruments: replication |z| > 5 for either protein, greedy clumping at r² < 0.3, with exposure
+//    effects from the same large replication studies (at N = 100,000 every selected pQTL has
+//    |z| far above the threshold, so winner's curse is negligible; the small screening studies are
+//    not used);
 // 4. GLS with Σ = S_Γ (R_J + 1e-3·I) S_Γ on the two exposures jointly;
 // 5. residual local pleiotropy: add the LD column of the best single SNP (per-allele scale) if it
-//    lowers Q by more than 15.
+//    lowers Q by more than 15 (scored on a wider set of pQTL SNPs; one factorisation for all
+//    candidates).
 
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import type { Answer } from '../types.js';
@@ -15,6 +21,8 @@ import { readText } from '../framework/gzip.js';
 import { npyNumbers, readNpz } from '../framework/npy.js';
 import { parseTsv, type Table } from '../framework/tsv.js';
 import { requireFile } from '../framework/files.js';
+import { nelderMead } from '../framework/optim/index.js';
+import { normalCdf } from '../framework/special.js';
 import { quantile } from '../crispr-linc473/stats.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
@@ -34,6 +42,8 @@ export interface Aligned {
   beta: number[];
   se: number[];
   unit: string;
+  /** +1 where the file's effect allele is the panel's alt allele, −1 where it is the ref allele */
+  orientation: number[];
 }
 
 export interface MvmrData {
@@ -43,9 +53,6 @@ export interface MvmrData {
   repA: Aligned;
   repB: Aligned;
   outcome: Aligned;
-  /** SD of each protein on its GWAS scale (from the measurement records) */
-  sdUnitA: number;
-  sdUnitB: number;
 }
 
 export function loadPanel(files: Files): Panel {
@@ -70,19 +77,13 @@ function col(t: Table, name: string): number {
   return i;
 }
 
-export interface AlignOptions {
-  /** align alleles to the panel (otherwise take the reported effect allele as the alt allele) */
-  harmonise: boolean;
-  /** drop A/T and C/G SNPs with minor-allele frequency above this */
-  palindromeMaf: number;
-}
-
 /** Read a summary-statistics file and orient each beta to the panel's alt allele. */
-export function alignFile(files: Files, path: string, panel: Panel, opts: AlignOptions): Aligned {
+export function alignFile(files: Files, path: string, panel: Panel, palindromeMaf = 0.42): Aligned {
   const t = parseTsv(readText(requireFile(files, path)));
   const J = panel.snp.length;
   const beta = new Array<number>(J).fill(NaN);
   const se = new Array<number>(J).fill(NaN);
+  const orientation = new Array<number>(J).fill(0);
   const betaCol = t.header.includes('beta') ? 'beta' : 'beta_logodds';
   const [cs, cea, coa, cb, cse] = ['snp', 'effect_allele', 'other_allele', betaCol, 'se'].map((c) => col(t, c));
   const cfreq = t.header.includes('eaf') ? col(t, 'eaf') : -1;
@@ -94,16 +95,11 @@ export function alignFile(files: Files, path: string, panel: Panel, opts: AlignO
     const b = Number(r[cb]);
     const s = Number(r[cse]);
     if (!Number.isFinite(b) || !Number.isFinite(s) || s <= 0) continue;
-    if (!opts.harmonise) {
-      beta[j] = b;
-      se[j] = s;
-      continue;
-    }
     const [ea, oa] = [r[cea], r[coa]];
     const alt = panel.alt[j];
     const ref = panel.ref[j];
     const maf = Math.min(panel.altFreq[j], 1 - panel.altFreq[j]);
-    if (COMPLEMENT[alt] === ref && maf > opts.palindromeMaf) continue; // strand cannot be resolved
+    if (COMPLEMENT[alt] === ref && maf > palindromeMaf) continue; // strand cannot be resolved
     let sign = 0;
     if (ea === alt && oa === ref) sign = 1;
     else if (ea === ref && oa === alt) sign = -1;
@@ -118,72 +114,90 @@ export function alignFile(files: Files, path: string, panel: Panel, opts: AlignO
     } else if (cmaf >= 0 && Math.abs(Number(r[cmaf]) - maf) > 0.15) continue;
     beta[j] = sign * b;
     se[j] = s;
+    orientation[j] = sign;
   }
-  return { beta, se, unit };
+  return { beta, se, unit, orientation };
 }
+
+/** How the population SD of a protein is taken from measurement records with a detection limit. */
+export type SdMethod = 'censored_normal' | 'robust_iqr' | 'detected_only';
 
 /** Robust SD (IQR/1.349): below-LOD values sit in the bottom tail, below the first quartile. */
 export function robustSd(values: number[]): number {
   return (quantile(values, 0.75) - quantile(values, 0.25)) / 1.3489795;
 }
 
-/** SD of a protein on the scale its GWAS reports, from the measurement records. */
-export function unitSd(files: Files, protein: string, gwasUnit: string, opts: { robust: boolean; transform: boolean }): number {
-  const t = parseTsv(readText(requireFile(files, 'protein_measurements.tsv.gz')));
+/** ML fit of a normal left-censored at `lod`: detected values x, `nBelow` values known only to be < lod. */
+export function censoredNormalSd(x: number[], nBelow: number, lod: number): number {
+  const n = x.length;
+  const m0 = x.reduce((a, b) => a + b, 0) / n;
+  const s0 = Math.sqrt(x.reduce((a, b) => a + (b - m0) ** 2, 0) / (n - 1));
+  const nll = ([mu, logS]: number[]) => {
+    const s = Math.exp(logS);
+    let ll = -n * logS;
+    for (const v of x) ll -= 0.5 * ((v - mu) / s) ** 2;
+    if (nBelow > 0) ll += nBelow * Math.log(Math.max(normalCdf((lod - mu) / s), 1e-300));
+    return -ll;
+  };
+  const fit = nelderMead(nll, [m0, Math.log(s0)], { step: [0.1 * s0, 0.1], tolF: 1e-10, tolX: 1e-9 });
+  return Math.exp(fit.x[1]);
+}
+
+const measurementCache = new WeakMap<Files, Table>();
+
+/**
+ * Population SD of a protein on the scale its GWAS reports (or, with linearScale, on the scale the
+ * records are written in), from the measurement records.
+ */
+export function unitSd(files: Files, protein: string, gwasUnit: string, method: SdMethod, linearScale = false): number {
+  let t = measurementCache.get(files);
+  if (!t) measurementCache.set(files, (t = parseTsv(readText(requireFile(files, 'protein_measurements.tsv.gz')))));
   const [cp, cu, cv, cl] = ['protein', 'unit', 'value', 'below_lod'].map((c) => col(t, c));
   const rows = t.rows.filter((r) => r[cp] === protein);
   if (rows.length === 0) throw new Error(`no measurement records for ${protein}`);
   const recUnit = rows[0][cu];
   let f: (v: number) => number;
-  if (!opts.transform) f = (v) => v;
+  if (linearScale) f = (v) => v;
   else if (/^ln\(/.test(gwasUnit) && recUnit === 'pg/mL') f = Math.log;
   else if (/^log10\(/.test(gwasUnit) && recUnit === 'pg/mL') f = Math.log10;
   else if (/NPX/.test(gwasUnit) && recUnit === 'NPX') f = (v) => v;
   else throw new Error(`cannot map measurement unit ${recUnit} to GWAS scale ${gwasUnit}`);
-  if (opts.robust) return robustSd(rows.map((r) => f(Number(r[cv]))));
-  const v = rows.filter((r) => r[cl] !== '1').map((r) => f(Number(r[cv])));
-  const m = v.reduce((a, b) => a + b, 0) / v.length;
-  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
+  const below = rows.filter((r) => r[cl] === '1');
+  const detected = rows.filter((r) => r[cl] !== '1').map((r) => f(Number(r[cv])));
+  if (method === 'robust_iqr') return robustSd(rows.map((r) => f(Number(r[cv]))));
+  if (method === 'censored_normal') {
+    const lod = below.length ? f(Number(below[0][cv])) : Math.min(...detected);
+    return censoredNormalSd(detected, below.length, lod);
+  }
+  // detected values only
+  const m = detected.reduce((a, b) => a + b, 0) / detected.length;
+  return Math.sqrt(detected.reduce((a, b) => a + (b - m) ** 2, 0) / (detected.length - 1));
 }
 
-const loadCache = new WeakMap<Files, Map<string, MvmrData>>();
+const loadCache = new WeakMap<Files, MvmrData>();
 
-/** Parsed and aligned files (cached per files object, so naive analyses do not re-parse). */
-export function loadMvmr(files: Files, opts: AlignOptions = { harmonise: true, palindromeMaf: 0.42 }): MvmrData {
-  const key = JSON.stringify(opts);
-  let perFiles = loadCache.get(files);
-  if (!perFiles) loadCache.set(files, (perFiles = new Map()));
-  const hit = perFiles.get(key);
+/** Parsed and aligned files (cached per files object, so the mistakes and alternatives do not re-parse). */
+export function loadMvmr(files: Files): MvmrData {
+  const hit = loadCache.get(files);
   if (hit) return hit;
-  const d = parseMvmr(files, opts);
-  perFiles.set(key, d);
+  const panel = loadPanel(files);
+  const a = (p: string) => alignFile(files, p, panel);
+  const d: MvmrData = {
+    panel,
+    screenA: a('prota_screening.tsv.gz'),
+    screenB: a('protb_screening.tsv.gz'),
+    repA: a('prota_replication.tsv.gz'),
+    repB: a('protb_replication.tsv.gz'),
+    outcome: a('disease_gwas.tsv.gz'),
+  };
+  loadCache.set(files, d);
   return d;
 }
 
-function parseMvmr(files: Files, opts: AlignOptions): MvmrData {
-  const panel = loadPanel(files);
-  const a = (p: string) => alignFile(files, p, panel, opts);
-  const screenA = a('prota_screening.tsv.gz');
-  const screenB = a('protb_screening.tsv.gz');
-  const repA = a('prota_replication.tsv.gz');
-  const repB = a('protb_replication.tsv.gz');
-  const outcome = a('disease_gwas.tsv.gz');
-  return {
-    panel,
-    screenA,
-    screenB,
-    repA,
-    repB,
-    outcome,
-    sdUnitA: unitSd(files, 'PROTA', repA.unit, { robust: true, transform: true }),
-    sdUnitB: unitSd(files, 'PROTB', repB.unit, { robust: true, transform: true }),
-  };
-}
-
-/** Screening |z| > threshold for either protein, greedy clumping by max |z| at r² < r2Max. */
-export function selectInstruments(d: MvmrData, opts: { zMin: number; r2Max: number; sources?: Aligned[] }): number[] {
+/** |z| > zMin in any of `sources`, greedy clumping by max |z| at r² < r2Max. */
+export function selectInstruments(d: MvmrData, opts: { zMin: number; r2Max: number; sources: Aligned[] }): number[] {
   const J = d.panel.snp.length;
-  const sources = opts.sources ?? [d.screenA, d.screenB];
+  const { sources } = opts;
   const usable = (j: number) => [d.repA, d.repB, d.outcome, ...sources].every((f) => Number.isFinite(f.beta[j]));
   const score = Array.from({ length: J }, (_, j) => (usable(j) ? Math.max(...sources.map((f) => Math.abs(f.beta[j] / f.se[j]))) : 0));
   const order = [...Array(J).keys()].filter((j) => score[j] > opts.zMin).sort((x, y) => score[y] - score[x]);
@@ -192,100 +206,123 @@ export function selectInstruments(d: MvmrData, opts: { zMin: number; r2Max: numb
   return kept.sort((x, y) => x - y);
 }
 
-export interface GlsFit {
-  coef: number[];
-  q: number;
-}
-
-/** GLS of y on the columns of X with covariance Σ = S (R + ridge·I) S. */
-export function gls(X: number[][], y: number[], se: number[], R: number[][], ridge: number): GlsFit {
-  const n = y.length;
-  const sigma = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) sigma.set(i, k, se[i] * se[k] * (R[i][k] + (i === k ? ridge : 0)));
-  const chol = new CholeskyDecomposition(sigma);
-  if (!chol.isPositiveDefinite()) throw new Error('GLS covariance is not positive definite');
-  const Lw = chol.lowerTriangularMatrix;
-  // Whiten: solve L·u = v.
-  const solveL = (v: number[]) => {
+/**
+ * A whitened GLS problem: Σ = S (R + ridge·I) S is factorised once, then any number of design
+ * matrices (the base exposures, each pleiotropy candidate) reuse the factor.
+ */
+export class Whitened {
+  private readonly L: Matrix;
+  readonly n: number;
+  constructor(se: number[], R: number[][], ridge: number) {
+    const n = (this.n = se.length);
+    const sigma = new Matrix(n, n);
+    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) sigma.set(i, k, se[i] * se[k] * (R[i][k] + (i === k ? ridge : 0)));
+    const chol = new CholeskyDecomposition(sigma);
+    if (!chol.isPositiveDefinite()) throw new Error('GLS covariance is not positive definite');
+    this.L = chol.lowerTriangularMatrix;
+  }
+  /** L⁻¹ v by forward substitution. */
+  solve(v: number[]): number[] {
+    const { L, n } = this;
     const u = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) {
       let s = v[i];
-      for (let k = 0; k < i; k++) s -= Lw.get(i, k) * u[k];
-      u[i] = s / Lw.get(i, i);
+      for (let k = 0; k < i; k++) s -= L.get(i, k) * u[k];
+      u[i] = s / L.get(i, i);
     }
     return u;
-  };
-  const p = X[0].length;
-  const cols = Array.from({ length: p }, (_, c) => solveL(X.map((row) => row[c])));
-  const yw = solveL(y);
+  }
+}
+
+const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i], 0);
+
+export interface GlsFit {
+  coef: number[];
+  /** Cochran-type heterogeneity statistic: whitened residual sum of squares */
+  q: number;
+  residual: number[];
+  /** whitened columns, for follow-up projections */
+  cols: number[][];
+  xtxInv: Matrix;
+}
+
+/** Least squares on already whitened columns and response. */
+export function fitWhitened(cols: number[][], yw: number[]): GlsFit {
+  const p = cols.length;
   const xtx = new Matrix(p, p);
   const xty = new Matrix(p, 1);
   for (let a = 0; a < p; a++) {
-    xty.set(a, 0, cols[a].reduce((s, v, i) => s + v * yw[i], 0));
-    for (let b = 0; b < p; b++) xtx.set(a, b, cols[a].reduce((s, v, i) => s + v * cols[b][i], 0));
+    xty.set(a, 0, dot(cols[a], yw));
+    for (let b = 0; b < p; b++) xtx.set(a, b, dot(cols[a], cols[b]));
   }
-  const coef = new CholeskyDecomposition(xtx).solve(xty).to1DArray();
-  let q = 0;
-  for (let i = 0; i < n; i++) {
-    let f = 0;
-    for (let a = 0; a < p; a++) f += cols[a][i] * coef[a];
-    q += (yw[i] - f) ** 2;
-  }
-  return { coef, q };
+  const chol = new CholeskyDecomposition(xtx);
+  if (!chol.isPositiveDefinite()) throw new Error('GLS design is rank deficient');
+  const coef = chol.solve(xty).to1DArray();
+  const residual = yw.map((v, i) => v - cols.reduce((s, c, a) => s + c[i] * coef[a], 0));
+  const xtxInv = chol.solve(Matrix.eye(p));
+  return { coef, q: dot(residual, residual), residual, cols, xtxInv };
 }
 
-export interface MvmrOptions {
-  /** exposure betas taken from replication (true) or from the screening studies (false) */
-  replicationBetas: boolean;
-  /** multiply per-unit effects by the SD on the GWAS scale */
-  convertUnits: boolean;
-  pleiotropyScan: boolean;
+/** GLS of y on the columns of X (rows = SNPs) with covariance Σ = S (R + ridge·I) S. */
+export function gls(X: number[][], y: number[], se: number[], R: number[][], ridge: number): GlsFit {
+  const w = new Whitened(se, R, ridge);
+  const p = X[0].length;
+  return fitWhitened(Array.from({ length: p }, (_, c) => w.solve(X.map((row) => row[c]))), w.solve(y));
 }
 
-/** Joint cis-MVMR estimate (per SD of log10 concentration when convertUnits). */
-interface PerUnitFit {
-  coefA: number;
-  coefB: number;
-  instruments: number[];
-  pleiotropicSnp: number | null;
+/** Drop in Q from adding whitened column u to a fit: (u⊥·r)² / (u⊥·u⊥), u⊥ = u projected off the design. */
+function qDrop(fit: GlsFit, u: number[]): number {
+  const p = fit.cols.length;
+  const xu = fit.cols.map((c) => dot(c, u));
+  const g = Array.from({ length: p }, (_, a) => xu.reduce((s, v, b) => s + fit.xtxInv.get(a, b) * v, 0));
+  const uPerp = u.map((v, i) => v - fit.cols.reduce((s, c, a) => s + c[i] * g[a], 0));
+  const uu = dot(uPerp, uPerp);
+  return uu > 1e-12 ? dot(uPerp, fit.residual) ** 2 / uu : 0;
 }
 
-// Fits per data object and options: naive analyses that only change the unit conversion reuse them.
-const fitCache = new WeakMap<MvmrData, Map<string, PerUnitFit>>();
-
-function fitPerUnit(d: MvmrData, replicationBetas: boolean, pleiotropyScan: boolean): PerUnitFit {
-  const key = `${replicationBetas}|${pleiotropyScan}`;
-  let perData = fitCache.get(d);
-  if (!perData) fitCache.set(d, (perData = new Map()));
-  const hit = perData.get(key);
-  if (hit) return hit;
-  const J = selectInstruments(d, { zMin: 5, r2Max: 0.3 });
-  if (J.length < 3) throw new Error(`only ${J.length} instruments after clumping`);
-  const [ea, eb] = replicationBetas ? [d.repA, d.repB] : [d.screenA, d.screenB];
-  const X = J.map((j) => [ea.beta[j], eb.beta[j]]);
-  const y = J.map((j) => d.outcome.beta[j]);
-  const se = J.map((j) => d.outcome.se[j]);
-  const RJ = J.map((a) => J.map((b) => d.panel.R[a][b]));
-  let fit = gls(X, y, se, RJ, 1e-3);
-  let pleio: number | null = null;
-  if (pleiotropyScan) {
-    pleio = scanPleiotropy(d, J, X, y, se, RJ);
-    if (pleio !== null) {
-      const sdG = d.panel.altFreq.map((f) => Math.sqrt(2 * f * (1 - f)));
-      fit = gls(J.map((j, i) => [...X[i], d.panel.R[j][pleio!] / sdG[j]]), y, se, RJ, 1e-3);
-    }
-  }
-  const out = { coefA: fit.coef[0], coefB: fit.coef[1], instruments: J, pleiotropicSnp: pleio };
-  perData.set(key, out);
-  return out;
+/** The analysis choices a pipeline makes; the reference is REFERENCE_PIPELINE. */
+export interface MvmrPipeline {
+  /**
+   * allele frame: the LD panel's alt allele; the PROTA replication file's effect allele (files agree
+   * with each other, R used as given); or each file's effect allele as reported (no harmonisation)
+   */
+  alleleFrame: 'panel' | 'exposure_file' | 'as_reported';
+  /** how per-unit effects become per SD of log10 concentration */
+  scale: 'per_sd' | 'per_unit';
+  sdMethod: SdMethod;
+  /** SD taken on the records' own scale (pg/mL) instead of the GWAS's log scale */
+  sdOnRecordScale: boolean;
+  /** study the instruments are selected in */
+  selectIn: 'screening' | 'replication';
+  /** study the exposure effects are taken from */
+  betasFrom: 'screening' | 'replication';
+  r2Max: number;
+  /** covariance of the outcome effects: panel LD, or independent instruments */
+  ld: 'gls' | 'independent';
+  pleiotropy: 'ld_column' | 'none';
+  /** both proteins in one model, or one univariable MR per protein */
+  joint: boolean;
 }
 
-/** Joint cis-MVMR estimate (per SD of log10 concentration when convertUnits). */
-export function mvmr(d: MvmrData, opts: MvmrOptions): { thetaA: number; thetaB: number; instruments: number[]; pleiotropicSnp: number | null } {
-  const f = fitPerUnit(d, opts.replicationBetas, opts.pleiotropyScan);
-  const sA = opts.convertUnits ? d.sdUnitA : 1;
-  const sB = opts.convertUnits ? d.sdUnitB : 1;
-  return { thetaA: f.coefA * sA, thetaB: f.coefB * sB, instruments: f.instruments, pleiotropicSnp: f.pleiotropicSnp };
+export const REFERENCE_PIPELINE: MvmrPipeline = {
+  alleleFrame: 'panel',
+  scale: 'per_sd',
+  sdMethod: 'censored_normal',
+  sdOnRecordScale: false,
+  selectIn: 'replication',
+  betasFrom: 'replication',
+  r2Max: 0.3,
+  ld: 'gls',
+  pleiotropy: 'ld_column',
+  joint: true,
+};
+
+const Z_MIN = 5;
+const GLS_RIDGE = 1e-3;
+const Q_DROP_MIN = 15;
+
+function sdG(d: MvmrData): number[] {
+  return d.panel.altFreq.map((f) => Math.sqrt(2 * f * (1 - f)));
 }
 
 /**
@@ -294,31 +331,80 @@ export function mvmr(d: MvmrData, opts: MvmrOptions): { thetaA: number; thetaB: 
  * is scored on a wider set of pQTL SNPs (clumped at r² < 0.8) than the instruments, so that a handful
  * of instruments cannot be over-fitted; k is kept if it lowers Q by more than 15 there.
  */
-export function scanPleiotropy(d: MvmrData, J: number[], X: number[][], y: number[], se: number[], RJ: number[][]): number | null {
-  const sdG = d.panel.altFreq.map((f) => Math.sqrt(2 * f * (1 - f)));
-  const z = (f: Aligned, k: number) => Math.abs(f.beta[k] / f.se[k]);
-  const ok = (k: number) => [d.repA, d.repB, d.outcome].every((f) => Number.isFinite(f.beta[k]));
-  const candidates = [...Array(d.panel.snp.length).keys()].filter((k) => ok(k) && Math.max(z(d.repA, k), z(d.repB, k)) > 5);
-  const order = [...candidates].sort((a, b) => Math.max(z(d.repA, b), z(d.repB, b)) - Math.max(z(d.repA, a), z(d.repB, a)));
+export function scanPleiotropy(d: MvmrData, R: number[][], exposures: Aligned[]): number | null {
+  const g = sdG(d);
+  const z = (k: number) => Math.max(...exposures.map((f) => Math.abs(f.beta[k] / f.se[k])));
+  const ok = (k: number) => [...exposures, d.outcome].every((f) => Number.isFinite(f.beta[k]));
+  const candidates = [...Array(d.panel.snp.length).keys()].filter((k) => ok(k) && z(k) > Z_MIN);
+  const order = [...candidates].sort((a, b) => z(b) - z(a));
   const wide: number[] = [];
   for (const k of order) if (wide.every((w) => d.panel.R[k][w] ** 2 < 0.8)) wide.push(k);
-  if (wide.length < 5) return null;
-  const Xw = wide.map((j) => [d.repA.beta[j], d.repB.beta[j]]);
-  const yw = wide.map((j) => d.outcome.beta[j]);
-  const sw = wide.map((j) => d.outcome.se[j]);
-  const Rw = wide.map((a) => wide.map((b) => d.panel.R[a][b]));
-  const base = gls(Xw, yw, sw, Rw, 1e-2).q;
-  let best: { k: number; q: number } | null = null;
+  if (wide.length < exposures.length + 3) return null;
+  const w = new Whitened(wide.map((j) => d.outcome.se[j]), wide.map((a) => wide.map((b) => R[a][b])), 1e-2);
+  const base = fitWhitened(exposures.map((f) => w.solve(wide.map((j) => f.beta[j]))), w.solve(wide.map((j) => d.outcome.beta[j])));
+  let best: { k: number; drop: number } | null = null;
   for (const k of candidates) {
-    const q = gls(wide.map((j, i) => [...Xw[i], d.panel.R[j][k] / sdG[j]]), yw, sw, Rw, 1e-2).q;
-    if (!best || q < best.q) best = { k, q };
+    const drop = qDrop(base, w.solve(wide.map((j) => R[j][k] / g[j])));
+    if (!best || drop > best.drop) best = { k, drop };
   }
-  void J, X, y, se, RJ;
-  return best && base - best.q > 15 ? best.k : null;
+  return best && best.drop > Q_DROP_MIN ? best.k : null;
 }
 
+/** Per-unit coefficients of the exposures on the outcome for one instrument set. */
+function fitExposures(d: MvmrData, p: MvmrPipeline, R: number[][], selectFrom: Aligned[], exposures: Aligned[]): number[] {
+  const J = selectInstruments(d, { zMin: Z_MIN, r2Max: p.r2Max, sources: selectFrom });
+  if (J.length < exposures.length + 1) throw new Error(`only ${J.length} instruments after clumping`);
+  const g = sdG(d);
+  const RJ = J.map((a) => J.map((b) => R[a][b]));
+  const w = new Whitened(J.map((j) => d.outcome.se[j]), RJ, GLS_RIDGE);
+  const design = (js: number[], extra: number | null) => js.map((j) => [...exposures.map((f) => f.beta[j]), ...(extra === null ? [] : [R[j][extra] / g[j]])]);
+  const fitOn = (js: number[], wh: Whitened, extra: number | null) => {
+    const X = design(js, extra);
+    return fitWhitened(X[0].map((_, c) => wh.solve(X.map((r) => r[c]))), wh.solve(js.map((j) => d.outcome.beta[j])));
+  };
+  let fit = fitOn(J, w, null);
+  // A pleiotropy term needs a spare degree of freedom beyond the exposures.
+  if (p.pleiotropy === 'ld_column' && J.length > exposures.length + 1) {
+    const k = scanPleiotropy(d, R, exposures);
+    if (k !== null) fit = fitOn(J, w, k);
+  }
+  return fit.coef.slice(0, exposures.length);
+}
+
+/** Runs a pipeline on the files: θ per SD of log10 concentration (or per unit, if scale is per_unit). */
+export function runMvmr(files: Files, p: MvmrPipeline): { thetaA: number; thetaB: number } {
+  const base = loadMvmr(files);
+  let d = base;
+  if (p.alleleFrame === 'exposure_file') {
+    // Harmonised to each other on the PROTA replication file's effect allele, so the betas agree with
+    // each other but not with the panel's signed R.
+    const s = base.repA.orientation.map((o) => (o === 0 ? NaN : o));
+    const flip = (f: Aligned): Aligned => ({ ...f, beta: f.beta.map((b, j) => b * s[j]) });
+    d = { ...base, screenA: flip(base.screenA), screenB: flip(base.screenB), repA: flip(base.repA), repB: flip(base.repB), outcome: flip(base.outcome) };
+  } else if (p.alleleFrame === 'as_reported') {
+    // Each beta back on its file's own effect allele.
+    const asIs = (f: Aligned): Aligned => ({ ...f, beta: f.beta.map((b, j) => b * f.orientation[j]) });
+    d = { ...base, screenA: asIs(base.screenA), screenB: asIs(base.screenB), repA: asIs(base.repA), repB: asIs(base.repB), outcome: asIs(base.outcome) };
+  }
+  const J = d.panel.snp.length;
+  const R = p.ld === 'gls' ? d.panel.R : Array.from({ length: J }, (_, a) => Array.from({ length: J }, (_, b) => (a === b ? 1 : 0)));
+  const sel = p.selectIn === 'screening' ? [d.screenA, d.screenB] : [d.repA, d.repB];
+  const exp = p.betasFrom === 'screening' ? [d.screenA, d.screenB] : [d.repA, d.repB];
+  // Clumping always uses the panel LD (d.panel.R); only the outcome covariance changes with `ld`.
+  let coefA: number, coefB: number;
+  if (p.joint) [coefA, coefB] = fitExposures(d, p, R, sel, exp);
+  else {
+    [coefA] = fitExposures(d, p, R, [sel[0]], [exp[0]]);
+    [coefB] = fitExposures(d, p, R, [sel[1]], [exp[1]]);
+  }
+  if (p.scale === 'per_unit') return { thetaA: coefA, thetaB: coefB };
+  const sdA = unitSd(files, 'PROTA', d.repA.unit, p.sdMethod, p.sdOnRecordScale);
+  const sdB = unitSd(files, 'PROTB', d.repB.unit, p.sdMethod, p.sdOnRecordScale);
+  return { thetaA: coefA * sdA, thetaB: coefB * sdB };
+}
+
+export const mvmrAnswer = (r: { thetaA: number; thetaB: number }): Answer => ({ theta_PROTA: r.thetaA, theta_PROTB: r.thetaB });
+
 export function referenceMvmr(files: Files): Answer {
-  const d = loadMvmr(files);
-  const r = mvmr(d, { replicationBetas: true, convertUnits: true, pleiotropyScan: true });
-  return { theta_PROTA: r.thetaA, theta_PROTB: r.thetaB };
+  return mvmrAnswer(runMvmr(files, REFERENCE_PIPELINE));
 }

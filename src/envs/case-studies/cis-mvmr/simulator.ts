@@ -26,15 +26,31 @@ export const DESIGN = {
   startBp: 50_000_000,
   spacingBp: 10_000,
   rho: 0.97,
-  panelN: 2_000,
-  populationHaplotypes: 6_000,
-  screeningN: 3_500,
-  replicationN: 40_000,
-  nCases: 100_000,
-  nControls: 900_000,
-  measurementsPerProtein: 3_000,
-  alpha: 0.04,
-} as const;
+  panelN: 5_000,
+  populationHaplotypes: 20_000,
+  screeningN: 700,
+  replicationN: 100_000,
+  nCases: 200_000,
+  nControls: 1_800_000,
+  measurementsPerProtein: 8_000,
+  /** per-SD-genotype pQTL effects, |b| ~ U(lo, hi) */
+  effect: [0.13, 0.27],
+  /** θA = ±U(lo, hi): PROTA always has an effect */
+  thetaA: [0.25, 0.9],
+  /** θB ~ U(−hi, hi): from clearly harmful through null to clearly protective */
+  thetaB: 0.9,
+  /** direct (pleiotropic) effect of one B-only pQTL on the outcome, ±U(lo, hi) per SD of genotype */
+  alpha: [0.06, 0.1],
+  /** share of each protein's records below the assay's limit of detection, U(lo, hi) */
+  belowLod: [0.1, 0.22],
+};
+
+export type MvmrDesign = typeof DESIGN;
+
+/** Expected |z| a SNP needs to count as a powered instrument (instruments are selected at |z| > 5). */
+export const POWER_Z = 5.2;
+/** Expected LD-independent instruments needed for two exposures plus a pleiotropy term and spare degrees of freedom. */
+export const MIN_EXPECTED_INSTRUMENTS = 5;
 
 const BASES = ['A', 'C', 'G', 'T'] as const;
 const COMPLEMENT: Record<string, string> = { A: 'T', T: 'A', C: 'G', G: 'C' };
@@ -48,6 +64,15 @@ export interface MvmrLatent {
   causalA: number[];
   causalB: number[];
   pleiotropic: number;
+  alpha: number;
+  /** per-SD-genotype causal effects on each protein */
+  bA: number[];
+  bB: number[];
+  popR: number[][];
+  sdG: number[];
+  /** standardised SE of the outcome GWAS */
+  outcomeSe: number;
+  replicationN: number;
 }
 
 export interface MvmrSimulation {
@@ -58,14 +83,14 @@ export interface MvmrSimulation {
 }
 
 /** Haplotypes (0/1 for the alt allele) from a thresholded latent AR(1) Gaussian. */
-function haplotypes(rng: Rng, n: number, thresholds: number[]): Uint8Array {
+function haplotypes(rng: Rng, n: number, thresholds: number[], rho: number): Uint8Array {
   const J = thresholds.length;
   const out = new Uint8Array(n * J);
-  const s = Math.sqrt(1 - DESIGN.rho ** 2);
+  const s = Math.sqrt(1 - rho ** 2);
   for (let h = 0; h < n; h++) {
     let z = normal(rng);
     for (let j = 0; j < J; j++) {
-      if (j > 0) z = DESIGN.rho * z + s * normal(rng);
+      if (j > 0) z = rho * z + s * normal(rng);
       out[h * J + j] = z > thresholds[j] ? 1 : 0;
     }
   }
@@ -136,10 +161,24 @@ function noisy(rng: Rng, m: number[], L: Matrix, n: number): number[] {
   });
 }
 
+/**
+ * Instruments the screening study is expected to yield: SNPs whose expected marginal |z| (from the
+ * population effects, no sampling noise) is at least zMin for either protein, greedily clumped at
+ * r² < 0.3 — a power property of the simulated design, computed without any estimator.
+ */
+export function expectedInstruments(mA: number[], mB: number[], R: number[][], n: number, zMin: number): number {
+  const z = mA.map((a, j) => Math.max(Math.abs(a), Math.abs(mB[j])) * Math.sqrt(n));
+  const order = [...z.keys()].filter((j) => z[j] >= zMin).sort((a, b) => z[b] - z[a]);
+  const kept: number[] = [];
+  for (const j of order) if (kept.every((k) => R[j][k] ** 2 < 0.3)) kept.push(j);
+  return kept.length;
+}
+
 const matVec = (R: number[][], v: number[]) => R.map((row) => row.reduce((a, r, k) => a + r * v[k], 0));
 const sig = (x: number, digits = 6) => Number(x.toPrecision(digits));
 
-export function simulateMvmr(seed: number, subSeed: number): MvmrSimulation {
+export function simulateMvmr(seed: number, subSeed: number, design: MvmrDesign = DESIGN): MvmrSimulation {
+  const DESIGN = design;
   const root = Rng.from(CASE_ID, seed, subSeed);
   const J = DESIGN.nSnp;
 
@@ -162,9 +201,9 @@ export function simulateMvmr(seed: number, subSeed: number): MvmrSimulation {
     altFreqTarget.push(lr.bernoulli(0.5) ? maf : 1 - maf);
   }
   const thresholds = altFreqTarget.map((f) => normalQuantile(1 - f));
-  const pop = haplotypes(root.split('population'), DESIGN.populationHaplotypes, thresholds);
+  const pop = haplotypes(root.split('population'), DESIGN.populationHaplotypes, thresholds, DESIGN.rho);
   const popLd = correlation(pop, DESIGN.populationHaplotypes, J, 1);
-  const panelHaps = haplotypes(root.split('panel'), 2 * DESIGN.panelN, thresholds);
+  const panelHaps = haplotypes(root.split('panel'), 2 * DESIGN.panelN, thresholds, DESIGN.rho);
   const panel = correlation(panelHaps, 2 * DESIGN.panelN, J, 2);
   const panelAltFreq = panel.freq;
   const freq = popLd.freq; // population alt frequency
@@ -180,15 +219,17 @@ export function simulateMvmr(seed: number, subSeed: number): MvmrSimulation {
   }
   const causalA = causal.slice(0, 4);
   const causalB = [causal[0], causal[1], causal[4], causal[5]];
-  const effect = () => (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(0.08, 0.18);
+  const effect = () => (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(DESIGN.effect[0], DESIGN.effect[1]);
   const bA = new Array<number>(J).fill(0);
   const bB = new Array<number>(J).fill(0);
   for (const c of causalA) bA[c] = effect();
   for (const c of causalB) bB[c] = effect();
-  const thetaA = (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(0.25, 0.4);
-  const thetaB = er.bernoulli(0.35) ? 0 : (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(0.1, 0.35);
+  // Continuous draws (no point mass at 0): the direct effects, their signs and the pleiotropy.
+  const thetaA = (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(DESIGN.thetaA[0], DESIGN.thetaA[1]);
+  const thetaB = er.uniformRange(-DESIGN.thetaB, DESIGN.thetaB);
   const pleiotropic = causal[4];
-  const gammaStd = bA.map((a, j) => thetaA * a + thetaB * bB[j] + (j === pleiotropic ? DESIGN.alpha * Math.sign(bB[j]) : 0));
+  const alpha = (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(DESIGN.alpha[0], DESIGN.alpha[1]);
+  const gammaStd = bA.map((a, j) => thetaA * a + thetaB * bB[j] + (j === pleiotropic ? alpha : 0));
   const sdLog10A = er.uniformRange(0.15, 0.3);
   const sdLog10B = er.uniformRange(0.15, 0.3);
   const unitA = sdLog10A * Math.LN10; // SD of ln(pg/mL)
@@ -286,15 +327,23 @@ export function simulateMvmr(seed: number, subSeed: number): MvmrSimulation {
     });
   };
   const muA = mr.uniformRange(2.0, 2.8);
-  recs('PROTA', 'sandwich_immunoassay', 'pg/mL', sdLog10A, (x) => 10 ** (muA + x), mr.uniformRange(0.03, 0.08), 4);
+  recs('PROTA', 'sandwich_immunoassay', 'pg/mL', sdLog10A, (x) => 10 ** (muA + x), mr.uniformRange(DESIGN.belowLod[0], DESIGN.belowLod[1]), 4);
   const offB = mr.uniformRange(3, 7);
-  recs('PROTB', 'proximity_extension', 'NPX', sdLog10B, (x) => offB + x * Math.log2(10), mr.uniformRange(0.03, 0.08), 4);
+  recs('PROTB', 'proximity_extension', 'NPX', sdLog10B, (x) => offB + x * Math.log2(10), mr.uniformRange(DESIGN.belowLod[0], DESIGN.belowLod[1]), 4);
   files.push({ path: 'protein_measurements.tsv.gz', data: gzip(writeTsv(['sample_id', 'protein', 'platform', 'unit', 'value', 'below_lod'], mRows)) });
 
   return {
     files,
     truth: { theta_PROTA: thetaA, theta_PROTB: thetaB },
-    meta: { n_snps: J, panel_n: DESIGN.panelN, screening_n: DESIGN.screeningN, replication_n: DESIGN.replicationN },
-    latent: { thetaA, thetaB, sdLog10A, sdLog10B, causalA, causalB, pleiotropic },
+    meta: {
+      n_snps: J,
+      panel_n: DESIGN.panelN,
+      screening_n: DESIGN.screeningN,
+      replication_n: DESIGN.replicationN,
+      // Power of each study: LD-independent SNPs whose expected |z| clears the bar.
+      replication_expected_instruments: expectedInstruments(mA, mB, popLd.R, DESIGN.replicationN, POWER_Z),
+      screening_expected_instruments: expectedInstruments(mA, mB, popLd.R, DESIGN.screeningN, POWER_Z),
+    },
+    latent: { thetaA, thetaB, sdLog10A, sdLog10B, causalA, causalB, pleiotropic, alpha, bA, bB, popR: popLd.R, sdG, outcomeSe: seStd, replicationN: DESIGN.replicationN },
   };
 }
