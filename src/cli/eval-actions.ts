@@ -23,24 +23,20 @@ let io: CliIO = { out: process.stdout, err: process.stderr };
 
 export async function evalAction(streams: CliIO, flags: EvalFlags): Promise<void> {
   io = streams;
-  if (!flags.model === !flags.agent) throw new Error('give exactly one of --model <spec> or --agent <name>');
-  const model = flags.model ? canonicalModelSpec(flags.model) : null;
+  const models = (flags.model ?? []).map(canonicalModelSpec);
+  if ((models.length === 0) === !flags.agent) throw new Error('give --model <spec> (one or more) or --agent <name>, not both');
   const home = genegymHome();
   const ks = resolveKs(flags.epochs, flags.passK);
   const driver = await buildDriver({ env: flags.env, server: flags.server ?? null }, envOptions(flags, home));
-  let store: RunStore;
   try {
     const taskIndices = await planTasks(driver, flags.split, { tasks: flags.tasks, limit: flags.limit });
-    const cfg: RunConfig = {
-      run_id: flags.runName ?? newRunId(flags.env.toLowerCase(), model ?? flags.agent ?? 'agent'),
+    const base = {
       created_at: new Date().toISOString(),
       env: flags.env.toLowerCase(),
       server: flags.server ?? null,
       split: flags.split,
-      model,
       base_url: flags.baseUrl ?? null,
       api_key_env: flags.apiKeyEnv ?? null,
-      agent: flags.agent ?? 'model',
       task_indices: taskIndices,
       epochs: flags.epochs,
       seed: flags.seed,
@@ -59,10 +55,25 @@ export async function evalAction(streams: CliIO, flags: EvalFlags): Promise<void
       assembly: flags.server ? null : (flags.assembly ?? null),
       tasks_fingerprint: await tasksFingerprint(driver, flags.split, taskIndices),
     };
-    // Build the agent before creating the run, so a missing key leaves nothing behind.
-    const agent = await buildAgent(cfg, agentOptions(flags, home));
-    store = RunStore.create(home, cfg);
-    await runAndReport(store, driver, agent, flags, home);
+    // Several models: one run each, on the same task set, one after the other.
+    const players: (string | null)[] = models.length ? models : [null];
+    const configs: RunConfig[] = players.map((model) => {
+      const who = model ?? flags.agent ?? 'agent';
+      const runId = flags.runName ? (players.length > 1 ? `${flags.runName}-${who.replace(/[^A-Za-z0-9_.-]+/g, '-')}` : flags.runName) : newRunId(base.env, who);
+      return { ...base, run_id: runId, model, agent: flags.agent ?? 'model' };
+    });
+    // Build every agent before creating any run, so a missing key leaves nothing behind.
+    const agents = [];
+    for (const cfg of configs) agents.push(await buildAgent(cfg, agentOptions(flags, home)));
+    let exitCode = 0;
+    for (let i = 0; i < configs.length; i++) {
+      const store = RunStore.create(home, configs[i]);
+      process.exitCode = undefined;
+      await runAndReport(store, driver, agents[i], flags, home);
+      exitCode = Math.max(exitCode, Number(process.exitCode ?? 0));
+      if (exitCode === 130) break; // interrupted: the rest are not started
+    }
+    process.exitCode = exitCode;
   } finally {
     await driver.close();
   }

@@ -62,7 +62,7 @@ export interface ExecFlags {
 export interface EvalFlags extends ExecFlags {
   env: string;
   server?: string;
-  model?: string;
+  model?: string[];
   agent?: string;
   baseUrl?: string;
   apiKeyEnv?: string;
@@ -117,7 +117,7 @@ export function registerEvalCommands(program: Command, streams?: CliIO): void {
       .description('Run an agent (a model or a built-in scripted agent) on an environment and record every episode')
       .requiredOption('--env <name>', 'environment name')
       .option('--server <url>', 'ORS server URL (default: run the environment in-process)')
-      .option('--model <spec>', 'provider/model or provider:model; providers openai, anthropic, vllm, ollama, openrouter, together (base URL from --base-url or $<PROVIDER>_BASE_URL)')
+      .option('--model <spec>', 'provider/model or provider:model; providers openai, anthropic, vllm, ollama, openrouter, together (base URL from --base-url or $<PROVIDER>_BASE_URL); repeatable or comma-separated: one run per model on the same tasks', list)
       .option('--agent <name>', 'built-in scripted agent instead of a model (e.g. oracle)')
       .option('--base-url <url>', 'model API base URL (vLLM, Ollama, OpenRouter...)')
       .option('--api-key-env <VAR>', 'environment variable holding the model API key')

@@ -145,7 +145,7 @@ test('bad input: unknown env, k > epochs, model and agent together, missing key'
     const b = await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--epochs', '2', '--pass-k', '3'], home);
     assert.match(b.stderr, /pass@3 needs at least 3 epochs/);
     const c = await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--model', 'openai:x'], home);
-    assert.match(c.stderr, /exactly one of --model/);
+    assert.match(c.stderr, /give --model <spec> \(one or more\) or --agent <name>, not both/);
     const d = await run(['eval', '--env', 'arithmetic', '--model', 'openai:x', '--limit', '1'], home, { OPENAI_API_KEY: '' });
     assert.match(d.stderr, /OPENAI_API_KEY/);
     assert.ok(!existsSync(join(home, 'runs')) || (await import('node:fs')).readdirSync(join(home, 'runs')).filter((f) => !f.startsWith('index')).length === 0, 'failed starts leave no run behind');
@@ -243,6 +243,24 @@ test('exit codes: errored episodes exit 1 unless --fail-on-error tolerates them;
     assert.match(bad.stderr, /--fail-on-error must be a whole count/);
     const none = await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--tasks', 'nope', '--run-name', 'x'], home);
     assert.equal(none.code, 1);
+  }));
+
+test('several --model values run as separate runs on one task set', () =>
+  withHome(async (home) => {
+    const mock = await startMockOpenAI({});
+    try {
+      const r = await run(['eval', '--env', 'arithmetic', '--model', 'openai:mock-a,openai/mock-b', '--base-url', mock.url, '--limit', '3', '--run-name', 'multi', '--json'], home);
+      assert.equal(r.code, 0, r.stderr);
+      const summaries = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      assert.deepEqual(summaries.map((x) => x.run_id), ['multi-openai-mock-a', 'multi-openai-mock-b']);
+      const cfgs = summaries.map((x) => JSON.parse(readFileSync(join(home, 'runs', x.run_id, 'run.json'), 'utf8')));
+      assert.deepEqual(cfgs.map((c) => c.model), ['openai:mock-a', 'openai:mock-b']);
+      assert.deepEqual(cfgs[0].task_indices, cfgs[1].task_indices);
+      assert.equal(cfgs[0].tasks_fingerprint, cfgs[1].tasks_fingerprint);
+      assert.ok(summaries.every((x) => x.correct === 3));
+    } finally {
+      await mock.close();
+    }
   }));
 
 test('Ctrl-C (SIGINT) stops cleanly: exit 130, interrupted episodes leave no record, resume finishes', () =>
