@@ -6,6 +6,7 @@ import { apiKeyCheck } from './auth.js';
 import type { ServerContext } from './context.js';
 import { clip, HttpError, internalErrorDetail, RedirectError, RequestValidationError, validationBody } from './errors.js';
 import { discoveryRoutes } from './routes/discovery.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { sessionRoutes } from './routes/sessions.js';
 
 /** First path segments that are server-wide endpoints, never environment names. */
@@ -20,6 +21,7 @@ const ROOT_SEGMENTS = new Set([
   'docs',
   'redoc',
   'openapi.json',
+  'metrics',
 ]);
 
 export interface AppOptions {
@@ -100,6 +102,7 @@ export function createApp(ctx: ServerContext, opts: AppOptions): FastifyInstance
     reply.code(404).send({ detail: 'Not Found' });
   });
 
+  metricsRoutes(app, ctx); // first: its hook counts the other routes' error responses
   discoveryRoutes(app, ctx);
   sessionRoutes(app, ctx);
   return app;

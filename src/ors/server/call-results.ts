@@ -3,7 +3,7 @@
 // session owns one store, so a task_id is only valid within the session that made it.
 
 /** What a finished call sends after its `task_id` event: chunk…end or a single error. */
-export type CallOutcome = { events: string };
+export type CallOutcome = { events: string; /** how it ended, for /metrics */ kind?: import('./metrics.js').CallKind };
 
 interface Entry {
   outcome?: CallOutcome;

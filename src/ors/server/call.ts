@@ -14,12 +14,15 @@ import type { Session } from './sessions.js';
 import { pingComment, sseEvent, SseStream } from './sse.js';
 import { checkToolInput } from './tool-input.js';
 import { clip } from './errors.js';
+import type { ServerMetrics } from './metrics.js';
 
 export interface CallContext {
   keepAliveMs: number;
   /** in-flight tool runs, drained (or given up on) at shutdown */
   running: RunningCalls;
   onToolFault(message: string, err: unknown): void;
+  /** counts calls and their latency for /metrics */
+  metrics?: ServerMetrics;
 }
 
 export const newTaskId = (): string => randomUUID().replace(/-/g, '');
@@ -35,11 +38,14 @@ export function startCall(
 ): void {
   const taskId = newTaskId();
   const first = sseEvent('task_id', taskId);
+  const began = ctx.metrics ? performance.now() : 0;
+  const observe = (o: CallOutcome) => ctx.metrics?.observeCall(session.env.name, name, o.kind ?? 'ok', (performance.now() - began) / 1000);
   session.results.start(taskId);
   const result = runLocked(ctx, session, episode, name, input);
   if (!isPromise(result)) {
     // A synchronous tool: the whole answer leaves in one write.
     session.results.finish(taskId, result);
+    observe(result);
     session.touch();
     new SseStream(res).send(first + result.events);
     return;
@@ -49,6 +55,7 @@ export function startCall(
     session.running--;
     session.touch();
     session.results.finish(taskId, outcome);
+    observe(outcome);
     return outcome;
   });
   streamOutcome(ctx, res, first, run);
@@ -136,7 +143,7 @@ function thrown(ctx: CallContext, session: Session, name: string, err: unknown):
   if (err instanceof ToolError) return failure(err.message);
   // A tool that stops because its session was deleted (or the server shut down) did as asked.
   if (!session.abort.signal.aborted) ctx.onToolFault(`tool ${name} failed in session ${session.id}`, err);
-  return { events: errorEvent(err instanceof Error ? err.message : String(err)) };
+  return { events: errorEvent(err instanceof Error ? err.message : String(err)), kind: 'error' };
 }
 
 function success(ctx: CallContext, name: string, output: ToolOutput): CallOutcome {
@@ -145,7 +152,7 @@ function success(ctx: CallContext, name: string, output: ToolOutput): CallOutcom
     wire = completeOutput(output);
   } catch (err) {
     ctx.onToolFault(`tool ${name} returned an invalid ToolOutput`, err);
-    return { events: errorEvent(`tool '${name}' returned an invalid ToolOutput: ${(err as Error).message}`) };
+    return { events: errorEvent(`tool '${name}' returned an invalid ToolOutput: ${(err as Error).message}`), kind: 'error' };
   }
   return encode({ ok: true, output: wire });
 }
@@ -164,7 +171,7 @@ function completeOutput(out: ToolOutput): ToolOutput {
 const failure = (error: string): CallOutcome => encode({ ok: false, error });
 
 /** An outcome that is a single `error` event (e.g. a call abandoned at shutdown). */
-export const errorOutcome = (message: string): CallOutcome => ({ events: errorEvent(message) });
+export const errorOutcome = (message: string): CallOutcome => ({ events: errorEvent(message), kind: 'error' });
 
 // Line separators a line-splitting client (Python's str.splitlines) would break on.
 const LINE_SEPARATORS = /[\u0085\u2028\u2029]/g;
@@ -179,7 +186,7 @@ function encode(value: object): CallOutcome {
   let events = '';
   for (let i = 0; i < pieces.length - 1; i++) events += sseEvent('chunk', pieces[i]);
   events += sseEvent('end', pieces[pieces.length - 1]);
-  return { events };
+  return { events, kind: (value as { ok?: boolean }).ok === false ? 'tool_error' : 'ok' };
 }
 
 /** An `error` event; multi-line text becomes several data lines (joined by \n on the client). */

@@ -8,12 +8,16 @@ import { clip, HttpError, RedirectError } from './errors.js';
 /** Longest X-Session-ID accepted (a UUID is 36). */
 export const MAX_SESSION_ID = 256;
 import type { SessionRegistry } from './sessions.js';
+import type { ServerMetrics } from './metrics.js';
 
 export interface ServerContext {
   envs: Map<string, Environment>;
   defaultEnv: Environment;
   sessions: SessionRegistry;
   call: CallContext;
+  metrics: ServerMetrics;
+  /** draining: told to stop; /health answers 503 so load balancers send new sessions elsewhere */
+  lifecycle: { draining: boolean };
 }
 
 export function envByName(ctx: ServerContext, name: string): Environment {

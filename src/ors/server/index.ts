@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import type { ServerContext } from './context.js';
 import { RunningCalls } from './running-calls.js';
 import { SessionRegistry } from './sessions.js';
+import { ServerMetrics } from './metrics.js';
 import { shutdown } from './shutdown.js';
 import { precompile } from './tool-input.js';
 
@@ -38,6 +39,12 @@ export interface ServerOptions {
    * are left behind with a warning and open connections are cut; close() then resolves.
    */
   shutdownGraceMs?: number;
+  /**
+   * On close(), how long /health answers 503 (draining) while everything else is still served,
+   * before the shutdown proper starts (default 0): time for a load balancer's health checks to
+   * take the replica out of rotation.
+   */
+  drainDelayMs?: number;
   logger?: boolean | object;
   /** Registers more routes (e.g. the web viewer at /ui) before the app starts; they sit behind the same API-key check. */
   extend?: (app: FastifyInstance) => Promise<void>;
@@ -75,17 +82,22 @@ export async function buildServer(options: ServerOptions): Promise<OrsServer> {
   const maxConnections = positive('maxConnections', options.maxConnections ?? 4096);
   const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
   if (!Number.isFinite(shutdownGraceMs) || shutdownGraceMs < 0) throw new Error(`shutdownGraceMs must be a non-negative number (got ${shutdownGraceMs})`);
+  const drainDelayMs = options.drainDelayMs ?? 0;
+  if (!Number.isFinite(drainDelayMs) || drainDelayMs < 0) throw new Error(`drainDelayMs must be a non-negative number (got ${drainDelayMs})`);
   const reapIntervalMs = positive('reapIntervalMs', options.reapIntervalMs ?? Math.max(10, Math.min(5000, idleTimeoutMs / 4)));
 
   let app: FastifyInstance | undefined;
   const logError = (message: string, err: unknown) => app?.log.error({ err }, message);
   const sessions = new SessionRegistry({ idleTimeoutMs, reapIntervalMs, resultTtlMs, maxSessions, onError: logError });
   const running = new RunningCalls();
+  const metrics = new ServerMetrics();
   const ctx: ServerContext = {
     envs,
     defaultEnv: environments[0],
     sessions,
-    call: { keepAliveMs, running, onToolFault: logError },
+    call: { keepAliveMs, running, onToolFault: logError, metrics },
+    metrics,
+    lifecycle: { draining: false },
   };
 
   let closing: Promise<void> | undefined;
@@ -112,14 +124,18 @@ export async function buildServer(options: ServerOptions): Promise<OrsServer> {
       return `http://${host}:${addr.port}`;
     },
     close() {
-      closing ??= shutdown({
-        app: fastify,
-        running,
-        sessions,
-        environments,
-        graceMs: shutdownGraceMs,
-        warn: (message) => fastify.log.warn(message),
-      });
+      ctx.lifecycle.draining = true;
+      const stop = () =>
+        shutdown({
+          app: fastify,
+          running,
+          sessions,
+          environments,
+          graceMs: shutdownGraceMs,
+          warn: (message) => fastify.log.warn(message),
+        });
+      // Without a drain delay the shutdown starts now, as before (stops listening at once).
+      closing ??= drainDelayMs > 0 ? new Promise((r) => setTimeout(r, drainDelayMs)).then(stop) : stop();
       return closing;
     },
   };

@@ -9,7 +9,12 @@ import { allTasks, countTasks, taskAt, taskRange } from '../tasks.js';
 type EnvParams = { Params: { env: string } };
 
 export function discoveryRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/health', async () => ({ status: 'ok' }));
+  // A draining replica (SIGTERM received) fails its health check first, so a load balancer
+  // stops sending it new sessions while it finishes the running calls.
+  app.get('/health', async (_req, reply) => {
+    if (ctx.lifecycle.draining) return reply.code(503).send({ status: 'draining' });
+    return { status: 'ok' };
+  });
 
   app.get('/list_environments', async () => [...ctx.envs.keys()]);
 
