@@ -17,6 +17,9 @@ Files in your workspace:
   gene columns; they contain only the lane's cell-free (ambient) RNA.
 
 Every droplet also captures ambient RNA from its lane, and the ambient pool differs between lanes.
+In these simulated data the ambient pool is far richer in interferon-stimulated transcripts (IFI6
+and ISG15 together about a fifth of ambient UMIs) than the cell-free RNA of a typical blood
+sample, so the contamination visibly distorts the activation markers.
 It affects both the target gene and the genes that mark the activated state, so it has to be removed
 before the activated cells are identified and before the eQTL is modelled. Monocytes do not express
 haemoglobin genes.
@@ -24,7 +27,9 @@ haemoglobin genes.
 Report:
 - beta_activated (float): the per-allele log rate ratio of CXCL10 expression in activated monocytes,
   i.e. the natural-log change in the cell-intrinsic CXCL10 expression rate (CXCL10 UMIs per UMI of
-  the cell's own RNA) per additional copy of effect_allele, estimated across donors.
+  the cell's own RNA) per additional copy of effect_allele, realised in these donors: the slope of
+  each donor's log activated-cell CXCL10 rate on dosage across all donors. Lanes differ only in their
+  ambient RNA, not in biology, so this is the slope across donors, not a within-lane comparison.
 
 Analyse the files rigorously: your reasoning and quality control are graded, not only the number.
 Reply with exactly one JSON object — no markdown fences, no text before or after it, no key omitted:
