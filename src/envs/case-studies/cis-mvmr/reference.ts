@@ -353,7 +353,8 @@ export function scanPleiotropy(d: MvmrData, R: number[][], exposures: Aligned[])
 /** Per-unit coefficients of the exposures on the outcome for one instrument set. */
 function fitExposures(d: MvmrData, p: MvmrPipeline, R: number[][], selectFrom: Aligned[], exposures: Aligned[]): number[] {
   const J = selectInstruments(d, { zMin: Z_MIN, r2Max: p.r2Max, sources: selectFrom });
-  if (J.length < exposures.length + 1) throw new Error(`only ${J.length} instruments after clumping`);
+  // As many instruments as exposures is just identified (Q = 0); fewer cannot identify the effects.
+  if (J.length < exposures.length) throw new Error(`only ${J.length} instruments after clumping`);
   const g = sdG(d);
   const RJ = J.map((a) => J.map((b) => R[a][b]));
   const w = new Whitened(J.map((j) => d.outcome.se[j]), RJ, GLS_RIDGE);
