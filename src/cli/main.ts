@@ -7,6 +7,7 @@ import { registerAssemblyCommands } from './assembly.js';
 import { registerEvalCommands } from './eval.js';
 import { registerGenomeQaCommands } from './genome-qa.js';
 import { registerViewCommands } from './view.js';
+import { registerDeployCommands } from '../deploy/cli.js';
 
 export function buildProgram(): Command {
   const program = new Command('genegym')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerEvalCommands(program);
   registerGenomeQaCommands(program);
   registerViewCommands(program);
+  registerDeployCommands(program);
   return program;
 }
 

@@ -95,10 +95,13 @@ export function registerServeCommands(program: Command): void {
     .option('--idle-timeout <seconds>', 'tear down sessions idle this long', positiveSeconds('--idle-timeout'), 900)
     .option('--body-limit <bytes>', 'largest request body; 413 above', integer('--body-limit', 1), 1024 * 1024)
     .option('--shutdown-grace <ms>', 'on SIGINT/SIGTERM, wait this long for running tool calls and session teardowns before cutting them off (a second signal exits at once)', integer('--shutdown-grace', 0), 10_000)
+    .option('--drain-delay <ms>', 'on SIGTERM, answer /health with 503 (draining) this long while still serving, so a load balancer moves new sessions elsewhere, before shutting down', integer('--drain-delay', 0), 0)
     .option('--keep-alive <seconds>', 'keep-alive comment interval on /call streams (clients give up after 30 s of silence)', positiveSeconds('--keep-alive'), 10)
     .option('--assembly <name>', 'genome assembly for genomics environments (demo, hg38 or a directory)')
     .option('--sandbox <mode>', 'sandbox for environments that run agent code: bwrap or none', sandboxMode)
     .option('--env-opt <key=value>', 'environment setting (repeatable), e.g. --env-opt seed=7', keyValue)
+    .option('--replicas <n>', 'run n server processes behind an HAProxy listening on --host:--port (session affinity by X-Session-ID; needs haproxy)', integer('--replicas', 1))
+    .option('--replica-base-port <port>', 'with --replicas: first replica port on 127.0.0.1 (default --port + 1)', integer('--replica-base-port', 1))
     .option('--log', 'log requests as JSON lines on stderr (secrets and keys are redacted)')
     .option('--ui', 'also serve the runs viewer at /ui (it shows answer keys and transcripts: never expose it to the agents under evaluation)')
     .action(async (flags, cmd: Command) => {
@@ -106,6 +109,7 @@ export function registerServeCommands(program: Command): void {
       if (cmd.getOptionValueSource('apiKey') === 'cli') {
         console.error('genegym: warning: --api-key on the command line is visible to every local user (ps, /proc/<pid>/cmdline); set GENEGYM_API_KEY in the environment instead');
       }
+      if (flags.replicas !== undefined) return (await import('../deploy/cli.js')).runReplicas(flags, cmd, apiKey);
       const envs = await loadEnvironments(flags.env, envOptions(flags));
       // Workspaces of servers that died (crash, kill -9, expired grace) go before ours are made.
       // the server (fastify) loads only when this command runs, not for every genegym command
@@ -121,6 +125,7 @@ export function registerServeCommands(program: Command): void {
         bodyLimit: flags.bodyLimit,
         keepAliveMs: flags.keepAlive * 1000,
         shutdownGraceMs: flags.shutdownGrace,
+        drainDelayMs: flags.drainDelay,
         // JSON lines on stderr (stdout carries the URL): warnings and faults always, requests with --log.
         logger: { level: flags.log ? 'info' : 'warn', stream: process.stderr },
         extend: flags.ui ? (app) => mountViewerUi(app) : undefined,
