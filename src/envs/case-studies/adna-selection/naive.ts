@@ -1,10 +1,8 @@
 // The trap matrix of case 10: each realistic mistake is the reference HMM with exactly one option
 // flipped; the defensible alternatives differ from it only in a legitimate choice; the metadata
 // guesses name a locus from loci.tsv alone.
-// Measured and not served as mistakes: sample_year converted at 25 years per generation biases s by
-// −32% but still passes the relative tolerance on roughly one seed in ten (the rubric asks about
-// it); a constant Ne in place of the bottleneck schedule moves ŝ by a few per cent (drift widens
-// the likelihood, it barely moves its peak), so it is an alternative, not a trap.
+// Measured and not served as a mistake: a constant Ne in place of the bottleneck schedule moves ŝ by
+// a few per cent (drift widens the likelihood, it barely moves its peak), so it is an alternative.
 
 import type { Alternative, Answer, CaseStudy, Mistake } from '../types.js';
 import { analysis, REFERENCE_OPTIONS } from './analysis.js';
@@ -35,6 +33,11 @@ export const adnaMistakes: Mistake[] = [
     trap: 'elapsed sample_year used as the number of generations (37 years per generation ignored), so s is per year, about 37 times too small',
     // a 41-state grid: a finer grid cannot undo a 37-fold time error, and each fit takes 37 times the steps
     analyse: analysis({ ...REFERENCE_OPTIONS, time: { yearsPerGeneration: 1 }, gridSize: 41 }),
+  },
+  {
+    name: 'years_at_25_per_generation',
+    trap: 'sample_year converted with a textbook 25 years per generation instead of the data\'s 37 (the generation column ignored), so the series seems 48% longer and s comes out about 32% too small',
+    analyse: analysis({ ...REFERENCE_OPTIONS, time: { yearsPerGeneration: 25 } }),
   },
 ];
 
