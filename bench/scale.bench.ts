@@ -1,0 +1,158 @@
+// Scaling across replicas: `npm run bench:scale`.
+//
+// The same load at 1 and 2 `genegym serve` replicas behind HAProxy on this machine
+// (src/deploy/replicas.ts, the `serve --replicas` code path), measured in interleaved slices
+// (1, 2, 1, 2, ...) so background load hits both alike:
+//   - a CPU-bound workload: genome-qa `fetch_url` of long sequence pages from the offline
+//     mirror (a 200 kb window, read and paged by the server), BENCH_SESSIONS sessions each
+//     calling in a loop; calls/s, p50/p99 and the 2-replica ÷ 1-replica calls/s ratio;
+//   - HAProxy's overhead: the arithmetic calculator (a trivial tool) through HAProxy in front
+//     of one replica vs the same replica directly; p50/p99 latency and the ratio.
+// The load generator (fetch, one session per loop) shares the machine with the servers, so the
+// ratio understates what replicas on separate cores or machines give. The load average is
+// printed before and after: numbers taken on a busy machine are not scaling numbers.
+// Env: BENCH_SLICES (default 6), BENCH_SLICE_SECONDS (2), BENCH_SESSIONS (16), BENCH_PAGE_BP (200000).
+
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { startReplicas, type ReplicaSet } from '../src/deploy/replicas.js';
+import { openAssembly } from '../src/genome/assembly.js';
+import { ensureDemoAssembly } from '../src/genome/demo/index.js';
+
+const SLICES = Number(process.env.BENCH_SLICES ?? 6);
+const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 2);
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 16);
+const PAGE_BP = Number(process.env.BENCH_PAGE_BP ?? 200_000);
+const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
+console.log(`bench:scale on ${os.cpus().length} cores, load average ${load()} (1/5/15 min); ${SLICES} slices × ${SLICE_SECONDS} s, ${SESSIONS} sessions`);
+
+async function freeBase(count: number): Promise<number> {
+  const isFree = (port: number) =>
+    new Promise<boolean>((res) => {
+      const s = createServer();
+      s.once('error', () => res(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
+    });
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    if ((await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)))).every(Boolean)) return base;
+  }
+}
+
+async function replicas(n: number): Promise<ReplicaSet> {
+  const base = await freeBase(n + 1);
+  return startReplicas({
+    replicas: n,
+    bind: { host: '127.0.0.1', port: base },
+    basePort: base + 1,
+    serveArgs: ['--env', 'genome-qa,arithmetic', '--max-sessions', '10000'],
+    genegym: [process.execPath, '--import', 'tsx', main],
+    log: (l) => console.error(l),
+  });
+}
+
+type Call = { name: string; input: Record<string, unknown> };
+
+/** Opens a session (create_session, then create with the minted id) and returns its id. */
+async function open(url: string, env: string, index: number): Promise<string> {
+  const minted = (await (await fetch(`${url}/create_session`, { method: 'POST' })).json()) as { sid: string };
+  const res = await fetch(`${url}/create`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-session-id': minted.sid },
+    body: JSON.stringify({ env_name: env, split: 'test', index }),
+  });
+  if (res.status !== 200) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+  return minted.sid;
+}
+
+async function call(url: string, env: string, sid: string, c: Call): Promise<void> {
+  const res = await fetch(`${url}/${env}/call`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-session-id': sid, accept: 'text/event-stream' },
+    body: JSON.stringify(c),
+  });
+  const text = await res.text();
+  if (res.status !== 200 || !text.includes('event: end') || text.includes('"ok":false')) throw new Error(`call failed: ${res.status} ${text.slice(0, 300)}`);
+}
+
+interface Tally {
+  latencies: number[];
+  seconds: number;
+  perSlice: number[];
+}
+const tally = (): Tally => ({ latencies: [], seconds: 0, perSlice: [] });
+
+/** SESSIONS loops calling for `seconds`; adds to the tally. */
+async function slice(url: string, env: string, sids: string[], next: (i: number, k: number) => Call, t: Tally): Promise<void> {
+  const until = performance.now() + SLICE_SECONDS * 1000;
+  const began = performance.now();
+  let calls = 0;
+  await Promise.all(
+    sids.map(async (sid, i) => {
+      for (let k = 0; performance.now() < until; k++) {
+        const t0 = performance.now();
+        await call(url, env, sid, next(i, k));
+        t.latencies.push(performance.now() - t0);
+        calls++;
+      }
+    }),
+  );
+  const secs = (performance.now() - began) / 1000;
+  t.seconds += secs;
+  t.perSlice.push(calls / secs);
+}
+
+const q = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+const report = (label: string, t: Tally) =>
+  console.log(`  ${label.padEnd(34)} ${(t.latencies.length / t.seconds).toFixed(0).padStart(6)} calls/s   p50 ${q(t.latencies, 0.5).toFixed(1)} ms   p99 ${q(t.latencies, 0.99).toFixed(1)} ms   (${t.latencies.length} calls)`);
+
+const asm = await openAssembly(await ensureDemoAssembly()); // built once before the replicas load it
+const chroms = asm.primaryChromosomes().filter((c) => (asm.chromSizes().get(c) ?? 0) > PAGE_BP * 2);
+const fetchPage = (i: number, k: number): Call => {
+  const chrom = chroms[(i + k) % chroms.length];
+  const size = asm.chromSizes().get(chrom)!;
+  const start = ((i * 104_729 + k * 7_919) * 13) % (size - PAGE_BP);
+  return { name: 'fetch_url', input: { url: `https://api.genome.ucsc.edu/getData/sequence?genome=${asm.name};chrom=${chrom};start=${start};end=${start + PAGE_BP}` } };
+};
+const calculator = (i: number, k: number): Call => ({ name: 'calculator', input: { expression: `${i} + ${k} * 3` } });
+
+const one = await replicas(1);
+const two = await replicas(2);
+try {
+  const direct = `http://127.0.0.1:${one.replicas[0].port}`;
+  const sessions = async (url: string, env: string) => Promise.all(Array.from({ length: SESSIONS }, (_, i) => open(url, env, i)));
+  const cpu1 = await sessions(one.url, 'genome-qa');
+  const cpu2 = await sessions(two.url, 'genome-qa');
+  const viaLb = await sessions(one.url, 'arithmetic');
+  // the same replica's sessions, addressed directly (HAProxy hashed them all to it: one replica)
+  const t = { cpu1: tally(), cpu2: tally(), lb: tally(), direct: tally() };
+  // warm-up slice each, not counted
+  await slice(one.url, 'genome-qa', cpu1, fetchPage, tally());
+  await slice(two.url, 'genome-qa', cpu2, fetchPage, tally());
+  await slice(one.url, 'arithmetic', viaLb, calculator, tally());
+  for (let s = 0; s < SLICES; s++) {
+    await slice(one.url, 'genome-qa', cpu1, fetchPage, t.cpu1);
+    await slice(two.url, 'genome-qa', cpu2, fetchPage, t.cpu2);
+    await slice(one.url, 'arithmetic', viaLb, calculator, t.lb);
+    await slice(direct, 'arithmetic', viaLb, calculator, t.direct);
+  }
+  console.log(`CPU-bound: genome-qa fetch_url of ${PAGE_BP / 1000} kb sequence pages, ${SESSIONS} sessions`);
+  report('1 replica behind HAProxy', t.cpu1);
+  report('2 replicas behind HAProxy', t.cpu2);
+  const ratios = t.cpu2.perSlice.map((v, i) => v / t.cpu1.perSlice[i]).sort((a, b) => a - b);
+  console.log(`  2 ÷ 1 replicas calls/s: ${((t.cpu2.latencies.length / t.cpu2.seconds) / (t.cpu1.latencies.length / t.cpu1.seconds)).toFixed(2)}× overall; per round median ${q(ratios, 0.5).toFixed(2)}× (range ${ratios[0].toFixed(2)}–${ratios.at(-1)!.toFixed(2)}); goal ≥ 1.6×`);
+  console.log(`HAProxy overhead: arithmetic calculator, ${SESSIONS} sessions on one replica`);
+  report('through HAProxy', t.lb);
+  report('direct to the replica', t.direct);
+  console.log(`  latency through HAProxy ÷ direct: p50 ${(q(t.lb.latencies, 0.5) / q(t.direct.latencies, 0.5)).toFixed(2)}×, p99 ${(q(t.lb.latencies, 0.99) / q(t.direct.latencies, 0.99)).toFixed(2)}×; goal ≤ 1.3×`);
+} finally {
+  await Promise.all([one.stop(), two.stop()]);
+}
+console.log(`load average after: ${load()}`);
