@@ -313,6 +313,12 @@ test('genegym assembly fetch through the CLI: --mirror --dir --stall-timeout --a
   await assert.rejects(cli(['assembly', 'fetch', 'tiny', '--dir', dir, '--stall-timeout', '0']), /--stall-timeout must be a positive number/);
   await assert.rejects(cli(['assembly', 'fetch', 'tiny', '--dir', dir, '--attempts', 'x']), /--attempts must be a positive integer/);
   assert.equal(await cli(['assembly', 'fetch', 'tiny', '--dir', dir, '--offline', '--quiet']), `${dir}\n`);
+  // faults through the command too: a flipped byte is fetched again; a table damaged on the server is named
+  srv.inject(TWOBIT, 'flip');
+  const flipped = freshDir();
+  assert.equal(await cli(['assembly', 'fetch', 'tiny', '--mirror', srv.base, '--dir', flipped, '--no-progress', '--quiet']), `${flipped}\n`);
+  assert.ok((await readFile(join(flipped, 'tiny.2bit'))).equals(srv.files.get(TWOBIT)!));
+  await assert.rejects(cli(['assembly', 'fetch', 'trunc', '--mirror', srv.base, '--dir', freshDir(), '--no-progress', '--quiet', '--attempts', '1']), /cytoBand\.txt\.gz is damaged: it does not decompress/);
 });
 
 test('an unknown assembly name is a clear 404 error', async () => {
