@@ -55,7 +55,7 @@ export class Progress {
 
   private bar(name: string, total: number, start: number): FileProgress {
     const multi = new cliProgress.MultiBar(
-      { format: ' {file} |{bar}| {percentage}% {done}/{size}', hideCursor: true, clearOnComplete: false, stream: process.stderr },
+      { format: ' {file} |{bar}| {percentage}% {done}/{size}', barsize: 22, hideCursor: true, clearOnComplete: false, stream: process.stderr },
       cliProgress.Presets.shades_classic,
     );
     const size = total ? formatBytes(total) : '?';
