@@ -66,9 +66,10 @@ export function haproxyConfig(opts: HaproxyOptions): string {
     // silence means a stuck replica; tunnel covers upgraded connections.
     '    timeout server 75s',
     '    timeout tunnel 1h',
-    // A refused connection (replica just died, not yet marked down) is retried, the last time
-    // on another replica: the session's next request then gets the ORS 404 from a live replica
-    // instead of HAProxy's 503. Only connection failures are retried, never a sent request.
+    // A refused connection (replica just died, not yet marked down) is retried on another
+    // replica (redispatch on every retry): the session's next request then gets the ORS 404
+    // from a live replica instead of HAProxy's 503. Only connection failures are retried,
+    // never a request a replica received.
     '    retries 2',
     '    option redispatch 1',
     // Responses (SSE included) pass through unbuffered: no compression, no response buffering.
