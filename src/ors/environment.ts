@@ -121,6 +121,11 @@ export class ToolError extends Error {
   override name = 'ToolError';
 }
 
+/** The environment cannot open an episode right now (a full generation queue...): a 503 with Retry-After. */
+export class EnvironmentBusyError extends Error {
+  override name = 'EnvironmentBusyError';
+}
+
 /** A task spec the environment cannot serve (bad fields, unknown id, edited question...): a 400. */
 export class InvalidTaskError extends Error {
   override name = 'InvalidTaskError';

@@ -2,7 +2,7 @@
 // SDK's test env, but answers stay server-side), a tiny SSE parser and request helpers.
 
 import { Type } from '@sinclair/typebox';
-import { arrayTasks, defineEnvironment, defineTool, ToolError, type Environment } from '../../src/ors/environment.js';
+import { arrayTasks, defineEnvironment, defineTool, EnvironmentBusyError, ToolError, type Environment } from '../../src/ors/environment.js';
 import { buildServer, type OrsServer, type ServerOptions } from '../../src/ors/server/index.js';
 import { textBlock, toolOutput, type JsonObject } from '../../src/ors/types.js';
 
@@ -116,6 +116,7 @@ export function testEnvironment(name = 'gsm8kenv'): Environment<State> {
     tools: [answer, sleep, held, echo, boom, refuse, raw, secretCheck],
     async open({ task, secrets }) {
       if (task.fail_setup) throw new Error('setup exploded');
+      if (task.busy_setup) throw new EnvironmentBusyError('at capacity: 64 instances waiting; retry shortly');
       if (typeof task.hold_setup === 'string') await gate(task.hold_setup);
       const state: State = { task, secrets, closed: teardowns };
       const hint = defineTool({

@@ -26,6 +26,14 @@ describe('lifecycle', () => {
     assert.equal(((await res.json()) as any[])[0].text, 'slow?');
   });
 
+  test('an environment at capacity answers 503 with Retry-After, not a 500', async () => {
+    const sid = await openSession(url, { task_spec: { id: 'train-0', busy_setup: true } });
+    const res = await get(url, '/gsm8kenv/prompt', { 'x-session-id': sid });
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get('retry-after'), '5');
+    assert.match(((await res.json()) as { detail: string }).detail, /^Environment busy: at capacity/);
+  });
+
   test('deleted during setup → 410 for waiting requests, 404 afterwards', async () => {
     const before = teardowns.count;
     const sid = await openSession(url, { task_spec: { id: 'x', hold_setup: 'setup-2' } });

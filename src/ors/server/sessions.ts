@@ -3,7 +3,7 @@
 // has touched for `idleTimeoutMs`. A session with a call still running is never reaped
 // (the reference would; tearing down under a running tool only hurts the client).
 
-import { InvalidTaskError, type Environment, type Episode, type Tool } from '../environment.js';
+import { EnvironmentBusyError, InvalidTaskError, type Environment, type Episode, type Tool } from '../environment.js';
 import type { JsonObject, Secrets } from '../types.js';
 import { CallResultStore } from './call-results.js';
 import { clip, HttpError, internalErrorDetail } from './errors.js';
@@ -156,6 +156,9 @@ export class SessionRegistry {
     if (!session.settled) await Promise.race([session.ready, session.whenDeleted]);
     if (session.deleted) throw new HttpError(410, 'Session deleted');
     if (session.setupError instanceof InvalidTaskError) throw new HttpError(400, `Invalid task_spec: ${clip(session.setupError.message)}`);
+    if (session.setupError instanceof EnvironmentBusyError) {
+      throw new HttpError(503, `Environment busy: ${clip(session.setupError.message)}`, { 'retry-after': String(RETRY_AFTER_S) });
+    }
     if (session.setupError !== undefined) throw new HttpError(500, internalErrorDetail(session.setupError));
     return { session, episode: session.episode! };
   }

@@ -9,6 +9,7 @@
 
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { EnvironmentBusyError } from '../../../ors/environment.js';
 import { CalibrationError, type GenerateOptions, type ServedInstance } from './generate.js';
 
 export const DEFAULT_POOL_QUEUE = 64;
@@ -19,7 +20,7 @@ export function defaultPoolSize(): number {
   return Math.max(1, Math.min(2, cores));
 }
 
-export class GenerationQueueFullError extends Error {
+export class GenerationQueueFullError extends EnvironmentBusyError {
   override name = 'GenerationQueueFullError';
 }
 
