@@ -1,4 +1,7 @@
-// npm run bench:genome-qa
+// npm run bench:genome-qa [-- --demo-only] [--solve]
+// 0. On the demo assembly: both default splits (1,000 tasks each) from a cold generator, with
+//    the generation time per 1,000 tasks, the distinct questions per split and the tasks per
+//    domain/kind, and the kinds or domains that ran out of distinct tasks (--demo-only stops here).
 // 1. Generates the default 1,000-task train split on a synthetic assembly of human size
 //    (~3.1 Gb, 25 chromosomes, ~20,000 genes; built once by the demo builder and cached) and
 //    reports wall time and peak RSS. Goal: < 60 s and < 1.5 GB on 2 cores.
@@ -15,12 +18,33 @@ import { performance } from 'node:perf_hooks';
 import { InProcessEpisode } from '../src/agents/genome-qa/episode.js';
 import { runToolSolver } from '../src/agents/genome-qa/solver.js';
 import { createGenomeQaEnvironment } from '../src/envs/genome-qa/environment.js';
+import { TaskGenerator } from '../src/envs/genome-qa/generator.js';
 import { openAssembly } from '../src/genome/assembly.js';
 import { buildDemoAssembly, ensureDemoAssembly } from '../src/genome/demo/index.js';
 
 const home = process.env.GENEGYM_BENCH_HOME ?? join(tmpdir(), 'genegym-bench');
 const dir = join(home, 'assemblies', 'human-synth');
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+{
+  const demo = await openAssembly(await ensureDemoAssembly({ home }));
+  for (const split of ['train', 'test']) {
+    const gen = new TaskGenerator(demo);
+    const t = performance.now();
+    const questions = new Set<string>();
+    for (let i = 0; i < 1000; i++) questions.add((await gen.task(split, i)).question);
+    const secs = (performance.now() - t) / 1000;
+    const r = await gen.distinctReport(split, 1000);
+    console.log(`demo ${split}: 1,000 tasks generated in ${secs.toFixed(2)} s (${questions.size} distinct questions)`);
+    for (const [d, kinds] of Object.entries(r.counts)) {
+      const n = Object.values(kinds).reduce((a, b) => a + b, 0);
+      console.log(`  ${d} ${n}: ${Object.entries(kinds).map(([k, c]) => `${k} ${c}`).join(', ')}`);
+    }
+    for (const s of r.shortfalls) console.log(`  ran out: ${s.domain}${s.kind ? `/${s.kind}` : ' (whole domain)'} after ${s.distinct} distinct tasks`);
+  }
+  await demo.close();
+  if (process.argv.includes('--demo-only')) process.exit(0);
+}
 
 if (!existsSync(join(dir, 'assembly.json'))) {
   console.log(`building the human-size synthetic assembly in ${dir} (once) ...`);

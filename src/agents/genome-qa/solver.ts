@@ -204,6 +204,11 @@ async function solve(t: Tools, domain: string, q: string): Promise<Record<string
       }
       if (keys.includes('length_bp')) return { length_bp: String(sizes[mentioned[0]]) };
       if (keys.includes('difference_bp')) return { difference_bp: String(sizes[mentioned[0]] - sizes[mentioned[1]]) };
+      for (const which of ['longest', 'shortest'] as const) {
+        if (!keys.includes(`${which}_chromosome`)) continue;
+        const set = [...new Set(mentioned)].sort((a, b) => (which === 'longest' ? sizes[b] - sizes[a] : sizes[a] - sizes[b]));
+        return { [`${which}_chromosome`]: set[0] };
+      }
       if (keys.includes('longer_chromosome')) return { longer_chromosome: sizes[mentioned[0]] > sizes[mentioned[1]] ? mentioned[0] : mentioned[1] };
       return { total_bp: String([...new Set(mentioned)].reduce((a, c) => a + sizes[c], 0)) };
     }

@@ -2,7 +2,9 @@
 // chromosomes have readable sequence, unambiguous genes, band lists. Generators code only
 // against AssemblyApi, so the demo assembly, hg38 and the test fakes all work.
 
+import { countBases, type BaseCounts } from '../../genome/sequence-source.js';
 import type { AssemblyApi, CytoBand, Gene, Transcript } from '../../genome/types.js';
+import { countSite } from './seq.js';
 
 const NUCLEAR = [...Array.from({ length: 22 }, (_, i) => `chr${i + 1}`), 'chrX', 'chrY'];
 
@@ -70,6 +72,22 @@ export class GenContext {
   readable(chrom: string, start: number, end: number): boolean {
     const c = this.seqChroms().find((s) => s.chrom === chrom);
     return !!c && start >= 0 && end <= c.length && start < end;
+  }
+
+  /**
+   * Base counts of a whole chromosome, computed once per chromosome (from the packed 2bit bytes
+   * when the assembly has them) instead of on every attempt of a whole-chromosome question.
+   */
+  wholeComposition(chrom: string): Promise<BaseCounts> {
+    return this.memo(`wholeComp:${chrom}`, () => countBases(this.asm.sequence, chrom));
+  }
+
+  /** Occurrences of each site over a whole chromosome, one read per chromosome and site list. */
+  wholeSiteCounts(chrom: string, sites: Record<string, string>): Promise<Record<string, number>> {
+    return this.memo(`wholeSites:${chrom}:${Object.values(sites).join(',')}`, async () => {
+      const seq = await this.readUpper(chrom, 0, this.asm.sequence.size(chrom)!);
+      return Object.fromEntries(Object.entries(sites).map(([name, site]) => [name, countSite(seq, site)]));
+    });
   }
 
   async readUpper(chrom: string, start: number, end: number): Promise<string> {

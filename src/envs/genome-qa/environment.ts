@@ -57,7 +57,7 @@ export interface GenomeQaEnvironment extends Environment<GenomeQaState> {
 }
 
 export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnvironment {
-  const generator = new TaskGenerator(opts.assembly, { seed: opts.seed, domains: opts.domains });
+  const generator = new TaskGenerator(opts.assembly, { seed: opts.seed, domains: opts.domains, splitSize: (split) => sizeOf(split) });
   const mirror = new Mirror(opts.assembly, { now: opts.now });
   const pageChars = opts.pageChars ?? PAGE_CHARS;
   const judgeEndpoint = opts.judge === undefined ? judgeEndpointFrom(process.env) : opts.judge;

@@ -13,6 +13,14 @@ export function hashString(s: string): number {
 
 export class Rng {
   private s: number;
+  /**
+   * Set by the generator on a large split: whether this attempt may ask about a locus
+   * ("chr1:101-200"). Samplers that read sequence check it before reading, so a block of a
+   * large split never pays for reads of loci another block owns.
+   */
+  owns?: (locus: string) => boolean;
+  /** names the block `owns` belongs to (for per-block memos) */
+  ownerTag?: string;
   constructor(seed: number | string) {
     this.s = (typeof seed === 'string' ? hashString(seed) : seed) >>> 0;
   }

@@ -11,6 +11,8 @@ import type { GenContext, SeqChrom } from './context.js';
 import type { Rng } from './rng.js';
 import { isAcgt } from './seq.js';
 
+const MAX_OWNER_DRAWS = 100_000;
+
 export interface WindowSpec {
   /** chromosomes shorter than this (readable bases) are never drawn */
   minChromLength: number;
@@ -44,9 +46,17 @@ export async function sampleWindow(ctx: GenContext, rng: Rng, spec: WindowSpec):
   if (spec.minLength < 1 || spec.maxLength < spec.minLength || spec.maxLength > spec.minChromLength) {
     throw new Error(`bad window spec ${JSON.stringify(spec)}: need 1 <= minLength <= maxLength <= minChromLength`);
   }
-  const c = rng.pick(windowChroms(ctx, spec));
-  const length = rng.int(spec.minLength, spec.maxLength);
-  const start = rng.int(0, c.length - length);
+  let c: SeqChrom;
+  let length: number;
+  let start: number;
+  // on a large split only loci this block owns are drawn (cheap draws, no reads)
+  for (let draws = 0; ; draws++) {
+    c = rng.pick(windowChroms(ctx, spec));
+    length = rng.int(spec.minLength, spec.maxLength);
+    start = rng.int(0, c.length - length);
+    if (!rng.owns || rng.owns(`${c.chrom}:${start + 1}-${start + length}`)) break;
+    if (draws > MAX_OWNER_DRAWS) return null;
+  }
   const end = start + length;
   const seq = await ctx.readUpper(c.chrom, start, end);
   if (!isAcgt(seq)) return null;
@@ -59,7 +69,13 @@ export async function sampleWindow(ctx: GenContext, rng: Rng, spec: WindowSpec):
  * or not pure A/C/G/T (the caller retries).
  */
 export async function sampleSelectSpan(ctx: GenContext, rng: Rng, maxLength: number): Promise<{ gene: Gene & { select: Transcript }; seq: string } | null> {
-  const gene = rng.pick(ctx.readableSelectGenes());
+  // on a large split only genes whose span this block owns are drawn (listed once per block)
+  const owns = rng.owns;
+  const pool = owns
+    ? ctx.memo(`ownedSelect:${rng.ownerTag}`, () => ctx.readableSelectGenes().filter((g) => owns(`${g.chrom}:${g.select.txStart + 1}-${g.select.txEnd}`)))
+    : ctx.readableSelectGenes();
+  if (pool.length === 0) return null;
+  const gene = rng.pick(pool);
   const tx = gene.select;
   if (tx.txEnd - tx.txStart > maxLength) return null;
   const seq = await ctx.readUpper(tx.chrom, tx.txStart, tx.txEnd);

@@ -20,11 +20,81 @@ test('every domain is supported on the fake and tasks are deterministic', async 
   assert.equal((await a.task('train', 13)).domain, DOMAINS[3], 'task i is domain i mod 10');
 });
 
-test('index access: a far index costs one task, not the split', async () => {
+test('index access: a task is the same whatever order the split is read in', async () => {
+  const far = new TaskGenerator(asm);
+  const t = await far.task('train', 1999);
+  assert.equal(t.index, 1999);
+  const seq = new TaskGenerator(asm);
+  for (let i = 0; i < 1999; i++) await seq.task('train', i);
+  assert.deepEqual(await seq.task('train', 1999), t);
+  assert.deepEqual(await far.task('train', 5), await seq.task('train', 5));
+});
+
+test('no two tasks of a split share a question, an identity key or a (kind, source) pair', async () => {
   const g = new TaskGenerator(asm);
-  const t = await g.task('train', 999_999);
-  assert.equal(t.index, 999_999);
-  assert.equal(t.domain, DOMAINS[9]);
+  for (const split of ['train', 'test']) {
+    const questions = new Set<string>();
+    const keys = new Set<string>();
+    const sources = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const t = await g.task(split, i);
+      questions.add(t.question);
+      keys.add(`${t.domain}|${t.key}`);
+      sources.add(`${t.kind}|${JSON.stringify(t.source)}`);
+    }
+    assert.deepEqual([questions.size, keys.size, sources.size], [1000, 1000, 1000], split);
+  }
+});
+
+test('a large split is cut into blocks that own disjoint loci: distinct across blocks, a far index costs one block', async () => {
+  const size = 3000;
+  const a = new TaskGenerator(asm, { splitSize: () => size });
+  const far = await a.task('train', 2999);
+  const b = new TaskGenerator(asm, { splitSize: () => size });
+  const questions = new Set<string>();
+  const keys = new Set<string>();
+  for (let i = 0; i < size; i++) {
+    const t = await b.task('train', i);
+    questions.add(t.question);
+    keys.add(`${t.domain}|${t.key}`);
+  }
+  assert.deepEqual([questions.size, keys.size], [size, size]);
+  assert.deepEqual(await b.task('train', 2999), far);
+  const big = new TaskGenerator(asm, { splitSize: () => 1_000_000 });
+  const t = await big.task('train', 999_998);
+  assert.equal(t.index, 999_998);
+});
+
+test('a kind that runs out hands its turns to the other kinds of its domain, and says so', async () => {
+  const g = new TaskGenerator(asm);
+  const r = await g.distinctReport('train', 1000);
+  assert.equal(r.tasks, 1000);
+  const stats = r.counts.chromosome_stats;
+  // the fake has few chromosomes: length and rank questions run out long before 100
+  const short = r.shortfalls.filter((s) => s.domain === 'chromosome_stats' && s.kind !== null);
+  assert.ok(short.length > 0);
+  for (const s of short) assert.equal(stats[s.kind!], s.distinct);
+  const perDomain = Object.fromEntries(Object.entries(r.counts).map(([d, k]) => [d, Object.values(k).reduce((a, b) => a + b, 0)]));
+  for (const [d, n] of Object.entries(perDomain)) {
+    if (!r.shortfalls.some((s) => s.domain === d && s.kind === null)) assert.ok(n >= 100, `${d} keeps at least its 100`);
+  }
+  // kinds that did not run out stay within one task of each other
+  for (const [d, kinds] of Object.entries(r.counts)) {
+    const open = Object.entries(kinds).filter(([k]) => !r.shortfalls.some((s) => s.domain === d && s.kind === k)).map(([, n]) => n);
+    if (open.length > 1) assert.ok(Math.max(...open) - Math.min(...open) <= 1, `${d}: ${JSON.stringify(kinds)}`);
+  }
+});
+
+test('a split larger than the assembly can hold fails at the first index it cannot fill', async () => {
+  const g = new TaskGenerator(asm, { domains: ['chromosome_stats'] });
+  const r = await g.distinctReport('train', 0);
+  assert.equal(r.tasks, 0);
+  let cap = 0;
+  await assert.rejects(async () => {
+    for (;; cap++) await g.task('train', cap);
+  }, /only \d+ distinct tasks/);
+  assert.ok(cap > 5 && cap < 1000, String(cap));
+  assert.deepEqual(await g.task('train', 0), await new TaskGenerator(asm, { domains: ['chromosome_stats'] }).task('train', 0));
 });
 
 test('train and test are disjoint by construction', async () => {

@@ -85,7 +85,7 @@ const total: DomainKind = {
   supports: (ctx) => ctx.nuclear().length > 2,
   async generate(ctx, rng) {
     const all = ctx.nuclear();
-    const n = rng.int(2, Math.min(4, all.length));
+    const n = rng.int(2, Math.min(5, all.length - 1));
     const chosen = new Set<string>();
     while (chosen.size < n) chosen.add(rng.pick(all).chrom);
     const list = all.filter((c) => chosen.has(c.chrom));
@@ -96,4 +96,30 @@ const total: DomainKind = {
   },
 };
 
-export const chromosomeStats: Domain = { name: 'chromosome_stats', kinds: [length, difference, rank, comparison, total] };
+const extreme: DomainKind = {
+  name: 'longest_or_shortest_of_set',
+  supports: (ctx) => ctx.nuclear().length > 3,
+  async generate(ctx, rng) {
+    const all = ctx.nuclear();
+    const n = rng.int(3, Math.min(5, all.length - 1));
+    const chosen = new Set<string>();
+    while (chosen.size < n) chosen.add(rng.pick(all).chrom);
+    const list = all.filter((c) => chosen.has(c.chrom));
+    if (new Set(list.map((c) => c.size)).size !== list.length) return null;
+    const longest = rng.next() < 0.5;
+    const pick = list.reduce((a, c) => ((longest ? c.size > a.size : c.size < a.size) ? c : a));
+    const names = list.map((c) => c.chrom);
+    const which = longest ? 'longest' : 'shortest';
+    const q = `Which chromosome is the ${which} of ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ [`${which}_chromosome`]: '<chromosome name>' })}`;
+    return {
+      kind: this.name,
+      question: q,
+      answer: { [`${which}_chromosome`]: pick.chrom },
+      fields: [{ key: `${which}_chromosome`, type: 'exact' }],
+      source: { chroms: names, which },
+      key: `${this.name}|${which}|${names.join('|')}`,
+    };
+  },
+};
+
+export const chromosomeStats: Domain = { name: 'chromosome_stats', kinds: [length, difference, rank, comparison, total, extreme] };

@@ -64,7 +64,7 @@ const wholeChrom: DomainKind = {
   supports: (ctx) => ctx.completeChroms(MAX_SPAN).length > 0,
   async generate(ctx, rng) {
     const c = rng.pick(ctx.completeChroms(MAX_SPAN));
-    const comp = composition(await ctx.readUpper(c.chrom, 0, c.length));
+    const comp = await ctx.wholeComposition(c.chrom);
     if (comp.other > 0 || comp.N / c.length >= 0.005) return null;
     const nNote = 'N bases, if any, count in neither the numerator nor the denominator.';
     const q = template(rng, [

@@ -87,7 +87,7 @@ const wholeChrom: DomainKind = {
   supports: (ctx) => ctx.completeChroms(MAX_WHOLE).length > 0,
   async generate(ctx, rng) {
     const c = rng.pick(ctx.completeChroms(MAX_WHOLE));
-    const comp = composition(await ctx.readUpper(c.chrom, 0, c.length));
+    const comp = await ctx.wholeComposition(c.chrom);
     if (comp.other > 0) return null;
     const fmt = answerFormat({ A: '<count>', C: '<count>', G: '<count>', T: '<count>', N: '<count>' });
     const q = template(rng, [
