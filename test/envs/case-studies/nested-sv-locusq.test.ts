@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nestedSvLocusQ, locusQConsistency } from '../../../src/envs/case-studies/nested-sv-locusq/index.js';
+import { acceptLocusQ, nestedSvLocusQ, locusQConsistency } from '../../../src/envs/case-studies/nested-sv-locusq/index.js';
 import { calibrateDepth, design, hardCopies, negativeBinomialRegression, posteriorCopies, weightedLogistic } from '../../../src/envs/case-studies/nested-sv-locusq/model.js';
 import { simulateLocusQ } from '../../../src/envs/case-studies/nested-sv-locusq/simulator.js';
 import { loadLocusQ } from '../../../src/envs/case-studies/nested-sv-locusq/io.js';
@@ -11,7 +11,24 @@ import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
 import { negativeBinomial, normal } from '../../../src/envs/case-studies/framework/samplers.js';
 import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
-standardCaseTests(nestedSvLocusQ);
+// Test seeds 0-4 (served under the accept rule): reference passes, every realistic mistake fails,
+// the best constant (8 served train truths) fails; reproducible bytes; truth never in the files.
+standardCaseTests(nestedSvLocusQ, { constantTrainSeeds: 8 });
+
+test('nested-sv-locusq: effects and batch scales vary per instance; code balanced; accept reads the panel design', () => {
+  const sims = [0, 1, 2, 3].map((s) => simulateLocusQ(s, 0));
+  const codes = sims.map((x) => x.truth.target_support_code);
+  assert.ok(codes.includes(0) && codes.includes(1), `codes ${codes}`);
+  const lor = sims.map((x) => x.latent.betaB);
+  assert.ok(lor.some((b) => b > 0) && lor.some((b) => b < 0));
+  for (const x of sims) {
+    assert.ok(Math.abs(x.latent.betaB) >= 0.3 && Math.abs(x.latent.betaB) <= 1.6);
+    assert.ok(Math.max(...x.latent.seqScale) - Math.min(...x.latent.seqScale) >= 0.2, 'batch scales must differ');
+  }
+  const inst = { ...nestedSvLocusQ.simulate(0, 0), bounds: {} };
+  assert.equal(acceptLocusQ(inst), null);
+  assert.match(acceptLocusQ({ ...inst, meta: { reliable_panel_per_batch: [90, 90, 3, 90, 90, 90] } })!, /SB3/);
+});
 
 test('nested-sv-locusq: answer schema is strict about keys and types', () => {
   const inst = nestedSvLocusQ.simulate(0, 0);
@@ -26,10 +43,10 @@ test('nested-sv-locusq: rubric items are well formed', () => {
 test('nested-sv-locusq: the carrier count is exact and the files match the declared design', () => {
   const sim = simulateLocusQ(3, 0);
   const d = loadLocusQ(new Map(sim.files.map((f) => [f.path, f.data])));
-  assert.equal(d.cohort.id.length, 6000);
-  assert.equal(d.panel.length, 720);
-  assert.equal(new Set(d.panel.map((r) => r.sample)).size, 700);
-  assert.equal(d.expression.length, 600 * 3);
+  assert.equal(d.cohort.id.length, 12_000);
+  assert.equal(d.panel.length, 925);
+  assert.equal(new Set(d.panel.map((r) => r.sample)).size, 900);
+  assert.equal(d.expression.length, 2500 * 3);
   // Independent recount straight from the rows.
   const carriers = new Set(d.panel.filter((r) => r.pass && r.concordant && r.copies > 0).map((r) => r.sample));
   assert.equal(sim.truth.n_calibrated_carriers, carriers.size);
@@ -39,7 +56,7 @@ test('nested-sv-locusq: the carrier count is exact and the files match the decla
   for (const r of d.panel) assert.ok(r.copies <= 2 * r.outer, `${r.sample}: ${r.copies} copies on ${r.outer} inverted haplotypes`);
   // Weights reproduce the source population size.
   const total = d.cohort.weight.reduce((a, b) => a + b, 0);
-  assert.ok(Math.abs(total - 200_000) < 1e-6 * 200_000, `weights sum to ${total}`);
+  assert.ok(Math.abs(total - 400_000) < 1e-6 * 400_000, `weights sum to ${total}`);
 });
 
 test('nested-sv-locusq: support code consistency follows the rule on the reported numbers', () => {

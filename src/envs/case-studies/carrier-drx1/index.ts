@@ -24,7 +24,7 @@ export const CARRIER_K = {
   carrier_frequency_afr: 3.7,
   carrier_frequency_eur: 2.6,
   residual_carrier_risk_afr_negative: 3.4,
-  partner_carrier_frequency_full_roster: 4.4,
+  partner_carrier_frequency_full_roster: 4.8,
   couple_reproductive_risk: 3.8,
 } as const;
 

@@ -26,6 +26,14 @@ export interface AnalysisOptions {
   expressionModel: 'adjusted' | 'marginal';
   /** carrier count: reliable unique samples, or every panel row with ≥ 1 copy */
   count: 'reliable_unique' | 'all_rows';
+  /** depth-ratio calibration per sequencing batch, or one scale pooled over batches */
+  calibration: 'per_batch' | 'pooled';
+  /** segment-B dosage from calibrated depth: posterior-expected copies, or the nearest copy state */
+  copies: 'posterior' | 'hard';
+  /** age in the clinical model: linear (centred at 60) or the cohort's age bands */
+  age: 'linear' | 'bands';
+  /** report the fitted effects, or only their direction with a literature-typical magnitude (log-OR 0.2, log-FC 0.2) */
+  effects: 'estimated' | 'sign_only';
 }
 
 export const REFERENCE_OPTIONS: AnalysisOptions = {
@@ -34,6 +42,10 @@ export const REFERENCE_OPTIONS: AnalysisOptions = {
   clinicalData: 'cohort_weighted',
   expressionModel: 'adjusted',
   count: 'reliable_unique',
+  calibration: 'per_batch',
+  copies: 'posterior',
+  age: 'linear',
+  effects: 'estimated',
 };
 
 const parsed = new WeakMap<Files, LocusQData>();
@@ -43,21 +55,30 @@ function load(files: Files): LocusQData {
   return d;
 }
 
-/** Calibrated segment-B copies (posterior expectation) for every cohort row. */
-export function calibratedCopies(d: LocusQData): Float64Array {
+/** Calibrated segment-B copies (posterior expectation, or nearest state) for every cohort row. */
+export function calibratedCopies(d: LocusQData, o: Pick<AnalysisOptions, 'calibration' | 'copies'> = REFERENCE_OPTIONS): Float64Array {
   const clean = reliablePanel(d.panel).filter((r) => d.cohort.index.has(r.sample));
   const idx = clean.map((r) => d.cohort.index.get(r.sample)!);
-  const cal = calibrateDepth(idx.map((i) => d.dosage.batch[i]), Float64Array.from(idx, (i) => d.dosage.ratio[i]), Float64Array.from(clean, (r) => r.copies));
-  const hard = hardCopies(cal, d.dosage.batch, d.dosage.ratio);
+  const batch = o.calibration === 'pooled' ? d.dosage.batch.map(() => 'all') : d.dosage.batch;
+  const cal = calibrateDepth(idx.map((i) => batch[i]), Float64Array.from(idx, (i) => d.dosage.ratio[i]), Float64Array.from(clean, (r) => r.copies));
+  const hard = hardCopies(cal, batch, d.dosage.ratio);
+  if (o.copies === 'hard') return Float64Array.from(hard);
   const prior = new Float64Array(MAX_COPIES + 1).fill(0.5);
   for (const h of hard) prior[h]++;
   const tot = prior.reduce((a, b) => a + b, 0);
   for (let k = 0; k <= MAX_COPIES; k++) prior[k] /= tot;
-  return posteriorCopies(cal, d.dosage.batch, d.dosage.ratio, prior);
+  return posteriorCopies(cal, batch, d.dosage.ratio, prior);
 }
 
 function segmentB(d: LocusQData, o: AnalysisOptions): Float64Array {
-  return o.dosage === 'raw_ratio' ? d.dosage.ratio : calibratedCopies(d);
+  return o.dosage === 'raw_ratio' ? d.dosage.ratio : calibratedCopies(d, o);
+}
+
+/** Age terms: linear (centred at 60) or indicators of the 50–64 and 65+ bands. */
+function ageColumns(o: AnalysisOptions, age: ArrayLike<number>): Float64Array<ArrayBuffer>[] {
+  const a = Float64Array.from(age);
+  if (o.age === 'linear') return [Float64Array.from(a, (x) => x - 60)];
+  return [Float64Array.from(a, (x) => (x >= 50 && x < 65 ? 1 : 0)), Float64Array.from(a, (x) => (x >= 65 ? 1 : 0))];
 }
 
 /** Log-OR per unit of segment-B dosage for case status. */
@@ -69,12 +90,12 @@ function clinicalLogOr(d: LocusQData, o: AnalysisOptions, b: Float64Array): numb
     const col = (f: (i: number, k: number) => number) => Float64Array.from(idx, f);
     const cols = [col((_, k) => rows[k].copies)];
     if (o.adjustOuter) cols.push(col((_, k) => rows[k].outer));
-    cols.push(col((i) => c.pc1[i]), col((i) => c.pc2[i]), col((i) => c.pc3[i]), col((i) => c.age[i] - 60), col((i) => c.sex[i]));
+    cols.push(col((i) => c.pc1[i]), col((i) => c.pc2[i]), col((i) => c.pc3[i]), ...ageColumns(o, idx.map((i) => c.age[i])), col((i) => c.sex[i]));
     return weightedLogistic(design(cols), col((i) => c.caseStatus[i])).coef[1];
   }
-  const cols: Float64Array[] = [b];
+  const cols: ArrayLike<number>[] = [b];
   if (o.adjustOuter) cols.push(d.dosage.outer);
-  cols.push(c.pc1, c.pc2, c.pc3, c.age.map((a) => a - 60), c.sex);
+  cols.push(c.pc1, c.pc2, c.pc3, ...ageColumns(o, c.age), c.sex);
   return weightedLogistic(design(cols), c.caseStatus, o.clinicalData === 'cohort_weighted' ? c.weight : undefined).coef[1];
 }
 
@@ -112,8 +133,12 @@ function carrierCount(d: LocusQData, o: AnalysisOptions): number {
 export function analyseLocusQ(files: Files, o: AnalysisOptions): Answer {
   const d = load(files);
   const b = segmentB(d, o);
-  const logOr = clinicalLogOr(d, o, b);
-  const fc = expressionLogFc(d, o, b);
+  let logOr = clinicalLogOr(d, o, b);
+  let fc = expressionLogFc(d, o, b);
+  if (o.effects === 'sign_only') {
+    logOr = Math.sign(logOr) * 0.2;
+    fc = Math.sign(fc) * 0.2;
+  }
   return {
     n_calibrated_carriers: carrierCount(d, o),
     target_support_code: fc > 0 && logOr < 0 ? 1 : 0,

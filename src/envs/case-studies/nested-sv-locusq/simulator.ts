@@ -1,17 +1,19 @@
 // Simulator for case 6: a nested structural subhaplotype at Locus Q.
 //
-// Source population (200,000 people, three ancestry groups): each haplotype carries the outer
+// Source population (400,000 people, three ancestry groups): each haplotype carries the outer
 // inversion I with an ancestry-specific frequency; only I haplotypes can carry 0/1/2 copies of
 // the nested segment B. Disease: logit = α_anc + β_B·B + β_O·O + 0.03·(age − 60) + 0.2·sex, so
-// B and O are confounded through nesting (B ≤ 2·O) and O through ancestry. A 6,000-person cohort
-// is drawn by (clinic, stream, case status) cell; the sampling table gives the design weights.
-// The referral stream is enriched for segment-B carriers (cascade testing) and samples cases
-// more heavily, so a fit that ignores the weights (or the cells) is biased away from β_B.
-// Planted traps: segment-B dosage is only seen as a batch-scaled read-depth ratio (≈ 1 + 0.5·B);
-// O's own effect of opposite sign cancels B's when O is left out; the breakpoint panel
-// oversamples cases with a high depth ratio, holds low-quality, discordant and duplicated calls;
-// expression gene roles are shuffled per seed, and the outer-orientation position effect on one
-// gene beats the real per-copy effect in a marginal scan.
+// B and O are confounded through nesting (B ≤ 2·O) and O through ancestry. β_B, β_O and the
+// expression effects are drawn per instance (signs included). A 12,000-person cohort is drawn by
+// (clinic, stream, case status) cell; the sampling table gives the design weights. The referral
+// stream is enriched for segment-B carriers (cascade testing) and samples cases more heavily, so a
+// fit that ignores the weights (or the cells) is biased away from β_B.
+// Planted traps: segment-B dosage is only seen as a batch-scaled read-depth ratio (≈ 1 + 0.5·B),
+// with batch scales ±25% and cases mostly in one half of the batches; O's own effect moves B's
+// when O is left out; the breakpoint panel oversamples cases with a high depth ratio, holds
+// low-quality, discordant and duplicated calls; expression gene roles are shuffled per seed, and
+// the outer-orientation position effect on one gene beats the real per-copy effect in a marginal
+// scan (and the target gene has a smaller position effect of its own). The imputed outer dosage is a posterior mean from a noisy genotype signal.
 
 import type { CaseFile, Truth } from '../types.js';
 import { gzip } from '../framework/gzip.js';
@@ -27,11 +29,11 @@ export const STREAMS = ['registry', 'referral'] as const;
 export const GENES = ['QG1', 'QG2', 'QG3'] as const;
 
 export const DESIGN = {
-  sourceN: 200_000,
-  cohortN: 6_000,
-  panelSamples: 700,
-  panelDuplicates: 20,
-  expressionN: 600,
+  sourceN: 400_000,
+  cohortN: 12_000,
+  panelSamples: 900,
+  panelDuplicates: 25,
+  expressionN: 2_500,
   ancestryShare: [0.55, 0.2, 0.25],
   /** outer inversion frequency per ancestry (EUR, AFR, EAS) */
   inversionFreq: [0.25, 0.1, 0.4],
@@ -49,12 +51,14 @@ export const DESIGN = {
   rnaBatches: 3,
   /** extra referral probability for segment-B carriers, and referral sampling multipliers */
   referralCarrierBoost: 0.7,
-  referralCaseMult: 1.6,
-  referralControlMult: 0.8,
+  referralCaseMult: 2.5,
+  referralControlMult: 0.6,
   panelHighRatio: 1.2,
   panelCaseHighWeight: 6,
   lowQualRate: 0.08,
   mismatchRate: 0.05,
+  /** share of cases sequenced in the first half of the batches (controls: the same share in the second half) */
+  caseBatchShare: 0.8,
 } as const;
 
 /** Latent per-instance parameters (hidden; exposed for tests and audits only). */
@@ -133,13 +137,22 @@ function weightedSample(rng: Rng, weights: ArrayLike<number>, k: number): number
 export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation {
   const root = Rng.from(CASE_ID, seed, subSeed);
 
-  // Effect sizes. |β_B| and β_O are set so that leaving O out cancels most of B's effect
-  // (the slope of O on B is ≈ 0.55–0.65 under the copy distribution above).
+  // Effect sizes, drawn per instance so no magnitude or sign is a good guess: the support code is
+  // 1 on half the instances (β_B < 0 and γ_B > 0), otherwise one of the three other sign pairs;
+  // |β_B| ~ U(0.3, 1.6) (per-copy odds ratios 1.35–5, the range of strong structural risk
+  // alleles), |γ_B| ~ U(0.15, 0.75). O has its own effect of either sign, |β_O| ~ U(0.5, 0.9), so
+  // leaving O out moves the segment-B estimate by ≈ 0.6·β_O (the slope of O on B). The position
+  // effect δ_O ~ U(1.5, 1.9) per inverted copy beats any γ_B in a marginal scan.
   const er = root.split('effects');
-  const betaB = (er.bernoulli(0.8) ? -1 : 1) * er.uniformRange(0.35, 0.5);
-  const betaO = er.uniformRange(0.55, 0.75);
-  const gammaB = (er.bernoulli(0.8) ? 1 : -1) * er.uniformRange(0.22, 0.36);
-  const deltaO = er.uniformRange(0.85, 1.05);
+  const code = er.bernoulli(0.5);
+  const pair = code ? 0 : 1 + er.below(3);
+  const betaB = (pair === 0 || pair === 1 ? -1 : 1) * er.uniformRange(0.3, 1.6);
+  const gammaB = (pair === 0 || pair === 2 ? 1 : -1) * er.uniformRange(0.15, 0.75);
+  const betaO = (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(0.5, 0.9);
+  const deltaO = er.uniformRange(1.5, 1.9);
+  // The inversion also shifts the target gene a little (either sign), so a marginal B scan is
+  // confounded whichever gene it picks.
+  const deltaOTarget = (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(0.3, 0.6);
   const roles = er.permutation(3).map((i) => GENES[i]);
   const [targetGene, positionGene, nullGene] = roles;
   const alphaBase = -2.45 + er.uniformRange(-0.2, 0.2);
@@ -218,6 +231,7 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
   const order = ids.map((id, k) => [id, cohort[k]] as const).sort((a, b) => a[0] - b[0]);
   const n = order.length;
   const sid = order.map(([id]) => `Q${String(id).padStart(5, '0')}`);
+  const sidIndex = new Map(sid.map((x, k) => [x, k]));
   const person = Int32Array.from(order.map(([, p]) => p));
 
   const files: CaseFile[] = [];
@@ -240,7 +254,14 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
 
   // Locus Q dosage: batch-scaled depth ratio for segment B, imputed outer-inversion dosage.
   const dr = root.split('dosage');
-  const seqScale = Array.from({ length: DESIGN.seqBatches }, () => dr.uniformRange(0.9, 1.1));
+  // Batch capture efficiency over this segmental duplication varies by ±25%: half the batches run
+  // low (0.75–0.9), half high (1.1–1.25), and cases were mostly sequenced in one half, controls in
+  // the other (which half is drawn per instance) — so one pooled scale miscalls copies differently
+  // in cases and controls.
+  const half = DESIGN.seqBatches / 2;
+  const lowFirst = dr.bernoulli(0.5);
+  const seqScale = Array.from({ length: DESIGN.seqBatches }, (_, b) => ((b < half) === lowFirst ? dr.uniformRange(0.75, 0.9) : dr.uniformRange(1.1, 1.25)));
+  const invFreq = DESIGN.inversionFreq;
   const cohortFreq = (() => {
     let s = 0;
     for (let k = 0; k < n; k++) s += O[person[k]];
@@ -251,11 +272,24 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
   const dRows: Cell[][] = [];
   for (let k = 0; k < n; k++) {
     const i = person[k];
-    const sb = dr.below(DESIGN.seqBatches);
+    const caseHalf = dr.bernoulli(DESIGN.caseBatchShare) === (yy[i] === 1);
+    const sb = (caseHalf ? 0 : half) + dr.below(half);
     seqBatch[k] = sb;
     ratio[k] = round(seqScale[sb] * (1 + 0.5 * B[i]) + normal(dr, 0, DESIGN.depthNoiseSd), 4);
-    const info = dr.uniformRange(0.9, 1);
-    const dosage = info * O[i] + (1 - info) * 2 * cohortFreq;
+    // Imputed dosage: the posterior mean of O given a noisy genotype signal W = O + N(0, s²) and
+    // the ancestry's Hardy–Weinberg prior; info = 1 − s.
+    const sNoise = dr.uniformRange(0.05, 0.2);
+    const w = O[i] + normal(dr, 0, sNoise);
+    const f = invFreq[anc[i]];
+    const pri = [(1 - f) ** 2, 2 * f * (1 - f), f * f];
+    let num = 0, den = 0;
+    for (let g = 0; g <= 2; g++) {
+      const l = pri[g] * Math.exp(-0.5 * ((w - g) / sNoise) ** 2);
+      num += g * l;
+      den += l;
+    }
+    const dosage = den > 0 ? num / den : 2 * cohortFreq;
+    const info = 1 - sNoise;
     dRows.push([sid[k], `SB${sb + 1}`, ratio[k], round(dosage, 3), round(info, 3)]);
   }
   files.push({ path: 'locus_q_dosage.tsv.gz', data: tsvGz(['sample_id', 'seq_batch', 'segB_depth_ratio', 'outer_inv_dosage', 'outer_inv_info'], dRows) });
@@ -290,6 +324,13 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
     call(k, 'long_read');
     if (dupSet.has(k)) call(k, 'optical_map');
   }
+  // Reliable (PASS, concordant) panel samples per sequencing batch: what the calibration rests on.
+  const reliablePerBatch = new Array<number>(DESIGN.seqBatches).fill(0);
+  const seen = new Set<string>();
+  for (const r of pRows) if (r[5] === 'PASS' && r[6] === 'ok' && !seen.has(r[0] as string)) {
+    seen.add(r[0] as string);
+    reliablePerBatch[seqBatch[sidIndex.get(r[0] as string)!]]++;
+  }
   files.push({ path: 'breakpoint_panel.tsv.gz', data: tsvGz(['sample_id', 'method', 'outer_orientation', 'segB_copies', 'spanning_reads', 'call_qual', 'array_concordance'], pRows) });
 
   // Expression (NB counts) in a random subset; rna_batch follows clinic (logistics), so it is
@@ -307,7 +348,7 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
     const lib = Math.round(xr.uniformRange(1.5e6, 4e6));
     GENES.forEach((g, gi) => {
       let lp = geneBase[gi] + geneBatch[gi][rb] + genePc[gi] * pc[k][0];
-      if (g === targetGene) lp += gammaB * B[i];
+      if (g === targetGene) lp += gammaB * B[i] + deltaOTarget * O[i];
       if (g === positionGene) lp += deltaO * O[i];
       eRows.push([sid[k], `RB${rb + 1}`, g, negativeBinomial(xr, lib * Math.exp(lp), geneSize[gi]), lib]);
     });
@@ -335,7 +376,7 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
   return {
     files,
     truth,
-    meta: { source_n: N, cohort_n: n, cohort_cases: cases, panel_rows: pRows.length, expression_samples: exprIdx.length },
+    meta: { source_n: N, cohort_n: n, cohort_cases: cases, panel_rows: pRows.length, expression_samples: exprIdx.length, reliable_panel_per_batch: reliablePerBatch },
     latent: { betaB, betaO, gammaB, deltaO, targetGene, positionGene, nullGene, seqScale },
   };
 }
