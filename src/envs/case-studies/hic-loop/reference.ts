@@ -52,8 +52,8 @@ const SV_MAX_GAP = 2;
 
 /**
  * Bins carrying case-only ectopic contacts. Bin biases are shared by all samples, so a pixel's
- * case/control ratio of raw counts, each scaled by its own sample's mean count at that distance
- * (which also absorbs depth and decay differences), is ~1 except where contacts were added. A pixel
+ * case/control ratio of raw counts, each scaled by its own sample's median count at that distance
+ * (which absorbs depth and decay differences; a mean would be inflated by the block itself), is ~1 except where contacts were added. A pixel
  * is ectopic when that log2 ratio exceeds 1 against the control mean in both case replicates
  * (within 2–20 bins of the diagonal, where counts are high); bins with ≥ 3 such pixels, and the
  * short gaps between them, are the SV segment.
@@ -64,7 +64,7 @@ export function detectSvBins(data: HicData, mask: Uint8Array): number[] {
   const everyBin = new Uint8Array(n).fill(1);
   for (const s of SAMPLES) {
     const m = data.matrices[s.name];
-    scaled[s.name] = obsExpMatrix(m, n, everyBin, distanceExpected(m, n, mask, 0));
+    scaled[s.name] = obsExpMatrix(m, n, everyBin, distanceExpected(m, n, mask, 0, 'median'));
   }
   const cases = SAMPLES.filter((s) => data.conditionOf[s.name] === 'case').map((s) => scaled[s.name]);
   const controls = SAMPLES.filter((s) => data.conditionOf[s.name] === 'control').map((s) => scaled[s.name]);
