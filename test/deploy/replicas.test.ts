@@ -207,3 +207,40 @@ test('genegym eval through HAProxy while a replica is SIGKILLed: its episodes ar
     await rm(home, { recursive: true, force: true });
   }
 });
+
+test('with the default --error-retries, eval itself re-runs the episodes a SIGKILLed replica cost, on the live replicas', { skip, timeout: 240_000 }, async () => {
+  const home = await mkdtemp(join(tmpdir(), 'gg-replicas-'));
+  const set = await start(3, ['--env', 'arithmetic', '--env-opt', 'tool_delay_ms=150']);
+  let killedLive = 0;
+  const mock = await startMockOpenAI({
+    latencyMs: 20,
+    script: async (b, n) => {
+      if (n === 10) {
+        const live = await Promise.all(set.replicas.map((r) => liveSessions(r.port)));
+        killedLive = Math.max(...live);
+        set.replicas[live.indexOf(killedLive)].process.kill('SIGKILL');
+      }
+      return solveArithmetic(b);
+    },
+  });
+  try {
+    const N = 12;
+    const r = await evalCli(['eval', '--env', 'arithmetic', '--server', set.url, '--model', 'openai:mock', '--base-url', mock.url, '--limit', String(N), '--concurrency', '6', '--run-name', 'retried', '--json'], home);
+    assert.ok(killedLive > 0, 'the killed replica held live sessions');
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.episodes, N);
+    assert.equal(s.correct, N);
+    assert.equal(s.errors, 0);
+    const attempts = readFileSync(join(home, 'runs', 'retried', 'episodes.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type: string; outcome: string })
+      .filter((l) => l.type === 'episode');
+    assert.ok(attempts.some((a) => a.outcome === 'error'), 'some attempt was hit by the lost replica and recorded as an error');
+  } finally {
+    await mock.close();
+    await set.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+});
