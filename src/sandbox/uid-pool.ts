@@ -6,6 +6,7 @@
 
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { processStartTime } from '../platform/process.js';
 import { SandboxError } from './types.js';
 
 export const UID_BASE = 200_000;
@@ -13,16 +14,6 @@ export const UIDS_PER_BLOCK = 4096;
 export const UID_BLOCKS = 64;
 /** Root-only directory of block locks (never /tmp: other users could plant files there). */
 export const DEFAULT_UID_LOCK_DIR = '/run/genegym/uids';
-
-/** Start time of a process in clock ticks since boot (/proc/<pid>/stat field 22), or null if gone. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
 
 function ownerAlive(content: string): boolean {
   const [pid, start] = content.trim().split(/\s+/);

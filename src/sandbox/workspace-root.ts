@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { releaseMountsUnder } from './disk-quota.js';
 import { removeTree } from './remove-tree.js';
+import { processStartTime } from '../platform/process.js';
 
 export const WORKSPACES_DIR = 'genegym-ws';
 export const OWNER_FILE = '.genegym-owner.json';
@@ -26,23 +27,11 @@ export interface RootOwner {
   pidns: string | null;
 }
 
-/** Start time of a live process, or null when it does not exist. */
-export async function processStartTime(pid: number): Promise<string | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // comm (field 2) may contain spaces and parentheses: count fields after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 const bootId = () => readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((s) => s.trim(), () => null);
 const pidNamespace = () => readlink('/proc/self/ns/pid').catch(() => null);
 
 export async function currentOwner(): Promise<RootOwner> {
-  const start = await processStartTime(process.pid);
+  const start = processStartTime(process.pid);
   if (start === null) throw new Error('cannot read this process start time from /proc');
   return { pid: process.pid, start, boot: await bootId(), pidns: await pidNamespace() };
 }
@@ -99,7 +88,7 @@ export async function judgeRoot(root: string, me: RootOwner, now = Date.now()): 
   if (owner.boot && me.boot && owner.boot !== me.boot) return 'stale';
   if (owner.pidns && me.pidns && owner.pidns !== me.pidns) return 'unknown';
   if (owner.pid === me.pid && owner.start === me.start) return 'live';
-  const start = await processStartTime(owner.pid);
+  const start = processStartTime(owner.pid);
   return start === owner.start ? 'live' : 'stale';
 }
 

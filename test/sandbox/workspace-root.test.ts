@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createWorkspace } from '../../src/sandbox/workspace.js';
-import { currentOwner, OWNER_FILE, processStartTime, processWorkspaceRoot, type RootOwner, sweepStaleWorkspaceRoots, WORKSPACES_DIR } from '../../src/sandbox/workspace-root.js';
+import { currentOwner, OWNER_FILE, processWorkspaceRoot, type RootOwner, sweepStaleWorkspaceRoots, WORKSPACES_DIR } from '../../src/sandbox/workspace-root.js';
+import { processStartTime } from '../../src/platform/process.js';
 
 let parent: string;
 before(async () => {

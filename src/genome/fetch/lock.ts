@@ -1,9 +1,9 @@
 // One fetch per target directory: a lock file created exclusively, holding the owner's pid and
 // process start time, so a lock left by a killed fetch (or a reused pid) is recognised as stale.
 
-import { readFileSync } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { processStartTime } from '../../platform/process.js';
 
 export const LOCK_FILE = '.genegym-fetch.lock';
 
@@ -13,22 +13,13 @@ interface LockOwner {
   started: string | null;
 }
 
-function startTimeOf(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
 function alive(owner: LockOwner): boolean {
   try {
     process.kill(owner.pid, 0);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
-  const now = startTimeOf(owner.pid);
+  const now = processStartTime(owner.pid);
   return owner.started === null || now === null || now === owner.started;
 }
 
@@ -39,7 +30,7 @@ export class DirLockedError extends Error {
 /** Takes the lock of `dir` or throws DirLockedError naming the owner; returns the release. */
 export async function lockDir(dir: string): Promise<() => Promise<void>> {
   const path = join(dir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, started: startTimeOf(process.pid) };
+  const me: LockOwner = { pid: process.pid, started: processStartTime(process.pid) };
   for (let tries = 0; tries < 2; tries++) {
     try {
       const fh = await open(path, 'wx');
