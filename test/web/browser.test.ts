@@ -112,11 +112,15 @@ test('viewer in Chromium: leaderboard → run → transcript → compare shows t
     // the interval plots carry a labelled axis, and nothing pushes the page wider than a 1,400 px window
     const ticks = await rows.first().locator('.interval-cell svg text').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
     assert.deepEqual(ticks.filter((x) => /%$/.test(x)), ['0%', '50%', '100%']);
-    const widths = await page.evaluate(() => ({
-      page: document.documentElement.scrollWidth,
-      window: window.innerWidth,
-      tables: [...document.querySelectorAll('.table-wrap')].map((w) => w.scrollWidth - w.clientWidth),
-    }));
+    // runs in the page (no DOM types in the tests' compile)
+    const widths: { page: number; window: number; tables: number[] } = await page.evaluate(() => {
+      const g = globalThis as any;
+      return {
+        page: g.document.documentElement.scrollWidth,
+        window: g.innerWidth,
+        tables: [...g.document.querySelectorAll('.table-wrap')].map((w: any) => w.scrollWidth - w.clientWidth),
+      };
+    });
     assert.ok(widths.page <= widths.window, `page ${widths.page} px wide in a ${widths.window} px window`);
     assert.deepEqual(widths.tables, widths.tables.map(() => 0), 'no leaderboard table is cut off (scrolls sideways)');
     await page.screenshot({ path: join(SHOTS, '1-leaderboard.png'), fullPage: true });
