@@ -214,7 +214,9 @@ async function solve(t: Tools, domain: string, q: string): Promise<Record<string
     }
     case 'cytoband_mapping': {
       if (keys.includes('start')) {
-        const m = q.match(/band (\S+) \(on (chr\w+)\)/) ?? q.match(/band (\S+) covers which bases of (chr\w+)/)!;
+        const on = q.match(/band (\S+) \(on (chr\w+)\)/);
+        const covers = q.match(/bases of (chr\w+) does band (\S+) cover/);
+        const m = on ? [on[0], on[1], on[2]] : [covers![0], covers![2], covers![1]];
         const chrom = m[2];
         const name = m[1].slice(chrom.replace(/^chr/, '').length);
         const b = (await t.bands(chrom)).find((x) => x.name === name)!;

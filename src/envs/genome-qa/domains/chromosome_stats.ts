@@ -8,7 +8,7 @@ import { answerFormat, PRIMARY_ONLY, template } from './common.js';
 function setName(ctx: GenContext): string {
   const names = ctx.nuclear().map((c) => c.chrom);
   if (names.length === 24) return 'the 24 primary nuclear chromosomes chr1-chr22, chrX and chrY (chrM excluded)';
-  return `the primary nuclear chromosomes of this assembly (${names.join(', ')}; chrM excluded)`;
+  return `the primary nuclear chromosomes ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} (chrM excluded)`;
 }
 
 /** 1 = longest; null when another chromosome has the same length (a tie is never asked). */
@@ -42,7 +42,7 @@ const difference: DomainKind = {
     if (a.size <= b.size) return null;
     const q = template(rng, [
       () => `How many bp longer is ${a.chrom} than ${b.chrom} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ difference_bp: '<integer>' })}`,
-      () => `In ${ctx.label}, by how many base pairs does the length of ${a.chrom} exceed that of ${b.chrom}? ${SIZE_SRC} ${answerFormat({ difference_bp: '<integer>' })}`,
+      () => `By how many base pairs does the length of ${a.chrom} exceed that of ${b.chrom} in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ difference_bp: '<integer>' })}`,
     ]);
     return { kind: this.name, question: q, answer: { difference_bp: String(a.size - b.size) }, fields: [{ key: 'difference_bp', type: 'exact', unit: 'bp' }], source: { chroms: [a.chrom, b.chrom] }, key: `${this.name}|${a.chrom}|${b.chrom}` };
   },
@@ -57,8 +57,8 @@ const rank: DomainKind = {
     const r = lengthRank(all, c.chrom);
     if (r === null) return null;
     const q = template(rng, [
-      () => `Among ${setName(ctx)} of ${ctx.label}, what rank does ${c.chrom} have when ordered by length from longest (rank 1) to shortest? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
-      () => `Sort ${setName(ctx)} in ${ctx.label} by sequence length, longest first (rank 1). At which rank is ${c.chrom}? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
+      () => `What rank does ${c.chrom} have by length among ${setName(ctx)} of ${ctx.label}, from longest (rank 1) to shortest? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
+      () => `At which rank is ${c.chrom} when ${setName(ctx)} of ${ctx.label} are sorted by sequence length, longest first as rank 1? ${SIZE_SRC} ${answerFormat({ rank: '<integer>' })}`,
     ]);
     return { kind: this.name, question: q, answer: { rank: String(r) }, fields: [{ key: 'rank', type: 'exact', unit: 'count' }], source: { chrom: c.chrom }, key: `${this.name}|${c.chrom}` };
   },
@@ -74,7 +74,7 @@ const comparison: DomainKind = {
     const longer = a.size > b.size ? a : b;
     const q = template(rng, [
       () => `Which is longer in ${ctx.label}, ${a.chrom} or ${b.chrom}? ${SIZE_SRC} ${answerFormat({ longer_chromosome: '<chromosome name>' })}`,
-      () => `In ${ctx.label}, compare the lengths of ${a.chrom} and ${b.chrom}: which one is longer? ${SIZE_SRC} ${answerFormat({ longer_chromosome: '<chromosome name>' })}`,
+      () => `Which of ${a.chrom} and ${b.chrom} has the longer sequence in ${ctx.label}? ${SIZE_SRC} ${answerFormat({ longer_chromosome: '<chromosome name>' })}`,
     ]);
     return { kind: this.name, question: q, answer: { longer_chromosome: longer.chrom }, fields: [{ key: 'longer_chromosome', type: 'exact' }], source: { chroms: [a.chrom, b.chrom] }, key: `${this.name}|${[a.chrom, b.chrom].sort().join('|')}` };
   },

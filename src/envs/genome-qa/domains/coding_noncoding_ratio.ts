@@ -4,7 +4,7 @@
 
 import type { Transcript } from '../../../genome/types.js';
 import type { Domain, DomainKind } from '../types.js';
-import { answerFormat, SELECT_TX, template } from './common.js';
+import { answerFormat, selectDef, selectTx, template } from './common.js';
 
 export const PERCENT_TOLERANCE = 1.0;
 
@@ -48,7 +48,7 @@ function kind(exonic: boolean): DomainKind {
         ? 'exonic % = 100 x (sum of exon lengths) / (transcript span), where the span runs from the first to the last base of the transcript and exons include UTRs'
         : 'intronic % = 100 x (transcript span - sum of exon lengths) / (transcript span), where the span runs from the first to the last base of the transcript and exons include UTRs (so "non-coding" here means intronic, not UTR)';
       const q = template(rng, [
-        () => `What percentage of the genomic span of ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} is ${exonic ? 'exonic' : 'intronic'} in ${ctx.label}? Use ${def}. ${answerFormat({ [key]: '<percent, 2 decimals>' })}`,
+        () => `What percentage of the genomic span of ${selectTx(tx.name, g.symbol)} is ${exonic ? 'exonic' : 'intronic'} in ${ctx.label}? ${selectDef(tx.name)} Use ${def}. ${answerFormat({ [key]: '<percent, 2 decimals>' })}`,
         () => `For gene ${g.symbol} in ${ctx.label}, take its Select/MANE transcript ${tx.name} and compute ${def}. ${answerFormat({ [key]: '<percent, 2 decimals>' })}`,
       ]);
       return {

@@ -20,7 +20,7 @@ const position: DomainKind = {
     const label = `${chromNumber(chrom)}${band.name}`;
     const q = template(rng, [
       () => `Which cytogenetic band contains position ${chrom}:${commas(pos0 + 1)} in ${ctx.label}? ${COORDS_1BASED} ${LABEL} ${answerFormat({ cytoband: '<band>' })}`,
-      () => `In ${ctx.label}, on which chromosome band (ideogram band of the UCSC cytoBand track) does base ${commas(pos0 + 1)} of ${chrom} lie? The position is 1-based. ${LABEL} ${answerFormat({ cytoband: '<band>' })}`,
+      () => `On which chromosome band does base ${commas(pos0 + 1)} of ${chrom} lie in ${ctx.label}, as the ideogram bands of the UCSC cytoBand track draw it? The position is 1-based. ${LABEL} ${answerFormat({ cytoband: '<band>' })}`,
     ]);
     return { kind: this.name, question: q, answer: { cytoband: label }, fields: [{ key: 'cytoband', type: 'exact' }], source: { chrom, position: pos0 + 1, band: label }, key: `${this.name}|${chrom}:${pos0}` };
   },
@@ -36,7 +36,7 @@ const gene: DomainKind = {
     if (g.start < band.start + MARGIN || g.end > band.end - MARGIN) return null;
     const label = `${chromNumber(g.chrom)}${band.name}`;
     const q = template(rng, [
-      () => `In which cytogenetic band does gene ${g.symbol} lie in ${ctx.label}? (The whole gene lies inside a single band.) ${LABEL} ${answerFormat({ cytoband: '<band>' })}`,
+      () => `In which cytogenetic band does gene ${g.symbol} lie in ${ctx.label}? The whole gene lies inside a single band. ${LABEL} ${answerFormat({ cytoband: '<band>' })}`,
       () => `Give the cytoband of gene ${g.symbol} in ${ctx.label}, according to the assembly's cytoBand table (the gene does not cross a band boundary). ${LABEL} ${answerFormat({ cytoband: '<band>' })}`,
     ]);
     return { kind: this.name, question: q, answer: { cytoband: label }, fields: [{ key: 'cytoband', type: 'exact' }], source: { gene: g.symbol, chrom: g.chrom, band: label }, key: `${this.name}|${g.symbol}` };
@@ -55,7 +55,7 @@ const range: DomainKind = {
     const fmt = answerFormat({ start: '<1-based first base>', end: '<1-based last base>' });
     const q = template(rng, [
       () => `What are the start and end coordinates of cytogenetic band ${label} (on ${chrom}) in ${ctx.label}? Give 1-based inclusive coordinates (the UCSC cytoBand table is 0-based half-open: add 1 to its start). ${fmt}`,
-      () => `In ${ctx.label}, band ${label} covers which bases of ${chrom}? Report the first and last base as 1-based inclusive positions. ${fmt}`,
+      () => `Which bases of ${chrom} does band ${label} cover in ${ctx.label}? Report the first and last base as 1-based inclusive positions. ${fmt}`,
     ]);
     return {
       kind: this.name,

@@ -3,7 +3,7 @@
 
 import { exonLengthsTxOrder, ordinal } from '../seq.js';
 import type { Domain, DomainKind, Draft } from '../types.js';
-import { answerFormat, SELECT_TX, template } from './common.js';
+import { answerFormat, selectDef, selectTx, template } from './common.js';
 
 const ORDER = "Exons are numbered from the transcript's 5' end (for a minus-strand gene, exon 1 is the one with the highest genomic coordinates).";
 const LEN = 'An exon of 1-based inclusive coordinates s..e has length e - s + 1 and includes any UTR part.';
@@ -15,8 +15,8 @@ const count: DomainKind = {
     const g = rng.pick(ctx.selectGenes());
     const tx = g.select;
     const q = template(rng, [
-      () => `How many exons does ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} have in ${ctx.label}? UTR-only exons count. ${answerFormat({ exon_count: '<integer>' })}`,
-      () => `Gene ${g.symbol} (${ctx.label}): what is the exon count of its Select/MANE transcript ${tx.name}? Count every exon, coding or not. ${answerFormat({ exon_count: '<integer>' })}`,
+      () => `How many exons does ${selectTx(tx.name, g.symbol)} have in ${ctx.label}? ${selectDef(tx.name)} UTR-only exons count. ${answerFormat({ exon_count: '<integer>' })}`,
+      () => `What is the exon count of gene ${g.symbol}'s Select/MANE transcript ${tx.name} in ${ctx.label}? Count every exon, coding or not. ${answerFormat({ exon_count: '<integer>' })}`,
     ]);
     return {
       kind: this.name,
@@ -40,10 +40,10 @@ const length: DomainKind = {
     const both = rng.next() < 0.4;
     const fmt = both ? answerFormat({ exon_count: '<integer>', exon_length: '<bp>' }) : answerFormat({ exon_length: '<bp>' });
     const ask = both
-      ? `How many exons does ${SELECT_TX} of gene ${g.symbol} (${tx.name}) have in ${ctx.label}, and how long, in bp, is its ${ordinal(k)} exon?`
+      ? `How many exons does ${selectTx(tx.name, g.symbol)} have in ${ctx.label}, and how long, in bp, is its ${ordinal(k)} exon? ${selectDef(tx.name)}`
       : rng.pick([
           `How long, in bp, is exon ${k} of gene ${g.symbol}'s Select/MANE transcript ${tx.name} in ${ctx.label}?`,
-          `In ${ctx.label}, what is the length of the ${ordinal(k)} exon of ${SELECT_TX}, ${tx.name}, of gene ${g.symbol}?`,
+          `What is the length of the ${ordinal(k)} exon of ${selectTx(tx.name, g.symbol)} in ${ctx.label}? ${selectDef(tx.name)}`,
         ]);
     return {
       kind: both ? 'exon_count_and_length' : this.name,
@@ -72,7 +72,7 @@ const total: DomainKind = {
     if (longest) {
       return {
         kind: 'longest_exon',
-        question: `What is the length in bp of the longest exon of ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} in ${ctx.label}? ${LEN} ${answerFormat({ longest_exon_bp: '<bp>' })}`,
+        question: `What is the length in bp of the longest exon of ${selectTx(tx.name, g.symbol)} in ${ctx.label}? ${selectDef(tx.name)} ${LEN} ${answerFormat({ longest_exon_bp: '<bp>' })}`,
         answer: { longest_exon_bp: String(Math.max(...lens)) },
         fields: [{ key: 'longest_exon_bp', type: 'exact', unit: 'bp' }],
         source: { gene: g.symbol, transcript: tx.name },
@@ -81,7 +81,7 @@ const total: DomainKind = {
     }
     return {
       kind: this.name,
-      question: `What is the total exonic length (sum of all exon lengths, UTRs included) of ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} in ${ctx.label}? ${LEN} ${answerFormat({ exonic_bp: '<bp>' })}`,
+      question: `What is the total exonic length of ${selectTx(tx.name, g.symbol)} in ${ctx.label}, the sum of all its exon lengths with UTRs included? ${selectDef(tx.name)} ${LEN} ${answerFormat({ exonic_bp: '<bp>' })}`,
       answer: { exonic_bp: String(lens.reduce((a, b) => a + b, 0)) },
       fields: [{ key: 'exonic_bp', type: 'exact', unit: 'bp' }],
       source: { gene: g.symbol, transcript: tx.name },

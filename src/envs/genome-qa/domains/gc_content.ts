@@ -5,7 +5,7 @@
 import { composition, gcFraction, region1 } from '../seq.js';
 import type { Domain, DomainKind, Draft } from '../types.js';
 import { canSampleWindow, sampleSelectSpan, sampleWindow, type WindowSpec } from '../windows.js';
-import { answerFormat, COORDS_1BASED, SELECT_TX, template } from './common.js';
+import { answerFormat, COORDS_1BASED, selectDef, selectTx, template } from './common.js';
 
 export const GC_TOLERANCE = 0.02;
 const FMT = answerFormat({ gc_content: '<fraction between 0 and 1, 2 decimals>' });
@@ -49,11 +49,11 @@ const geneSpan: DomainKind = {
     const tx = g.select;
     const q = template(rng, [
       () =>
-        `What is the GC content of the genomic span of gene ${g.symbol} in ${ctx.label}, taking the span of ${SELECT_TX} (${tx.name}) ` +
-        `from its first to its last base, introns included, on the forward strand? ${DEF} ${FMT}`,
+        `What is the GC content of the genomic span of gene ${g.symbol} in ${ctx.label}, taking the span of its transcript ${tx.name} ` +
+        `from its first to its last base, introns included, on the forward strand? ${selectDef(tx.name)} ${DEF} ${FMT}`,
       () =>
-        `Consider ${SELECT_TX} of gene ${g.symbol} (${tx.name}) in ${ctx.label}. Over the whole transcript span (transcription start to end, exons and introns), ` +
-        `what fraction of the reference bases are G or C? ${DEF} ${FMT}`,
+        `What fraction of the reference bases are G or C over the whole span of ${selectTx(tx.name, g.symbol)} in ${ctx.label}, ` +
+        `from transcription start to end, exons and introns? ${selectDef(tx.name)} ${DEF} ${FMT}`,
     ]);
     return draft(this.name, q, gcFraction(composition(seq)), { gene: g.symbol, transcript: tx.name, chrom: tx.chrom, start: tx.txStart + 1, end: tx.txEnd }, `${this.name}|${tx.name}`);
   },

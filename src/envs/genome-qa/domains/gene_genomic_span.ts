@@ -3,7 +3,7 @@
 
 import { commas } from '../seq.js';
 import type { Domain, DomainKind } from '../types.js';
-import { answerFormat, PRIMARY_ONLY, SELECT_TX, template } from './common.js';
+import { answerFormat, PRIMARY_ONLY, selectDef, selectTx, template } from './common.js';
 
 const GENE_EXTENT =
   "the gene's genomic extent: from the lowest start to the highest end over all of its annotated RefSeq transcripts " +
@@ -17,7 +17,7 @@ const selectSpan: DomainKind = {
     const g = rng.pick(ctx.selectGenes());
     const tx = g.select;
     const q = template(rng, [
-      () => `How many base pairs does ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} span on ${tx.chrom} in ${ctx.label}, from its first to its last base? ${SPAN_DEF} ${answerFormat({ span_bp: '<integer>' })}`,
+      () => `How many base pairs does ${selectTx(tx.name, g.symbol)} span on ${tx.chrom} in ${ctx.label}, from its first to its last base? ${selectDef(tx.name)} ${SPAN_DEF} ${answerFormat({ span_bp: '<integer>' })}`,
       () => `In ${ctx.label}, what is the genomic length (introns included) of gene ${g.symbol}'s Select/MANE transcript ${tx.name}? ${SPAN_DEF} ${answerFormat({ span_bp: '<integer>' })}`,
     ]);
     return {
@@ -38,7 +38,7 @@ const geneSpan: DomainKind = {
     const g = rng.pick(ctx.selectGenes());
     const q = template(rng, [
       () => `What is the total genomic span, in bp, of gene ${g.symbol} in ${ctx.label}? Use ${GENE_EXTENT}. ${SPAN_DEF} ${PRIMARY_ONLY} ${answerFormat({ span_bp: '<integer>' })}`,
-      () => `Gene ${g.symbol} (${ctx.label}): how long is ${GENE_EXTENT}? ${SPAN_DEF} ${answerFormat({ span_bp: '<integer>' })}`,
+      () => `How long is gene ${g.symbol} in ${ctx.label}, measured as ${GENE_EXTENT}? ${SPAN_DEF} ${answerFormat({ span_bp: '<integer>' })}`,
     ]);
     return {
       kind: this.name,

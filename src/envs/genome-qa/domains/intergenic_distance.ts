@@ -5,7 +5,7 @@
 import type { Gene, Transcript } from '../../../genome/types.js';
 import type { GenContext } from '../context.js';
 import type { Domain, DomainKind } from '../types.js';
-import { answerFormat, SELECT_TX, template } from './common.js';
+import { answerFormat, template } from './common.js';
 
 type SGene = Gene & { select: Transcript };
 
@@ -69,7 +69,7 @@ function kind(select: boolean): DomainKind {
       const [aEnd, bStart] = select ? [a.select.txEnd, b.select.txStart] : [a.end, b.start];
       if (bStart <= aEnd) return null;
       const extent = select
-        ? `each gene taken as the span of ${SELECT_TX} (${a.symbol}: ${a.select.name}; ${b.symbol}: ${b.select.name})`
+        ? `each gene taken as the span of its Select transcript, ${a.select.name} for ${a.symbol} and ${b.select.name} for ${b.symbol}, the RefSeq Select / MANE Select transcript of UCSC's ncbiRefSeqSelect track`
         : "each gene taken as its full extent, the union of all of its annotated RefSeq transcripts (NCBI Gene's location)";
       const q = template(rng, [
         () =>

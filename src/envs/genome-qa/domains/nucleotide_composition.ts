@@ -46,7 +46,7 @@ const single: DomainKind = {
     const fmt = answerFormat({ count: '<integer>' });
     const q = template(rng, [
       () => `How many ${base} bases does the forward strand of ${r} (${ctx.label}) contain? ${COORDS_1BASED} ${CASE} ${fmt}`,
-      () => `In ${ctx.label}, count the occurrences of the base ${base} on the forward strand within ${r}. ${COORDS_1BASED} ${CASE} ${fmt}`,
+      () => `Count the occurrences of the base ${base} on the forward strand within ${r} in ${ctx.label}. ${COORDS_1BASED} ${CASE} ${fmt}`,
     ]);
     return {
       kind: this.name,

@@ -4,7 +4,7 @@
 import { exonsTxOrder, isAcgt, ordinal, region1, reverseComplement } from '../seq.js';
 import type { Domain, DomainKind } from '../types.js';
 import { canSampleWindow, sampleWindow, type WindowSpec } from '../windows.js';
-import { answerFormat, COORDS_1BASED, SELECT_TX, template } from './common.js';
+import { answerFormat, COORDS_1BASED, selectDef, selectTx, template } from './common.js';
 
 const FMT = answerFormat({ reference_sequence: '<bases, 5\'->3\'>' });
 const WINDOW: WindowSpec = { minChromLength: 1000, minLength: 20, maxLength: 120 };
@@ -25,7 +25,7 @@ function windowKind(reverse: boolean): DomainKind {
       const question = template(rng, [
         () => `What is the reference sequence of ${r} (${len} bp) in ${ctx.label}, ${strand}? ${COORDS_1BASED} ${FMT}`,
         () => `Retrieve the ${len}-bp DNA sequence at ${r} from ${ctx.label} ${strand}. ${COORDS_1BASED} ${FMT}`,
-        () => `In ${ctx.label}, which ${len} bases occupy ${r}, ${strand}? ${COORDS_1BASED} ${FMT}`,
+        () => `Which ${len} bases occupy ${r} in ${ctx.label}, ${strand}? ${COORDS_1BASED} ${FMT}`,
       ]);
       return {
         kind: this.name,
@@ -56,13 +56,13 @@ const exonStart: DomainKind = {
     const seq = tx.strand === '+' ? fwd : reverseComplement(fwd);
     const question = template(rng, [
       () =>
-        `Give the first ${len} bases of exon ${k} of gene ${g.symbol} in ${ctx.label}, using ${SELECT_TX} (${tx.name}). ` +
+        `Give the first ${len} bases of exon ${k} of ${selectTx(tx.name, g.symbol)} in ${ctx.label}. ${selectDef(tx.name)} ` +
         `Exons are numbered from the transcript's 5' end, and the bases must be read on the gene's transcribed strand ` +
         `(the reverse complement of the reference for a minus-strand gene), 5'->3'. ${FMT}`,
       () =>
-        `Using ${SELECT_TX}, ${tx.name}, of gene ${g.symbol} (${ctx.label}): what are the ${len} bases that start the ${ordinal(k)} exon, ` +
-        `counting exons 5'->3' along the transcript and reading the sequence on the gene's own strand ` +
-        `(reverse-complemented if the gene is on the minus strand)? ${FMT}`,
+        `What are the ${len} bases that start the ${ordinal(k)} exon of ${selectTx(tx.name, g.symbol)} in ${ctx.label}, ` +
+        `counting exons 5'->3' along the transcript and reading the sequence on the gene's own strand? ${selectDef(tx.name)} ` +
+        `A minus-strand gene is read as the reverse complement of the reference. ${FMT}`,
     ]);
     return {
       kind: this.name,

@@ -7,7 +7,7 @@ import type { Domain, DomainKind, Draft } from '../types.js';
 import type { GenContext } from '../context.js';
 import type { Rng } from '../rng.js';
 import { canSampleWindow, sampleSelectSpan, sampleWindow, type WindowSpec } from '../windows.js';
-import { answerFormat, COORDS_1BASED, SELECT_TX, template } from './common.js';
+import { answerFormat, COORDS_1BASED, selectDef, selectTx, template } from './common.js';
 
 const CANDIDATES: Record<string, string> = {
   EcoRI: 'GAATTC',
@@ -53,10 +53,11 @@ function draft(kind: string, q: string, seq: string | number, enzyme: string, so
   };
 }
 
-function questionFor(rng: Rng, ctx: GenContext, where: string, enzyme: string): string {
+function questionFor(rng: Rng, ctx: GenContext, where: string, enzyme: string, defs = ''): string {
+  const pre = defs ? `${defs} ` : '';
   return template(rng, [
-    () => `How many ${siteText(enzyme)} occur in ${where} of ${ctx.label}? Count a site only if it lies entirely inside the region. ${CASE} ${FMT}`,
-    () => `Count the ${siteText(enzyme)} found within ${where} (${ctx.label}); sites must fall completely inside. ${CASE} ${FMT}`,
+    () => `How many ${siteText(enzyme)} occur in ${where} in ${ctx.label}? ${pre}Count a site only if it lies entirely inside the region. ${CASE} ${FMT}`,
+    () => `Count the ${siteText(enzyme)} found within ${where} in ${ctx.label}. ${pre}Sites must fall completely inside. ${CASE} ${FMT}`,
   ]);
 }
 
@@ -67,8 +68,8 @@ const windowKind: DomainKind = {
     const w = await sampleWindow(ctx, rng, WINDOW);
     if (!w) return null;
     const enzyme = rng.pick(Object.keys(ENZYMES));
-    const where = `the region ${region1(w.chrom, w.start, w.end)} (${w.length} bp; ${COORDS_1BASED.toLowerCase().replace(/\.$/, '')})`;
-    return draft(this.name, questionFor(rng, ctx, where, enzyme), w.seq, enzyme, { chrom: w.chrom, start: w.start + 1, end: w.end }, `${this.name}|${w.chrom}:${w.start}-${w.end}`);
+    const where = `the region ${region1(w.chrom, w.start, w.end)} (${w.length} bp)`;
+    return draft(this.name, questionFor(rng, ctx, where, enzyme, COORDS_1BASED), w.seq, enzyme, { chrom: w.chrom, start: w.start + 1, end: w.end }, `${this.name}|${w.chrom}:${w.start}-${w.end}`);
   },
 };
 
@@ -81,8 +82,8 @@ const geneSpan: DomainKind = {
     const { gene: g, seq } = span;
     const tx = g.select;
     const enzyme = rng.pick(Object.keys(ENZYMES));
-    const where = `the genomic span (first to last base, introns included) of ${SELECT_TX}, ${tx.name}, of gene ${g.symbol}`;
-    return draft(this.name, questionFor(rng, ctx, where, enzyme), seq, enzyme, { gene: g.symbol, transcript: tx.name, chrom: tx.chrom, start: tx.txStart + 1, end: tx.txEnd }, `${this.name}|${tx.name}`);
+    const where = `the genomic span of ${selectTx(tx.name, g.symbol)}, first to last base with introns included,`;
+    return draft(this.name, questionFor(rng, ctx, where, enzyme, selectDef(tx.name)), seq, enzyme, { gene: g.symbol, transcript: tx.name, chrom: tx.chrom, start: tx.txStart + 1, end: tx.txEnd }, `${this.name}|${tx.name}`);
   },
 };
 
