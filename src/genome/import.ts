@@ -185,18 +185,29 @@ async function importInto(dir: string, opts: ImportOptions): Promise<ImportResul
   }
   for (const f of opts.fasta) await describeInput('fasta', f);
 
-  // chrom.sizes: check a given one against the FASTA, keep only sequences present
+  // chrom.sizes: check a given one against the FASTA, keep only sequences present. A FASTA
+  // record shorter than chrom.sizes says is a partial chromosome (the first bases of it): kept
+  // at its FASTA length and marked partial, so nothing describes it as the whole chromosome.
   let sizesOut = sizes;
+  const partial: Record<string, { length: number; fullLength: number }> = {};
   if (opts.chromSizes) {
     const given = parseChromSizes(await readTextFile(opts.chromSizes), opts.chromSizes);
-    const wrong = [...sizes].filter(([c, n]) => given.has(c) && given.get(c) !== n).map(([c, n]) => `${c} (FASTA ${n}, chrom.sizes ${given.get(c)})`);
-    if (wrong.length) throw new ImportError(`${opts.chromSizes} disagrees with the FASTA: ${wrong.slice(0, 5).join(', ')}`);
+    const wrong = [...sizes].filter(([c, n]) => given.has(c) && given.get(c)! < n).map(([c, n]) => `${c} (FASTA ${n}, chrom.sizes ${given.get(c)})`);
+    if (wrong.length) throw new ImportError(`${opts.chromSizes} disagrees with the FASTA (a FASTA record longer than chrom.sizes says): ${wrong.slice(0, 5).join(', ')}`);
+    for (const [c, n] of sizes) if (given.has(c) && given.get(c)! > n) partial[c] = { length: n, fullLength: given.get(c)! };
+    const pnames = Object.keys(partial);
+    if (pnames.length) {
+      notes.push(
+        `warning: partial chromosome${pnames.length > 1 ? 's' : ''} ${pnames.map((c) => `${c} (${partial[c].length} of ${partial[c].fullLength} bp)`).join(', ')}: ` +
+          'recorded at the FASTA length and marked partial; tables are clipped to it',
+      );
+    }
     const missing = [...sizes.keys()].filter((c) => !given.has(c));
     if (missing.length) throw new ImportError(`${opts.chromSizes} does not list ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
     const extra = [...given.keys()].filter((c) => !sizes.has(c));
     if (extra.length) notes.push(`chrom.sizes: ${extra.length} sequences not in the FASTA were left out`);
     // keep the given file's order
-    sizesOut = new Map([...given].filter(([c]) => sizes.has(c)));
+    sizesOut = new Map([...given].filter(([c]) => sizes.has(c)).map(([c]) => [c, sizes.get(c)!]));
     await describeInput('chromSizes', opts.chromSizes);
   } else {
     sizesOut = new Map([...sizes].sort((a, b) => b[1] - a[1]));
@@ -211,9 +222,15 @@ async function importInto(dir: string, opts: ImportOptions): Promise<ImportResul
     const kept = bands.filter((b) => sizes.has(b.chrom));
     if (kept.length < bands.length) notes.push(`cytoBand: ${bands.length - kept.length} bands on sequences not in the FASTA were left out`);
     for (const b of kept) {
-      if (b.end > sizes.get(b.chrom)!) throw new ImportError(`${opts.cytoBand}: band ${b.chrom} ${b.name} ends at ${b.end}, past the end of ${b.chrom} (${sizes.get(b.chrom)} bp)`);
+      if (b.end > sizes.get(b.chrom)! && !partial[b.chrom]) throw new ImportError(`${opts.cytoBand}: band ${b.chrom} ${b.name} ends at ${b.end}, past the end of ${b.chrom} (${sizes.get(b.chrom)} bp)`);
     }
-    await writeFile(join(dir, 'cytoBand.txt'), kept.map((b) => `${b.chrom}\t${b.start}\t${b.end}\t${b.name}\t${b.stain}\n`).join(''));
+    // bands of a partial chromosome: those past its end dropped, the one across it clipped
+    const clipped = kept.filter((b) => b.start < sizes.get(b.chrom)!).map((b) => ({ ...b, end: Math.min(b.end, sizes.get(b.chrom)!) }));
+    const cut = kept.filter((b) => b.start < sizes.get(b.chrom)! && b.end > sizes.get(b.chrom)!).length;
+    if (clipped.length < kept.length || cut) {
+      notes.push(`warning: cytoBand: ${kept.length - clipped.length} bands past the end of partial chromosomes were left out and ${cut} clipped at the end`);
+    }
+    await writeFile(join(dir, 'cytoBand.txt'), clipped.map((b) => `${b.chrom}\t${b.start}\t${b.end}\t${b.name}\t${b.stain}\n`).join(''));
     files.push(['cytoBand', 'cytoBand.txt']);
     await describeInput('cytoBand', opts.cytoBand);
   }
@@ -232,8 +249,11 @@ async function importInto(dir: string, opts: ImportOptions): Promise<ImportResul
       rows = parseGenePred(text, g);
       table = tableNameFor(g);
     }
-    const kept = rows.filter((t) => sizes.has(t.chrom));
+    let kept = rows.filter((t) => sizes.has(t.chrom));
     if (kept.length < rows.length) notes.push(`${basename(g)}: ${rows.length - kept.length} of ${rows.length} transcripts on sequences not in the FASTA were left out`);
+    const inside = kept.filter((t) => !partial[t.chrom] || t.txEnd <= sizes.get(t.chrom)!);
+    if (inside.length < kept.length) notes.push(`warning: ${basename(g)}: ${kept.length - inside.length} transcripts reaching past the end of partial chromosomes were left out`);
+    kept = inside;
     for (const t of kept) {
       if (t.txEnd > sizes.get(t.chrom)!) throw new ImportError(`${g}: transcript ${t.name} ends at ${t.txEnd}, past the end of ${t.chrom} (${sizes.get(t.chrom)} bp)`);
     }
@@ -266,8 +286,18 @@ async function importInto(dir: string, opts: ImportOptions): Promise<ImportResul
     synthetic: false,
     createdAt: new Date().toISOString(),
     files: records,
-    source: { importedFrom: inputs, notes },
+    source: { importedFrom: inputs, notes, ...(Object.keys(partial).length ? { partial } : {}) },
   };
   await writeFile(join(dir, 'assembly.json'), JSON.stringify(manifest, null, 2) + '\n');
   return { dir, manifest, sizes: sizesOut, notes };
+}
+
+/**
+ * Chromosomes an import holds only the first part of (manifest.source.partial): their readable
+ * length and the full length chrom.sizes gave. Such a chromosome must never be described as the
+ * whole one (its length, rank or accession).
+ */
+export function partialChromosomes(manifest: AssemblyManifest): Map<string, { length: number; fullLength: number }> {
+  const raw = (manifest.source as { partial?: Record<string, { length: number; fullLength: number }> } | undefined)?.partial ?? {};
+  return new Map(Object.entries(raw).filter(([, v]) => v && Number.isFinite(v.length) && Number.isFinite(v.fullLength)));
 }

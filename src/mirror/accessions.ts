@@ -5,6 +5,7 @@
 
 import type { AssemblyApi, Gene } from '../genome/types.js';
 import { hashString } from '../envs/genome-qa/rng.js';
+import { partialChromosomes } from '../genome/import.js';
 
 const GRCH38: Record<string, string> = {
   chr1: 'NC_000001.11', chr2: 'NC_000002.12', chr3: 'NC_000003.12', chr4: 'NC_000004.12', chr5: 'NC_000005.10',
@@ -25,12 +26,15 @@ export class Names {
   private chromOfAcc = new Map<string, string>();
   private uidOf = new Map<string, string>();
   private geneOfUid = new Map<string, Gene>();
+  private partial: Map<string, { length: number; fullLength: number }>;
 
   constructor(asm: AssemblyApi) {
     this.asm = asm;
     this.grch38 = isGrch38(asm);
+    this.partial = partialChromosomes(asm.manifest);
     asm.primaryChromosomes().forEach((chrom, i) => {
-      const a = this.grch38 ? GRCH38[chrom] : `GG_${String(900001 + i).padStart(6, '0')}.1`;
+      // a partial import of a GRCh38 chromosome is not that RefSeq record: it gets a local accession
+      const a = this.grch38 && !this.partial.has(chrom) ? GRCH38[chrom] : `GG_${String(900001 + i).padStart(6, '0')}.1`;
       if (!a) return;
       this.acc.set(chrom, a);
       this.chromOfAcc.set(a.toUpperCase(), chrom);
@@ -64,6 +68,8 @@ export class Names {
 
   /** "Homo sapiens chromosome 17, GRCh38.p14 Primary Assembly" and the like */
   title(chrom: string): string {
+    const part = this.partial.get(chrom);
+    if (part) return `${this.asm.name} ${chrom}, bases 1-${part.length} only (partial import of a ${part.fullLength} bp chromosome)`;
     if (this.grch38) {
       if (chrom === 'chrM') return 'Homo sapiens mitochondrion, complete genome';
       return `Homo sapiens chromosome ${chrom.replace(/^chr/, '')}, GRCh38.p14 Primary Assembly`;

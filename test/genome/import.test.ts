@@ -117,8 +117,8 @@ test('bad input fails clearly and leaves nothing behind', async () => {
   const good = join(root, 'good.fa');
   await writeFile(good, '>s1 first\nACGTNNacgt\n>s2\nGG\n');
   const sizes = join(root, 'wrong.sizes');
-  await writeFile(sizes, 's1\t11\ns2\t2\n');
-  await assert.rejects(importAssembly({ out, name: 'x', fasta: [good], chromSizes: sizes }), /disagrees with the FASTA: s1 \(FASTA 10, chrom.sizes 11\)/);
+  await writeFile(sizes, 's1\t9\ns2\t2\n');
+  await assert.rejects(importAssembly({ out, name: 'x', fasta: [good], chromSizes: sizes }), /disagrees with the FASTA \(a FASTA record longer than chrom.sizes says\): s1 \(FASTA 10, chrom.sizes 9\)/);
   const genes = join(root, 'genes.txt');
   await writeFile(genes, 'NM_1\ts2\t+\t0\t50\t0\t50\t1\t0,\t50,\t0\tG\tcmpl\tcmpl\t0,\n');
   await assert.rejects(importAssembly({ out, name: 'x', fasta: [good], genes: [genes] }), /NM_1 ends at 50, past the end of s2 \(2 bp\)/);

@@ -3,7 +3,8 @@
 // against AssemblyApi, so the demo assembly, hg38 and the test fakes all work.
 
 import { countBases, type BaseCounts } from '../../genome/sequence-source.js';
-import type { AssemblyApi, CytoBand, Gene, Transcript } from '../../genome/types.js';
+import { partialChromosomes } from '../../genome/import.js';
+import { UnknownGeneError, type AssemblyApi, type CytoBand, type Gene, type Transcript } from '../../genome/types.js';
 import { countSite } from './seq.js';
 
 const NUCLEAR = [...Array.from({ length: 22 }, (_, i) => `chr${i + 1}`), 'chrX', 'chrY'];
@@ -14,6 +15,57 @@ export interface SeqChrom {
   length: number;
   /** the whole chromosome is readable */
   complete: boolean;
+}
+
+/**
+ * The assembly as genome-qa sees it: when it has no cytoBand table (a bring-your-own import
+ * may not), band lookups answer "no bands" instead of throwing, so only the cytoband
+ * questions are left out (the generator names why) and the mirror serves an empty track. An
+ * assembly without a gene table likewise answers "no genes", leaving out the gene questions.
+ */
+export function withOptionalTables(asm: AssemblyApi): AssemblyApi {
+  const bands = hasBandTable(asm);
+  const genes = hasGeneTable(asm);
+  if (bands && genes) return asm;
+  return Object.assign(Object.create(Object.getPrototypeOf(asm)), asm, {
+    ...(bands ? {} : { bands: () => [], bandAt: () => undefined, bandRange: () => undefined, [NO_BANDS]: true }),
+    ...(genes
+      ? {}
+      : {
+          genes: () => [],
+          transcripts: () => [],
+          transcript: () => undefined,
+          gene: (symbol: string) => {
+            throw new UnknownGeneError(`assembly ${asm.name} has no gene table (asked for ${symbol})`);
+          },
+          [NO_GENES]: true,
+        }),
+  }) as AssemblyApi;
+}
+
+const NO_BANDS = Symbol('genome-qa: assembly without cytoBand');
+const NO_GENES = Symbol('genome-qa: assembly without genes');
+
+/** Whether the assembly can answer gene lookups. */
+export function hasGeneTable(asm: AssemblyApi): boolean {
+  if ((asm as unknown as Record<symbol, unknown>)[NO_GENES]) return false;
+  try {
+    asm.genes();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the assembly can answer band lookups (reading its table once). */
+export function hasBandTable(asm: AssemblyApi): boolean {
+  if ((asm as unknown as Record<symbol, unknown>)[NO_BANDS]) return false;
+  try {
+    asm.bands();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class GenContext {
@@ -38,13 +90,18 @@ export class GenContext {
     return this.asm.manifest.synthetic ? `the synthetic assembly "${this.asm.name}"` : `the ${this.asm.name} assembly`;
   }
 
-  /** Primary nuclear chromosomes present in chrom.sizes (chr1-22, X, Y; no chrM). */
+  /** Chromosomes an import holds only the first part of: never asked about as a whole. */
+  partial(): Set<string> {
+    return this.memo('partial', () => new Set(partialChromosomes(this.asm.manifest).keys()));
+  }
+
+  /** Primary nuclear chromosomes present in chrom.sizes (chr1-22, X, Y; no chrM), whole ones only. */
   nuclear(): { chrom: string; size: number }[] {
     return this.memo('nuclear', () => {
       const sizes = this.asm.chromSizes();
       return this.asm
         .primaryChromosomes()
-        .filter((c) => NUCLEAR.includes(c) && sizes.has(c))
+        .filter((c) => NUCLEAR.includes(c) && sizes.has(c) && !this.partial().has(c))
         .map((c) => ({ chrom: c, size: sizes.get(c)! }));
     });
   }
@@ -58,7 +115,7 @@ export class GenContext {
         const seqSize = this.asm.sequence.size(chrom);
         const size = sizes.get(chrom);
         if (!seqSize || !size) continue;
-        out.push({ chrom, length: Math.min(seqSize, size), complete: seqSize === size });
+        out.push({ chrom, length: Math.min(seqSize, size), complete: seqSize === size && !this.partial().has(chrom) });
       }
       return out;
     });

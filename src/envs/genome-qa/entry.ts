@@ -15,10 +15,36 @@ export function hasAnswerExporter(env: Environment): env is Environment & Answer
   return typeof (env as Partial<AnswerExporter>).exportRows === 'function';
 }
 
-function intSetting(settings: Record<string, string>, key: string): number | undefined {
+/** The --env-opt keys genome-qa reads, with what each takes. */
+export const GENOME_QA_SETTINGS: Record<string, string> = {
+  seed: 'a non-negative integer',
+  train_size: 'a positive integer',
+  test_size: 'a positive integer',
+  domains: 'a comma list of domains',
+  live_fetch: 'true or false',
+};
+
+const validList = () => Object.entries(GENOME_QA_SETTINGS).map(([k, v]) => `${k} (${v})`).join(', ');
+
+/** Unknown keys and bad values are errors that name the valid ones (a typo never goes unnoticed). */
+export function checkGenomeQaSettings(settings: Record<string, string>): void {
+  const unknown = Object.keys(settings).filter((k) => !(k in GENOME_QA_SETTINGS));
+  if (unknown.length) {
+    const hint = unknown.includes('assembly') ? ' (choose the assembly with --assembly)' : '';
+    throw new Error(`genome-qa: unknown --env-opt ${unknown.map((k) => JSON.stringify(k)).join(', ')}${hint}; valid settings: ${validList()}`);
+  }
+  const lf = settings.live_fetch;
+  if (lf !== undefined && !['true', 'false', '1', '0'].includes(lf)) {
+    throw new Error(`genome-qa: --env-opt live_fetch must be true or false (got ${JSON.stringify(lf)}); valid settings: ${validList()}`);
+  }
+}
+
+function intSetting(settings: Record<string, string>, key: string, min = 0): number | undefined {
   const raw = settings[key];
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new Error(`genome-qa: --env-opt ${key} must be a non-negative integer (got ${JSON.stringify(raw)})`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < min) {
+    throw new Error(`genome-qa: --env-opt ${key} must be ${GENOME_QA_SETTINGS[key]} (got ${JSON.stringify(raw)}); valid settings: ${validList()}`);
+  }
   return Number(raw);
 }
 
@@ -31,18 +57,26 @@ export async function loadGenomeQa(opts: EnvOptions): Promise<Environment> {
     import('./types.js'),
   ]);
   const settings = opts.settings ?? {};
+  checkGenomeQaSettings(settings);
+  const seed = intSetting(settings, 'seed');
+  const trainSize = intSetting(settings, 'train_size', 1);
+  const testSize = intSetting(settings, 'test_size', 1);
+  const domains = settings.domains?.split(',').map((d) => d.trim()).filter(Boolean);
+  if (settings.domains !== undefined && !domains?.length) throw new Error(`genome-qa: --env-opt domains is empty (known: ${DOMAINS.join(', ')})`);
+  for (const d of domains ?? []) if (!(DOMAINS as readonly string[]).includes(d)) throw new Error(`genome-qa: unknown domain ${d} (known: ${DOMAINS.join(', ')})`);
   const name = opts.assembly ?? 'demo';
   const asm = name === 'demo' ? await openAssembly(await ensureDemoAssembly({ home: opts.home })) : await openAssembly(name, { home: opts.home });
-  const domains = settings.domains?.split(',').map((d) => d.trim()).filter(Boolean);
-  for (const d of domains ?? []) if (!(DOMAINS as readonly string[]).includes(d)) throw new Error(`genome-qa: unknown domain ${d} (known: ${DOMAINS.join(', ')})`);
   const env = createGenomeQaEnvironment({
     assembly: asm,
-    seed: intSetting(settings, 'seed'),
-    trainSize: intSetting(settings, 'train_size'),
-    testSize: intSetting(settings, 'test_size'),
+    seed,
+    trainSize,
+    testSize,
     domains: domains as never,
     liveFetch: settings.live_fetch === 'true' || settings.live_fetch === '1',
   });
+  for (const u of env.generator.unsupported) {
+    if (!domains || domains.includes(u.domain)) console.warn(`genome-qa: warning: no ${u.domain} questions: ${u.reason}`);
+  }
   return Object.assign(env, {
     exportRows: (split: string, start: number, stop: number) => exportRows(env.generator, split, start, stop),
     dispose: async () => asm.close(),

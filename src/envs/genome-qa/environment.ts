@@ -10,6 +10,7 @@ import { gradeWithFallback, judgeEndpointFrom, judgeForSession, type JudgeEndpoi
 import type { GradeResult } from '../../grading/match.js';
 import { Mirror } from '../../mirror/index.js';
 import { BlockedAddressError, liveFetch, tavilySearch, type LiveFetchOptions, type Resolver } from '../../mirror/live.js';
+import { withOptionalTables } from './context.js';
 import { TaskGenerator, TRAIN_PER_DOMAIN } from './generator.js';
 import { taskSpec, type DomainName, type GeneratedTask } from './types.js';
 
@@ -57,8 +58,10 @@ export interface GenomeQaEnvironment extends Environment<GenomeQaState> {
 }
 
 export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnvironment {
-  const generator = new TaskGenerator(opts.assembly, { seed: opts.seed, domains: opts.domains, splitSize: (split) => sizeOf(split) });
-  const mirror = new Mirror(opts.assembly, { now: opts.now });
+  // an assembly without a cytoBand (or gene) table still serves every other domain
+  const asm = withOptionalTables(opts.assembly);
+  const generator = new TaskGenerator(asm, { seed: opts.seed, domains: opts.domains, splitSize: (split) => sizeOf(split) });
+  const mirror = new Mirror(asm, { now: opts.now });
   const pageChars = opts.pageChars ?? PAGE_CHARS;
   const judgeEndpoint = opts.judge === undefined ? judgeEndpointFrom(process.env) : opts.judge;
   // default sizes: 100 per domain the split can draw from (all 10 on a full assembly)

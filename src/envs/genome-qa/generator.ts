@@ -8,7 +8,7 @@
 // partitions, and each split only accepts its own, so no question can appear in both.
 
 import type { AssemblyApi } from '../../genome/types.js';
-import { GenContext } from './context.js';
+import { GenContext, hasBandTable, hasGeneTable } from './context.js';
 import { ALL_DOMAINS } from './domains/index.js';
 import { hashString, Rng } from './rng.js';
 import type { Domain, DomainKind, DomainName, Draft, GeneratedTask } from './types.js';
@@ -59,6 +59,8 @@ export class TaskGenerator {
       if (opts.domains && !opts.domains.includes(d.name)) continue;
       const kinds = d.kinds.filter((k) => k.supports(this.ctx));
       if (kinds.length > 0) this.domains.push({ domain: d, kinds });
+      else if (d.name === 'cytoband_mapping' && !hasBandTable(asm)) this.unsupported.push({ domain: d.name, reason: `assembly ${asm.name} has no cytoBand table` });
+      else if (!hasGeneTable(asm)) this.unsupported.push({ domain: d.name, reason: `assembly ${asm.name} has no gene table` });
       else this.unsupported.push({ domain: d.name, reason: 'the assembly lacks the data its questions need' });
     }
     if (this.domains.length === 0) throw new Error(`assembly ${asm.name} supports no genome-QA domain`);
