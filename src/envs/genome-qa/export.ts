@@ -19,7 +19,7 @@ export function exportRow(t: GeneratedTask): JsonObject {
     answer: t.answer,
     grading_type: types.length === 1 ? types[0] : types.join('+'),
     tolerance: tolerances.length ? Math.max(...tolerances) : null,
-    fields: t.fields.map((f) => ({ key: f.key, type: f.type, tolerance: f.tolerance ?? null, unit: f.type === 'sequence' ? null : unitOf(f) })),
+    fields: t.fields.map((f) => ({ key: f.key, type: f.type, tolerance: f.tolerance ?? null, unit: f.type === 'sequence' || !/^-?\d+(\.\d+)?$/.test(t.answer[f.key] ?? '') ? null : unitOf(f) })),
     source: t.source,
   };
 }

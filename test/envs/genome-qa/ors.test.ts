@@ -50,3 +50,36 @@ test('served over ORS: tools, tasks without answers, a rewarded submission', asy
     await server.close();
   }
 });
+
+test('served over ORS: a length written in kb is read with its unit, the same digits in Mb are wrong', async () => {
+  const env = createGenomeQaEnvironment({ assembly: standardFake(), trainSize: 40, testSize: 40 });
+  const server = await buildServer({ environments: [env] });
+  try {
+    const app = server.app;
+    let index = -1;
+    for (let i = 0; i < 40 && index < 0; i++) {
+      const t = await env.answerKey('train', i);
+      if (t.fields.length === 1 && t.fields[0].unit === 'bp' && Number(t.answer[t.fields[0].key]) >= 1000) index = i;
+    }
+    assert.ok(index >= 0, 'a single-field bp task among the first 40');
+    const key = await env.answerKey('train', index);
+    const field = key.fields[0].key;
+    const bp = Number(key.answer[field]);
+    const submit = async (sid: string, answer: string) => {
+      const created = await app.inject({ method: 'POST', url: '/create', headers: { 'x-session-id': sid }, payload: { env_name: 'genome-qa', split: 'train', index } });
+      assert.equal(created.statusCode, 200, created.body);
+      for (let i = 0; i < 50; i++) {
+        if ((await app.inject({ method: 'GET', url: '/genome-qa/prompt', headers: { 'x-session-id': sid } })).statusCode === 200) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      const call = await app.inject({ method: 'POST', url: '/genome-qa/call', headers: { 'x-session-id': sid }, payload: { name: 'submit_answer', input: { answer: { [field]: answer }, explanation: 'units' } } });
+      await app.inject({ method: 'POST', url: '/delete', headers: { 'x-session-id': sid } });
+      return JSON.parse(sseData(call.body)).output.reward as number;
+    };
+    assert.equal(await submit('units-kb', `${bp / 1000} kb`), 1);
+    assert.equal(await submit('units-spaced', `${bp.toLocaleString('en-US').replace(/,/g, ' ')} bp`), 1);
+    assert.equal(await submit('units-mb', `${bp} Mb`), 0);
+  } finally {
+    await server.close();
+  }
+});
