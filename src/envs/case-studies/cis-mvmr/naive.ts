@@ -15,7 +15,9 @@ export const naiveMvmr: Mistake[] = [
   flip('per_unit_effects', 'assay scale: per ln(pg/mL) and per NPX effects reported as if per SD of log10 concentration', { scale: 'per_unit' }),
   flip('sd_on_linear_scale', 'assay scale: the SD of PROTA taken on linear pg/mL rather than on the log scale its GWAS reports', { sdOnRecordScale: true }),
   flip('sd_detected_only', 'below-LOD records dropped before taking the SD, which truncates the lower tail', { sdMethod: 'detected_only' }),
-  flip('discovery_study_only', "winner's curse: instruments selected and their exposure effects estimated in the small screening study", { selectIn: 'screening', betasFrom: 'screening' }),
+  // The classic discovery-only analysis (select and estimate in screening) fails on about 96% of
+  // instances (docs/calibration/cis-mvmr.md), so the matrix flips only where the exposure effects come from.
+  flip('screening_exposure_effects', "exposure effects taken from the small screening study (N = 700) instead of the replication study: weak-instrument dilution, plus winner's curse where instruments were also selected there", { betasFrom: 'screening' }),
   flip('no_pleiotropy_model', 'residual local pleiotropy: no heterogeneity scan, the pleiotropic pQTL kept as a valid instrument', { pleiotropy: 'none' }),
   flip('univariable_mr', 'univariable MR per protein: each estimate absorbs the effect of the other protein through shared pQTLs', { joint: false }),
 ];
