@@ -69,10 +69,12 @@ export class EutilsMirror {
       if (!m) return [];
       const value = m[1].trim().toLowerCase();
       const field = (m[2] ?? 'all').trim().toLowerCase();
-      if (['orgn', 'organism', 'porgn'].includes(field)) {
+      // [Organism], [orgn], [Organism:exp]/[:noexp] (name or txid<N>) and [taxid]/[Taxonomy ID] (N or txid<N>)
+      if (['orgn', 'organism', 'porgn', 'organism:exp', 'organism:noexp', 'orgn:exp', 'orgn:noexp', 'taxid', 'taxonomy id', 'tid'].includes(field)) {
         const org = this.names.organism;
-        const ok = [org.scientificname, org.commonname, `txid${org.taxid}`].some((n) => n.toLowerCase() === value);
-        if (!ok) return [];
+        const byTaxid = ['taxid', 'taxonomy id', 'tid'].includes(field);
+        const names = byTaxid ? [String(org.taxid), `txid${org.taxid}`] : [org.scientificname, org.commonname, `txid${org.taxid}`];
+        if (!names.some((n) => n.toLowerCase() === value)) return [];
         continue;
       }
       if (['chr', 'chromosome'].includes(field)) {

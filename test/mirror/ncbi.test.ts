@@ -24,6 +24,17 @@ test('esearch: symbol field, organism filter, xml default', async () => {
   assert.match(xml, new RegExp(`<Id>${uid}</Id>`));
 });
 
+test('esearch organism fields as NCBI takes them: [Organism], [Organism:exp], txid, [taxid]', async () => {
+  const human = new Mirror({ ...asm, name: 'hg38' } as typeof asm);
+  const count = async (term: string) => JSON.parse((await human.fetch(`${E}/esearch.fcgi?db=gene&term=${encodeURIComponent(term)}&retmode=json`)).body).esearchresult.count;
+  for (const org of ['Homo sapiens[Organism]', 'human[orgn]', 'txid9606[Organism:exp]', 'txid9606[Organism:noexp]', '9606[taxid]', 'txid9606[Taxonomy ID]']) {
+    assert.equal(await count(`ALPHA2[sym] AND ${org}`), '1', org);
+  }
+  for (const org of ['mouse[Organism]', 'txid10090[Organism:exp]', '10090[taxid]', 'Homo sapiens[taxid]']) {
+    assert.equal(await count(`ALPHA2[sym] AND ${org}`), '0', org);
+  }
+});
+
 test('esummary genomicinfo: 0-based, minus strand reversed', async () => {
   for (const sym of ['ALPHA1', 'ALPHA2']) {
     const g = asm.gene(sym);
