@@ -9,13 +9,13 @@ import { locusQAnswerSchema } from './schema.js';
 import { CASE_ID, simulateLocusQ } from './simulator.js';
 
 /**
- * Tolerances: max(floor, 3 × RMSE_ref); the carrier count and the code are exact. From throwaway
- * sweeps of the reworked simulator (effects drawn per instance, 12,000-person cohort, 2,500
- * expression samples; 20 seeds): RMSE_ref log-OR 0.055 (3× = 0.164, so ±0.17), log-FC 0.011
- * (3× = 0.032; ±0.04 also covers both alternatives, max error 0.030). The bench report with the
- * final numbers is docs/calibration/nested-sv-locusq.md.
+ * Tolerances: 3 × RMSE_ref (no floor needed); the carrier count and the code are exact. From
+ * `npm run bench:cases -- --case nested-sv-locusq --seeds 60` on the reworked simulator (effects
+ * drawn per instance, 12,000-person cohort, 2,500 expression samples): RMSE_ref log-OR 0.0629
+ * (3× = 0.189, so ±0.19), log-FC 0.0152 (3× = 0.0455, so ±0.046); both alternatives stay inside.
+ * Report: docs/calibration/nested-sv-locusq.md.
  */
-export const LOCUSQ_TOLERANCE = { subhap_log_or: 0.17, expression_log_fc: 0.04 } as const;
+export const LOCUSQ_TOLERANCE = { subhap_log_or: 0.19, expression_log_fc: 0.046 } as const;
 
 export function locusQBounds(truth: Truth): Bounds {
   const t = LOCUSQ_TOLERANCE;

@@ -6,7 +6,7 @@ import { REFERENCE_OPTIONS, analyseLocusQ, type AnalysisOptions } from './refere
 const variant = (o: Partial<AnalysisOptions>) => (files: ReadonlyMap<string, Uint8Array>) => analyseLocusQ(files, { ...REFERENCE_OPTIONS, ...o });
 
 export const naiveLocusQ: CaseStudy['naive'] = [
-  { name: 'no_outer_adjustment', trap: 'outer-inversion dosage left out: its opposite-signed effect cancels the nested segment-B effect', analyse: variant({ adjustOuter: false }) },
+  { name: 'no_outer_adjustment', trap: 'outer-inversion dosage left out: its own disease effect (either sign) loads onto the nested segment-B dosage', analyse: variant({ adjustOuter: false }) },
   { name: 'raw_depth_ratio', trap: 'raw segment-B depth ratio used as the dosage (≈ 1 + 0.5 per copy, batch-scaled) instead of calibrated copies', analyse: variant({ dosage: 'raw_ratio' }) },
   { name: 'unweighted_cohort_fit', trap: 'source-population design weights ignored: case sampling depends on clinic and recruitment stream, and the referral stream is enriched for segment-B carriers', analyse: variant({ clinicalData: 'cohort_unweighted' }) },
   { name: 'panel_only_fit', trap: 'association fitted on the breakpoint panel alone, which oversamples cases with a high depth ratio, without source weights', analyse: variant({ clinicalData: 'panel_only' }) },
