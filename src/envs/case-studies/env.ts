@@ -9,7 +9,8 @@ import { type JsonObject, toolOutput } from '../../ors/types.js';
 import { schemaFields } from '../../grading/json-answer.js';
 import type { JudgeConfig } from '../../grading/judge.js';
 import { judgeRubric, parseRubric, precheckRubric, type Rubric, type RubricScore } from '../../grading/rubric.js';
-import { type ExecResult, type Limits, openSandbox, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
+import { type Limits, openSandbox, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
+import { defineRunTool } from '../../sandbox/run-tool.js';
 import { CorruptGzipError, readLinePage } from '../../sandbox/line-pages.js';
 import { LIST_MAX_DEPTH, LIST_MAX_ENTRIES, LIST_MAX_PATH_CHARS, listWorkspace, openWorkspaceFile, type WorkspaceListing, WorkspaceFsError } from '../../sandbox/safe-fs.js';
 import { type CaseReward, DEFAULT_CASE_REWARD, gradeResponse } from './framework/grade.js';
@@ -151,31 +152,7 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
     },
   });
 
-  const timeoutInput = Type.Optional(Type.Integer({ minimum: 1, maximum: 600, description: 'wall-clock limit in seconds (default 120)' }));
-  const runTool = (name: 'run_python' | 'run_bash', argv: (src: string) => { argv: string[]; stdin?: string }) =>
-    defineTool({
-      name,
-      description:
-        name === 'run_python'
-          ? 'Run a Python 3 program (numpy, scipy, pandas, statsmodels available) in /workspace, offline. Returns stdout, stderr and the exit code; state does not persist between calls, files do.'
-          : 'Run a bash command in /workspace, offline. Returns stdout, stderr and the exit code.',
-      input: Type.Object({
-        [name === 'run_python' ? 'code' : 'command']: Type.String({ description: name === 'run_python' ? 'Python source' : 'bash command line' }),
-        timeout_s: timeoutInput,
-      }) as any,
-      async run(input: any, st: State, ctx) {
-        const src = String(name === 'run_python' ? input.code : input.command);
-        const limits = input.timeout_s ? { timeoutMs: input.timeout_s * 1000, cpuSeconds: input.timeout_s + 5 } : {};
-        const r = await st.sandbox.exec({ ...argv(src), limits, signal: ctx.signal });
-        if (r.status === 'sandbox_error') {
-          // What the agent caused (its workspace's state, too many queued runs) is its tool
-          // error; only a failure of the sandbox machinery is an environment error.
-          if (r.fault === 'agent') throw new ToolError(`${name} did not run: ${r.sandboxError}`);
-          throw new Error(`sandbox error: ${r.sandboxError}`);
-        }
-        return toolOutput({ text: formatExec(r), metadata: { exit_code: r.exitCode, status: r.status, duration_ms: r.durationMs } });
-      },
-    });
+  const sandboxOf = (st: State) => st.sandbox;
 
   const submitTool = defineTool({
     name: 'submit_answer',
@@ -232,7 +209,7 @@ export function createCaseStudiesEnvironment(opts: CaseStudiesOptions): Environm
       get: (split, i) => specAt(split, i),
       range: (split, a, b) => Array.from({ length: b - a }, (_, k) => specAt(split, a + k)),
     },
-    tools: [listFilesTool, readFileTool, runTool('run_python', (code) => ({ argv: ['python3', '-'], stdin: code })), runTool('run_bash', (cmd) => ({ argv: ['bash', '-c', cmd] })), submitTool],
+    tools: [listFilesTool, readFileTool, defineRunTool('run_python', { sandboxOf }), defineRunTool('run_bash', { sandboxOf }), submitTool],
     dispose: () => (own ? cache.close() : undefined),
     checkTask: (task) => void resolveTask(task, cases),
     async open(ctx) {
@@ -267,19 +244,6 @@ export function resolveTask(task: JsonObject, cases: readonly CaseStudy[]): { cs
   if (typeof split !== 'string' || !isCaseSplit(split)) throw new InvalidTaskError('task spec needs split "train" or "test"');
   if (splitOfSeed(seed) !== split) throw new InvalidTaskError(`seed ${seed} does not belong to split ${split}`);
   return { cs, seed, split };
-}
-
-function formatExec(r: ExecResult): string {
-  const parts: string[] = [];
-  if (r.status === 'timeout') parts.push('[killed: wall-clock time limit reached]');
-  if (r.status === 'output_limit') parts.push('[killed: output limit reached]');
-  if (r.budget === 'disk') parts.push('[killed: the workspace disk budget of this session is used up; files written past it were deleted]');
-  else if (r.status === 'aborted') parts.push('[killed: session ended]');
-  if (r.budget === 'memory') parts.push('[killed: the memory budget of this session was exceeded]');
-  parts.push(`exit code: ${r.exitCode ?? 'none'}${r.signal ? ` (signal ${r.signal})` : ''}`);
-  parts.push(`--- stdout ---\n${r.stdout}${r.stdoutDropped ? `\n[... ${r.stdoutDropped} more bytes of stdout dropped]` : ''}`);
-  if (r.stderr || r.stderrDropped) parts.push(`--- stderr ---\n${r.stderr}${r.stderrDropped ? `\n[... ${r.stderrDropped} more bytes of stderr dropped]` : ''}`);
-  return parts.join('\n');
 }
 
 /** What a listing left out, in words for the agent. */

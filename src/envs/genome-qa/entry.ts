@@ -1,6 +1,6 @@
 // Registry entry for `genome-qa`: opens the assembly (building the demo on first use) only
 // when the environment is served. Settings (--env-opt): seed, train_size, test_size,
-// domains (comma list), live_fetch (true/false).
+// domains (comma list), live_fetch (true/false), tools (+python: a run_python sandbox).
 
 import type { Environment } from '../../ors/environment.js';
 import type { EnvironmentEntry, EnvOptions } from '../registry-types.js';
@@ -22,7 +22,11 @@ export const GENOME_QA_SETTINGS: Record<string, string> = {
   test_size: 'a positive integer',
   domains: 'a comma list of domains',
   live_fetch: 'true or false',
+  tools: '+python',
 };
+
+/** Values of --env-opt tools: extra tools beyond the seed's contract (none by default). */
+export const GENOME_QA_EXTRA_TOOLS = ['+python'] as const;
 
 const validList = () => Object.entries(GENOME_QA_SETTINGS).map(([k, v]) => `${k} (${v})`).join(', ');
 
@@ -36,6 +40,10 @@ export function checkGenomeQaSettings(settings: Record<string, string>): void {
   const lf = settings.live_fetch;
   if (lf !== undefined && !['true', 'false', '1', '0'].includes(lf)) {
     throw new Error(`genome-qa: --env-opt live_fetch must be true or false (got ${JSON.stringify(lf)}); valid settings: ${validList()}`);
+  }
+  const tools = settings.tools;
+  if (tools !== undefined && !(GENOME_QA_EXTRA_TOOLS as readonly string[]).includes(tools)) {
+    throw new Error(`genome-qa: --env-opt tools must be one of ${GENOME_QA_EXTRA_TOOLS.join(', ')} (got ${JSON.stringify(tools)}); valid settings: ${validList()}`);
   }
 }
 
@@ -64,6 +72,7 @@ export async function loadGenomeQa(opts: EnvOptions): Promise<Environment> {
   const domains = settings.domains?.split(',').map((d) => d.trim()).filter(Boolean);
   if (settings.domains !== undefined && !domains?.length) throw new Error(`genome-qa: --env-opt domains is empty (known: ${DOMAINS.join(', ')})`);
   for (const d of domains ?? []) if (!(DOMAINS as readonly string[]).includes(d)) throw new Error(`genome-qa: unknown domain ${d} (known: ${DOMAINS.join(', ')})`);
+  const python = settings.tools === '+python' ? await pythonSandbox(opts.sandbox ?? 'bwrap') : null;
   const name = opts.assembly ?? 'demo';
   const asm = name === 'demo' ? await openAssembly(await ensureDemoAssembly({ home: opts.home })) : await openAssembly(name, { home: opts.home });
   const env = createGenomeQaEnvironment({
@@ -73,6 +82,7 @@ export async function loadGenomeQa(opts: EnvOptions): Promise<Environment> {
     testSize,
     domains: domains as never,
     liveFetch: settings.live_fetch === 'true' || settings.live_fetch === '1',
+    python,
   });
   for (const u of env.generator.unsupported) {
     if (!domains || domains.includes(u.domain)) console.warn(`genome-qa: warning: no ${u.domain} questions: ${u.reason}`);
@@ -81,6 +91,17 @@ export async function loadGenomeQa(opts: EnvOptions): Promise<Environment> {
     exportRows: (split: string, start: number, stop: number) => exportRows(env.generator, split, start, stop),
     dispose: async () => asm.close(),
   });
+}
+
+/** Refuses, before any assembly is opened, to offer run_python where it cannot run isolated. */
+async function pythonSandbox(mode: 'bwrap' | 'none'): Promise<{ sandbox: 'bwrap' | 'none' }> {
+  const { assertSandboxUsable, probePythonToolchain } = await import('../../sandbox/index.js');
+  await assertSandboxUsable(mode);
+  if (mode === 'bwrap') {
+    const py = await probePythonToolchain();
+    if (!py.ok) throw new Error(`genome-qa: tools=+python needs python3 with numpy/scipy/pandas/statsmodels in the sandbox (${py.detail})`);
+  }
+  return { sandbox: mode };
 }
 
 export const genomeQaEntry: EnvironmentEntry = {

@@ -1,5 +1,6 @@
 // The `genome-qa` ORS environment: generated questions over an assembly, three tools
-// (web_search, fetch_url, submit_answer) and an offline UCSC/NCBI mirror behind them.
+// (web_search, fetch_url, submit_answer; run_python when enabled) and an offline UCSC/NCBI
+// mirror behind them.
 // Task specs carry no answer; `open` regenerates the task from (split, index) on the server.
 
 import { Type } from '@sinclair/typebox';
@@ -10,6 +11,8 @@ import { gradeWithFallback, judgeEndpointFrom, judgeForSession, type JudgeEndpoi
 import type { GradeResult } from '../../grading/match.js';
 import { Mirror } from '../../mirror/index.js';
 import { BlockedAddressError, liveFetch, tavilySearch, type LiveFetchOptions, type Resolver } from '../../mirror/live.js';
+import { type Limits, openSandbox, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
+import { defineRunTool } from '../../sandbox/run-tool.js';
 import { withOptionalTables } from './context.js';
 import { TaskGenerator, TRAIN_PER_DOMAIN } from './generator.js';
 import { taskSpec, type DomainName, type GeneratedTask } from './types.js';
@@ -39,6 +42,15 @@ export interface GenomeQaOptions {
   judge?: JudgeEndpoint | null;
   now?: () => Date;
   pageChars?: number;
+  /** offer run_python in a sandbox (--env-opt tools=+python); default none, as in the seed's contract */
+  python?: PythonToolOptions | null;
+}
+
+export interface PythonToolOptions {
+  sandbox: SandboxMode;
+  limits?: Partial<Limits>;
+  /** where workspaces are created (default os.tmpdir()) */
+  workspaceParent?: string;
 }
 
 export interface GenomeQaState {
@@ -48,6 +60,10 @@ export interface GenomeQaState {
   /** the grade of the submitted answer (server side: it holds the expected values) */
   grade: GradeResult | null;
   calls: number;
+  /** the session's run_python sandbox, opened on the first call (an empty workspace) */
+  sandbox?: Promise<Sandbox> | null;
+  /** set at session close: no sandbox opens after it */
+  closed?: boolean;
 }
 
 export interface GenomeQaEnvironment extends Environment<GenomeQaState> {
@@ -170,6 +186,30 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
     },
   });
 
+  // One sandbox per session, opened lazily with nothing in it: the agent's code sees only what
+  // the agent writes into it (fetched text included), never the answer key or the assembly.
+  const python = opts.python ?? null;
+  const sandboxOf = (state: GenomeQaState): Promise<Sandbox> => {
+    if (!python) throw new Error('run_python is not enabled');
+    if (state.closed) throw new ToolError('the session is closed');
+    state.calls++;
+    if (!state.sandbox) {
+      const opening = openSandbox({ mode: python.sandbox, files: [], limits: python.limits, parent: python.workspaceParent });
+      state.sandbox = opening;
+      // a failed open is retried by the next call (it stays an environment error for this one)
+      opening.catch(() => {
+        if (state.sandbox === opening) state.sandbox = null;
+      });
+    }
+    return state.sandbox;
+  };
+  const runPython = defineRunTool<GenomeQaState>('run_python', {
+    sandboxOf,
+    description:
+      'Run a Python 3 program (numpy, scipy, pandas, statsmodels available) in an offline sandbox whose working directory /workspace starts empty. ' +
+      'It cannot reach the network: put the text you fetched into your code. Returns stdout, stderr and the exit code; state does not persist between calls, files in /workspace do.',
+  });
+
   const env = defineEnvironment<GenomeQaState>({
     name: 'genome-qa',
     description: `Genome QA over ${opts.assembly.name}: ${generator.domains.length} domains of generated questions answered with web_search and fetch_url (offline UCSC/NCBI mirror).`,
@@ -178,7 +218,7 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
       { name: 'test', type: 'test' },
     ],
     tasks,
-    tools: [webSearch, fetchUrl, submitAnswer],
+    tools: python ? [webSearch, fetchUrl, runPython, submitAnswer] : [webSearch, fetchUrl, submitAnswer],
     maxListedTasks: 10_000,
     async checkTask(spec) {
       await resolveTask(spec, generator, sizeOf);
@@ -188,7 +228,13 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
       const state: GenomeQaState = { task, secrets: ctx.secrets, finished: false, grade: null, calls: 0 };
       return {
         state,
-        prompt: () => [textBlock(promptText(task, opts.assembly))],
+        prompt: () => [textBlock(promptText(task, opts.assembly, { python: python !== null }))],
+        close: async () => {
+          state.closed = true;
+          const opening = state.sandbox;
+          state.sandbox = null;
+          if (opening) await opening.then((sb) => sb.cleanup(), () => {});
+        },
       };
     },
     dispose: async () => {},
@@ -229,10 +275,13 @@ async function resolveTask(spec: JsonObject, generator: TaskGenerator, sizeOf: (
   return task;
 }
 
-export function promptText(task: GeneratedTask, asm: AssemblyApi): string {
+export function promptText(task: GeneratedTask, asm: AssemblyApi, tools: { python?: boolean } = {}): string {
+  const python = tools.python
+    ? ' run_python (run Python 3 with numpy, scipy, pandas and statsmodels in an offline sandbox; it cannot fetch, so put the text you fetched into your code),'
+    : '';
   return [
     `You are answering a genomics question about ${asm.manifest.synthetic ? `the synthetic assembly "${asm.name}"` : `the ${asm.name} assembly`} (UCSC genome name: ${asm.name}).`,
-    'Tools: web_search (find pages), fetch_url (read a URL; long pages come in parts, continue with next_offset), and submit_answer (final answer; ends the episode).',
+    `Tools: web_search (find pages), fetch_url (read a URL; long pages come in parts, continue with next_offset),${python} and submit_answer (final answer; ends the episode).`,
     `This environment is offline: fetch_url serves https://api.genome.ucsc.edu (getData/sequence, getData/track, list/chromosomes, list/tracks, search) and https://eutils.ncbi.nlm.nih.gov/entrez/eutils/ (esearch, esummary, efetch) from a local mirror of genome=${asm.name}, with the real services' formats and coordinate conventions.`,
     'Compute what the question asks from the data you fetch, then call submit_answer with a JSON object in exactly the format the question gives.',
     '',
