@@ -148,3 +148,34 @@ test('tools: only +python is valid, named in the error; accepted with the other 
   }
   checkGenomeQaSettings({ tools: '+python', live_fetch: 'false' });
 });
+
+test('over ORS: /tools lists run_python, /call runs it, /delete removes the workspace', { skip }, async () => {
+  const { buildServer } = await import('../../../src/ors/server/index.js');
+  const parent = mkdtempSync(join(tmpdir(), 'gqa-py-ors-'));
+  chmodSync(parent, 0o755);
+  const workspaces = () => (existsSync(join(parent, 'genegym-ws')) ? readdirSync(join(parent, 'genegym-ws')).flatMap((root) => readdirSync(join(parent, 'genegym-ws', root)).filter((n) => /^ws-[^.]+$/.test(n))) : []);
+  const env = createGenomeQaEnvironment({ assembly: standardFake(), trainSize: 10, testSize: 10, python: { sandbox: 'bwrap', workspaceParent: parent } });
+  const server = await buildServer({ environments: [env] });
+  try {
+    const app = server.app;
+    const tools = (await app.inject({ method: 'GET', url: '/genome-qa/tools' })).json();
+    assert.deepEqual(tools.tools.map((t: { name: string }) => t.name).sort(), ['fetch_url', 'run_python', 'submit_answer', 'web_search']);
+    const sid = 'gqa-python-1';
+    const created = await app.inject({ method: 'POST', url: '/create', headers: { 'x-session-id': sid }, payload: { env_name: 'genome-qa', split: 'train', index: 4 } });
+    assert.equal(created.statusCode, 200, created.body);
+    let body = '';
+    for (let i = 0; i < 100 && !/"ok":true/.test(body); i++) {
+      const call = await app.inject({ method: 'POST', url: '/genome-qa/call', headers: { 'x-session-id': sid }, payload: { name: 'run_python', input: { code: 'print(6*7)' } } });
+      body = call.body;
+      if (!/"ok":true/.test(body)) await new Promise((res) => setTimeout(res, 50));
+    }
+    assert.match(body, /exit code: 0\\n--- stdout ---\\n42\\n/);
+    assert.equal(workspaces().length, 1);
+    await app.inject({ method: 'POST', url: '/delete', headers: { 'x-session-id': sid } });
+    for (let i = 0; i < 100 && workspaces().length > 0; i++) await new Promise((res) => setTimeout(res, 50));
+    assert.equal(workspaces().length, 0, 'the session workspace is removed at /delete');
+  } finally {
+    await server.close();
+    rmSync(parent, { recursive: true, force: true });
+  }
+});
