@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Fastify from 'fastify';
 import { finalRecords, RunStore, runsDir } from '../../src/runs/store.js';
-import { summarise } from '../../src/runs/summary.js';
+import { replacedAttempts, summarise } from '../../src/runs/summary.js';
 import { mountViewer } from '../../src/web/server/plugin.js';
 import { EMPTY_SCAN, scanRun } from '../../src/web/server/run-scan.js';
 import { RunsView } from '../../src/web/server/runs-view.js';
@@ -100,7 +100,11 @@ test('runs beyond the memory budget are dropped least recently used first, and r
 test('a fresh viewer process takes unchanged runs’ summaries from disk without reading them; a changed run is summarised anew', () =>
   withHome((home) => {
     const store = smallRun(home);
-    const expected = () => summarise([...finalRecords(store.read().records).values()], store.config.k);
+    const expected = () => {
+      const records = store.read().records;
+      const finals = finalRecords(records);
+      return summarise([...finals.values()], store.config.k, replacedAttempts(records, finals));
+    };
     const legacy = join(runsDir(home), 'viewer.sqlite'); // an older version's row index, unused now
     writeFileSync(legacy, 'old');
     const first = new RunsView(home);
