@@ -1,22 +1,20 @@
 // Case 1: SV-driven TXR1 activation, TXR1i benefit vs toxicity (somatic oncology).
 
-import type { Bounds, CaseStudy, Truth } from '../types.js';
+import type { Bounds, CaseInstance, CaseStudy, Truth } from '../types.js';
 import rubric from './rubric.json' with { type: 'json' };
-import { naiveTxr } from './naive.js';
+import { txrAlternatives, txrMistakes } from './naive.js';
 import { txrPrompt } from './prompt.js';
 import { referenceTxr } from './reference.js';
 import { txrAnswerSchema } from './schema.js';
 import { CASE_ID, simulateTxr } from './simulator.js';
 
 /**
- * Tolerances: max(floor, 3 × RMSE_ref) from the 200-seed sweep
- * `nice -n 10 npm run bench:cases -- --case oncology-txr1 --seeds 200` (docs/calibration/oncology-txr1.md),
- * re-run after the drug became a per-instance draw (δ and a toxicity shift; ≈ 40% of seeds code 0)
- * and the registry grew to 9,000 patients: RMSE RD 2.87, tox 1.51, NCU 3.01 → 8.7, 4.6, 9.1
- * (3 × RMSE rounded up to 0.1). Floors from the design notes: RD ±6 pp, toxicity ±4 pp, NCU ±7 pp;
- * the code is exact. The truth's margin |NCU| ≥ 8 pp (simulator.ts) is ≈ 2.7 × the NCU RMSE.
+ * Tolerances: max(floor, 3 × RMSE_ref), floors RD 5, toxicity 3, NCU 5 pp (below the design notes'
+ * 6/4/7 so they do not swamp the reference's own error); the code is exact. Reference RMSE from a
+ * 17-seed probe of this simulator (30,000 patients): RD 2.05, toxicity 1.20, NCU 2.20 pp → 6.2, 3.6,
+ * 6.6; re-checked by `npm run bench:cases -- --case oncology-txr1` (docs/calibration/oncology-txr1.md).
  */
-export const TXR_TOLERANCE = { benefit_rd_pp: 8.7, toxicity_dropout_risk_pp: 4.6, net_clinical_utility_pp: 9.1 } as const;
+export const TXR_TOLERANCE = { benefit_rd_pp: 6.2, toxicity_dropout_risk_pp: 3.6, net_clinical_utility_pp: 6.6 } as const;
 
 export function txrBounds(truth: Truth): Bounds {
   const t = TXR_TOLERANCE;
@@ -27,6 +25,12 @@ export function txrBounds(truth: Truth): Bounds {
     toxicity_dropout_risk_pp: range('toxicity_dropout_risk_pp'),
     net_clinical_utility_pp: range('net_clinical_utility_pp'),
   };
+}
+
+/** Serving rule on the simulated data only (simulator.ts → dataCheck): never on any analysis. */
+export function acceptTxr(inst: CaseInstance): string | null {
+  const verdict = inst.meta.data_check;
+  return verdict === null ? null : String(verdict ?? 'data check missing');
 }
 
 export const oncologyTxr1: CaseStudy = {
@@ -42,7 +46,9 @@ export const oncologyTxr1: CaseStudy = {
   },
   bounds: txrBounds,
   reference: referenceTxr,
-  naive: naiveTxr,
+  naive: txrMistakes,
+  alternatives: txrAlternatives,
+  accept: acceptTxr,
   rubric: rubric.items,
 };
 

@@ -3,12 +3,14 @@
 
 import { expit } from '../framework/special.js';
 
+// Frequencies: more no-function alleles than the design notes (PM ≈ 26%, *5 carriers ≈ 36%), so the
+// DLR1-driven toxicity and the germline *5 decoys carry weight in the subgroup.
 export const DLR1_ALLELES = [
-  { allele: '*1', freq: 0.42, value: 1, structural: 0 },
-  { allele: '*2', freq: 0.19, value: 0.5, structural: 0 },
-  { allele: '*3', freq: 0.13, value: 0, structural: 0 },
-  { allele: '*4', freq: 0.11, value: 0, structural: 0 },
-  { allele: '*5', freq: 0.15, value: 0, structural: 1 }, // whole-gene deletion in the TXR1/DLR1 region
+  { allele: '*1', freq: 0.31, value: 1, structural: 0 },
+  { allele: '*2', freq: 0.18, value: 0.5, structural: 0 },
+  { allele: '*3', freq: 0.17, value: 0, structural: 0 },
+  { allele: '*4', freq: 0.14, value: 0, structural: 0 },
+  { allele: '*5', freq: 0.2, value: 0, structural: 1 }, // whole-gene deletion in the TXR1/DLR1 region
 ] as const;
 
 export type Phenotype = 'NM' | 'IM' | 'PM';
@@ -37,10 +39,10 @@ export interface ClinicalCovariates {
   phenotype: Phenotype;
 }
 
-/** Week-16 benefit log-odds without treatment and without a toxicity stop. */
+/** Week-16 benefit log-odds without treatment and without a toxicity stop (prior resistance −1.6; design notes −1.2). */
 export function benefitEta(c: ClinicalCovariates): number {
   const lin = c.lineage === 'A' ? 0 : c.lineage === 'B' ? 0.3 : -0.3;
-  return 0.2 - 0.5 * (c.ecog === 1 ? 1 : 0) - 1.2 * (c.ecog === 2 ? 1 : 0) - 0.5 * Math.log(c.burden) - 1.2 * c.priorResistance - 0.2 * c.priorLines + lin;
+  return 0.2 - 0.5 * (c.ecog === 1 ? 1 : 0) - 1.2 * (c.ecog === 2 ? 1 : 0) - 0.5 * Math.log(c.burden) - 1.6 * c.priorResistance - 0.2 * c.priorLines + lin;
 }
 
 /**
@@ -52,11 +54,16 @@ export function toxRiskTxr1i(c: ClinicalCovariates, toxShift = 0): number {
 }
 
 export const TOX_RISK_OTHER = expit(-3.2);
-export const TOX_BENEFIT_PENALTY = 1.2;
+// A treatment-limiting toxicity stop at 8 weeks leaves little chance of week-16 benefit (design notes: 1.2).
+export const TOX_BENEFIT_PENALTY = 2.0;
 
-/** P(benefit) under a therapy, integrating over the toxicity stop. */
-export function benefitProb(c: ClinicalCovariates, txr1i: boolean, target: boolean, delta: number, toxShift = 0): number {
-  const eta = benefitEta(c) + (txr1i && target ? delta : 0);
+/**
+ * P(benefit) under a therapy, integrating over the toxicity stop. `delta` is the TXR1i log-odds
+ * effect in this patient's tumour (the target effect in SV-activated tumours, the usually negative
+ * effect of a targeted agent given instead of active standard therapy in the rest).
+ */
+export function benefitProb(c: ClinicalCovariates, txr1i: boolean, delta: number, toxShift = 0): number {
+  const eta = benefitEta(c) + (txr1i ? delta : 0);
   const pt = txr1i ? toxRiskTxr1i(c, toxShift) : TOX_RISK_OTHER;
   return pt * expit(eta - TOX_BENEFIT_PENALTY) + (1 - pt) * expit(eta);
 }

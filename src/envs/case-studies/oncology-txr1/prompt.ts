@@ -5,13 +5,16 @@ observational data. TXR1 is a target that some tumours activate through a struct
 TXR1i is a TXR1 inhibitor; the comparator is any non-TXR1 systemic therapy. DLR1 is a germline
 pharmacogene whose star alleles affect exposure to TXR1i.
 
-Question. Among eligible patients whose tumour's TXR1 activation at time zero is driven by a structural
-variant (the target subgroup), estimate:
+Question. Among eligible patients (analysis_set = 1) whose tumour's TXR1 activation at time zero is driven
+by a structural variant (the target subgroup), estimate:
 1. the marginal effect of TXR1i versus non-TXR1 systemic therapy on week-16 clinical benefit, as if every
    patient had an assessable week-16 visit (risk difference, TXR1i minus comparator);
 2. the 8-week treatment-limiting toxicity / discontinuation risk if this same population received TXR1i.
 You must recover the target subgroup yourself from the long-read SV, expression, tumour-quality and
-pharmacogenomic evidence.
+pharmacogenomic evidence. A patient can only be classified from a usable tumour sample collected on or
+before time zero; usable means the laboratory's acceptance criteria: tumour purity at least 0.2, read N50
+at least 10 kb and library QC passed. Patients without such a sample are outside the target subgroup (the
+estimand is defined over patients who can be classified at time zero); say how many you excluded.
 
 Files in your workspace (tab-separated, gzip-compressed):
 - registry.tsv.gz — one row per patient: patient_id, analysis_set (1 = eligible), age, sex, site,

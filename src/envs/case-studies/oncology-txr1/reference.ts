@@ -7,7 +7,8 @@
 // 2. DLR1 phenotype recomputed from the diplotype with the allele table (not the lab call).
 // 3. Benefit: two-stage AIPW for week-16 benefit under informative (toxicity-driven) missingness.
 // 4. Toxicity under TXR1i: AIPW with an outcome model that includes the DLR1 phenotype.
-// Propensity weights are truncated at the 1st/99th percentiles.
+// Propensity weights are truncated at the 1st/99th percentiles. Every step is an option of
+// analyseTxr, so each realistic mistake (naive.ts) is this pipeline with one option flipped.
 
 import type { Answer } from '../types.js';
 import { logisticRegression } from '../framework/optim/glm.js';
@@ -18,8 +19,15 @@ import { NCU_TOX_WEIGHT, phenotypeOf, type Phenotype } from './model.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
 
+// Parsed tables per files object: the mistakes and alternatives run on the same instance re-use them.
+const tableCache = new WeakMap<Files, Map<string, Record<string, string>[]>>();
+
 function records(files: Files, path: string): Record<string, string>[] {
-  return tableRecords(readTable(files, path));
+  let perFiles = tableCache.get(files);
+  if (!perFiles) tableCache.set(files, (perFiles = new Map()));
+  let rows = perFiles.get(path);
+  if (!rows) perFiles.set(path, (rows = tableRecords(readTable(files, path))));
+  return rows;
 }
 
 export interface RegistryRow {
@@ -46,24 +54,47 @@ export interface TxrData {
   registry: RegistryRow[];
   /** patient → target status from the evidence (undefined = no usable baseline sample) */
   target: Map<string, boolean>;
-  /** patient → any TXR1-domain SV call in any sample (the naive reading) */
-  anySv: Set<string>;
 }
 
+/** The steps of the target call; the reference does all of them. Each mistake turns one off. */
 export interface TargetOptions {
+  /** restrict to analysis_set = 1 */
+  eligibleOnly: boolean;
+  /** only samples collected on or before time zero */
   baselineOnly: boolean;
+  /** purity ≥ 0.2, read N50 ≥ 10 kb, library QC pass */
   sampleQc: boolean;
+  /** drop SV calls matching the patient's germline DLR1 structural allele */
   germlineFilter: boolean;
+  /** require purity-corrected TXR1 expression z ≥ zMin */
   expressionConfirm: boolean;
+  /** require a somatic TXR1-domain SV (false: expression alone) */
+  requireSv: boolean;
+  /** expression z threshold */
+  zMin: number;
+  /** SV support: minimum alt reads and purity-adjusted CCF */
+  minAlt: number;
+  minCcf: number;
 }
 
-export const REFERENCE_TARGETING: TargetOptions = { baselineOnly: true, sampleQc: true, germlineFilter: true, expressionConfirm: true };
+export const REFERENCE_TARGETING: TargetOptions = {
+  eligibleOnly: true,
+  baselineOnly: true,
+  sampleQc: true,
+  germlineFilter: true,
+  expressionConfirm: true,
+  requireSv: true,
+  zMin: 2,
+  minAlt: 3,
+  minCcf: 0.3,
+};
 
-// Parsed evidence per files object, so naive analyses on the same instance do not re-parse it.
+// Target calls per files object and options.
 const loadCache = new WeakMap<Files, Map<string, TxrData>>();
 
 export function loadTxr(files: Files, opts: TargetOptions = REFERENCE_TARGETING): TxrData {
-  const key = JSON.stringify(opts);
+  // eligibleOnly does not change the parse (it filters the population afterwards)
+  const key = JSON.stringify({ ...opts, eligibleOnly: true });
   let perFiles = loadCache.get(files);
   if (!perFiles) loadCache.set(files, (perFiles = new Map()));
   const hit = perFiles.get(key);
@@ -103,19 +134,15 @@ function parseTxr(files: Files, opts: TargetOptions): TxrData {
 
   const samples = records(files, 'tumor_samples.tsv.gz');
   const expr = new Map(records(files, 'tumor_expression.tsv.gz').map((r) => [r.sample_id, r]));
-  const sampleInfo = new Map(samples.map((s) => [s.sample_id, s]));
   const svBySample = new Map<string, Record<string, string>[]>();
-  const anySv = new Set<string>();
   for (const sv of records(files, 'longread_sv_calls.tsv.gz')) {
     if (sv.txr1_domain_overlap !== '1') continue;
-    const s = sampleInfo.get(sv.sample_id);
-    if (s) anySv.add(s.patient_id);
     if (!svBySample.has(sv.sample_id)) svBySample.set(sv.sample_id, []);
     svBySample.get(sv.sample_id)!.push(sv);
   }
 
   // Usable samples and their somatic TXR1 SV status.
-  interface Usable { sid: string; pid: string; purity: number; svPositive: boolean; lineage: string; log2tpm: number }
+  interface Usable { sid: string; pid: string; purity: number; svPositive: boolean; anyDomainCall: boolean; lineage: string; log2tpm: number }
   const usable: Usable[] = [];
   for (const s of samples) {
     const p = byId.get(s.patient_id);
@@ -129,19 +156,20 @@ function parseTxr(files: Files, opts: TargetOptions): TxrData {
     const svPositive = (svBySample.get(s.sample_id) ?? []).some((sv) => {
       const alt = Number(sv.alt_reads);
       const ccf = (2 * alt) / Number(sv.total_reads) / purity;
-      if (opts.sampleQc && (alt < 3 || ccf < 0.3)) return false;
+      if (alt < opts.minAlt || ccf < opts.minCcf) return false;
       if (opts.germlineFilter && bp1 !== null && bp2 !== null && Math.abs(Number(sv.pos1) - bp1) <= 1000 && Math.abs(Number(sv.pos2) - bp2) <= 1000) return false;
       return true;
     });
     const e = expr.get(s.sample_id);
-    usable.push({ sid: s.sample_id, pid: s.patient_id, purity, svPositive, lineage: p.lineage, log2tpm: e ? Number(e.txr1_log2tpm) : NaN });
+    usable.push({ sid: s.sample_id, pid: s.patient_id, purity, svPositive, anyDomainCall: svBySample.has(s.sample_id), lineage: p.lineage, log2tpm: e ? Number(e.txr1_log2tpm) : NaN });
   }
 
-  // Purity-corrected expression: per lineage, bulk TPM = S + purity·(T − S) among SV-negative samples;
+  // Purity-corrected expression: per lineage, bulk TPM = S + purity·(T − S) among SV-negative samples
+  // (no TXR1-domain call at all, so germline *5 carriers, whose TXR1 expression is raised, stay out);
   // tumour-cell TPM of a sample = S + (TPM − S)/purity; z against SV-negative tumours of the lineage.
   const zOf = new Map<string, number>();
   for (const lin of new Set(usable.map((u) => u.lineage))) {
-    const neg = usable.filter((u) => u.lineage === lin && !u.svPositive && Number.isFinite(u.log2tpm));
+    const neg = usable.filter((u) => u.lineage === lin && !u.anyDomainCall && Number.isFinite(u.log2tpm));
     const n = neg.length;
     const mx = neg.reduce((a, u) => a + u.purity, 0) / n;
     const my = neg.reduce((a, u) => a + 2 ** u.log2tpm, 0) / n;
@@ -152,16 +180,18 @@ function parseTxr(files: Files, opts: TargetOptions): TxrData {
     const corrected = (u: Usable) => Math.log2(Math.max(0.1, stroma + (2 ** u.log2tpm - stroma) / u.purity));
     const ref = neg.map(corrected).sort((a, b) => a - b);
     const med = ref[Math.floor(ref.length / 2)];
-    const mad = 1.4826 * [...ref.map((v) => Math.abs(v - med))].sort((a, b) => a - b)[Math.floor(ref.length / 2)];
-    for (const u of usable) if (u.lineage === lin) zOf.set(u.sid, Number.isFinite(u.log2tpm) ? (corrected(u) - med) / mad : NaN);
+    // Scale from the lower half only: the upper tail holds amplified tumours and unseen germline *5s.
+    const below = ref.filter((v) => v < med).map((v) => med - v).sort((a, b) => a - b);
+    const scale = 1.4826 * below[Math.floor(below.length / 2)];
+    for (const u of usable) if (u.lineage === lin) zOf.set(u.sid, Number.isFinite(u.log2tpm) ? (corrected(u) - med) / scale : NaN);
   }
 
   const target = new Map<string, boolean>();
   for (const u of usable) {
-    const hit = u.svPositive && (!opts.expressionConfirm || (zOf.get(u.sid) ?? -Infinity) >= 2);
+    const hit = (!opts.requireSv || u.svPositive) && (!opts.expressionConfirm || (zOf.get(u.sid) ?? -Infinity) >= opts.zMin);
     target.set(u.pid, (target.get(u.pid) ?? false) || hit);
   }
-  return { registry, target, anySv };
+  return { registry, target };
 }
 
 /** Baseline covariates L (with intercept). DLR1 phenotype enters where asked. */
@@ -210,46 +240,105 @@ export function propensity(pop: RegistryRow[]): number[] {
   return e.map((v) => Math.min(hi, Math.max(lo, v)));
 }
 
-/** Two-stage AIPW for benefit and AIPW for toxicity among the given population. */
-export function aipw(pop: RegistryRow[]): Estimates {
+/** How the benefit and toxicity are estimated; the reference uses AIPW for both. */
+export interface EstimatorOptions {
+  /**
+   * aipw: two-stage AIPW (confounding and toxicity-driven missingness); ipw: weights 1/(e·r);
+   * gformula: standardisation over L and the toxicity stop; complete_case: AIPW among assessed
+   * patients only; nonresponder: unassessed counted as no benefit; unadjusted: arms compared as if
+   * exchangeable (missingness still weighted).
+   */
+  benefit: 'aipw' | 'ipw' | 'gformula' | 'complete_case' | 'nonresponder' | 'unadjusted';
+  /** aipw / ipw / gformula: standardised to the subgroup; crude: the rate among treated patients */
+  toxicity: 'aipw' | 'ipw' | 'gformula' | 'crude';
+  /** DLR1 phenotype in the outcome models: recomputed from the diplotype, or the lab call */
+  phenotype: 'recomputed' | 'lab';
+}
+
+export const REFERENCE_ESTIMATOR: EstimatorOptions = { benefit: 'aipw', toxicity: 'aipw', phenotype: 'recomputed' };
+
+const fitPredict = (X: number[][], y: number[]) => {
+  const fit = logisticRegression(X, y);
+  return (x: number[]) => predict(fit.coef, x);
+};
+
+/** Benefit and toxicity in the given population by the chosen estimators. */
+export function estimate(pop: RegistryRow[], opts: EstimatorOptions = REFERENCE_ESTIMATOR): Estimates {
+  const lab = opts.phenotype === 'lab';
+  const L = pop.map((r) => covariates(lab ? { ...r, phenotype: r.labPhenotype } : r, true));
   const e1 = propensity(pop);
-  const L = pop.map((r) => covariates(r, true));
+  const n = pop.length;
   const psi: number[] = [];
+  const mode = opts.benefit;
   for (const a of [0, 1]) {
     const idx = pop.map((r, i) => (r.treated === a ? i : -1)).filter((i) => i >= 0);
+    const ea = (i: number) => (a === 1 ? e1[i] : 1 - e1[i]);
+    const y = (i: number) => (pop[i].benefit === null ? (mode === 'nonresponder' ? 0 : null) : pop[i].benefit);
+    const seen = idx.filter((i) => y(i) !== null);
+    if (mode === 'complete_case' || mode === 'nonresponder') {
+      // Outcome treated as fully observed among `seen`: AIPW for confounding only, over `seen`.
+      const q = fitPredict(seen.map((i) => L[i]), seen.map((i) => y(i)!));
+      const popSeen = pop.map((_, i) => i).filter((i) => mode === 'nonresponder' || pop[i].benefit !== null);
+      let s = 0;
+      for (const i of popSeen) s += q(L[i]) + (pop[i].treated === a ? (y(i)! - q(L[i])) / ea(i) : 0);
+      psi.push(s / popSeen.length);
+      continue;
+    }
     const withTox = (i: number) => [...L[i], pop[i].tox];
-    // Q(a, L, tox) among the assessed; r(a, L, tox) = P(assessed).
-    const assessed = idx.filter((i) => pop[i].assessed === 1 && pop[i].benefit !== null);
-    const qFit = logisticRegression(assessed.map(withTox), assessed.map((i) => pop[i].benefit as number));
-    const rFit = logisticRegression(idx.map(withTox), idx.map((i) => pop[i].assessed));
-    const Q = new Map(idx.map((i) => [i, predict(qFit.coef, withTox(i))]));
-    // μ_a(L): fractional logistic regression of Q on L among A = a (integrates over toxicity).
-    const muFit = logisticRegression(idx.map((i) => L[i]), idx.map((i) => Q.get(i)!));
+    const r = fitPredict(idx.map(withTox), idx.map((i) => pop[i].assessed));
+    const rOf = (i: number) => Math.max(0.05, r(withTox(i)));
+    if (mode === 'unadjusted' || mode === 'ipw') {
+      let num = 0;
+      let den = 0;
+      for (const i of seen) {
+        const w = (mode === 'ipw' ? 1 / ea(i) : 1) / rOf(i);
+        num += w * y(i)!;
+        den += w;
+      }
+      psi.push(num / den);
+      continue;
+    }
+    // Q(a, L, tox) among the assessed.
+    const Q = fitPredict(seen.map(withTox), seen.map((i) => y(i)!));
+    if (mode === 'gformula') {
+      const pTox = fitPredict(idx.map((i) => L[i]), idx.map((i) => pop[i].tox));
+      let s = 0;
+      for (let i = 0; i < n; i++) {
+        const pt = pTox(L[i]);
+        s += pt * Q([...L[i], 1]) + (1 - pt) * Q([...L[i], 0]);
+      }
+      psi.push(s / n);
+      continue;
+    }
+    // Two-stage AIPW: μ_a(L) by fractional logistic regression of Q on L among A = a.
+    const Qi = new Map(idx.map((i) => [i, Q(withTox(i))]));
+    const mu = fitPredict(idx.map((i) => L[i]), idx.map((i) => Qi.get(i)!));
     let s = 0;
-    pop.forEach((r, i) => {
-      const mu = predict(muFit.coef, L[i]);
-      let v = mu;
-      if (r.treated === a) {
-        const ea = a === 1 ? e1[i] : 1 - e1[i];
-        const q = Q.get(i)!;
-        v += (q - mu) / ea;
-        if (r.assessed === 1 && r.benefit !== null) {
-          const rr = Math.max(0.05, predict(rFit.coef, withTox(i)));
-          v += (r.benefit - q) / (ea * rr);
-        }
+    for (let i = 0; i < n; i++) {
+      const m = mu(L[i]);
+      let v = m;
+      if (pop[i].treated === a) {
+        const q = Qi.get(i)!;
+        v += (q - m) / ea(i);
+        if (y(i) !== null) v += (y(i)! - q) / (ea(i) * rOf(i));
       }
       s += v;
-    });
-    psi.push(s / pop.length);
+    }
+    psi.push(s / n);
   }
   const treated = pop.map((r, i) => (r.treated === 1 ? i : -1)).filter((i) => i >= 0);
-  const mFit = logisticRegression(treated.map((i) => L[i]), treated.map((i) => pop[i].tox));
-  let tox = 0;
-  pop.forEach((r, i) => {
-    const m = predict(mFit.coef, L[i]);
-    tox += m + (r.treated === 1 ? (r.tox - m) / e1[i] : 0);
-  });
-  return { benefitRd: 100 * (psi[1] - psi[0]), toxicity: (100 * tox) / pop.length };
+  let tox: number;
+  if (opts.toxicity === 'crude') tox = treated.reduce((s, i) => s + pop[i].tox, 0) / treated.length;
+  else if (opts.toxicity === 'ipw') {
+    const w = treated.map((i) => 1 / e1[i]);
+    tox = treated.reduce((s, i, k) => s + w[k] * pop[i].tox, 0) / w.reduce((a, b) => a + b, 0);
+  } else {
+    const m = fitPredict(treated.map((i) => L[i]), treated.map((i) => pop[i].tox));
+    let s = 0;
+    for (let i = 0; i < n; i++) s += m(L[i]) + (opts.toxicity === 'aipw' && pop[i].treated === 1 ? (pop[i].tox - m(L[i])) / e1[i] : 0);
+    tox = s / n;
+  }
+  return { benefitRd: 100 * (psi[1] - psi[0]), toxicity: 100 * tox };
 }
 
 export function toAnswer(est: Estimates): Answer {
@@ -257,11 +346,17 @@ export function toAnswer(est: Estimates): Answer {
   return { therapy_class_code: ncu > 0 ? 1 : 0, benefit_rd_pp: est.benefitRd, toxicity_dropout_risk_pp: est.toxicity, net_clinical_utility_pp: ncu };
 }
 
-export function targetPopulation(d: TxrData): RegistryRow[] {
-  return d.registry.filter((r) => r.eligible && d.target.get(r.id) === true);
+export function targetPopulation(d: TxrData, eligibleOnly = true): RegistryRow[] {
+  return d.registry.filter((r) => (!eligibleOnly || r.eligible) && d.target.get(r.id) === true);
+}
+
+/** The analysis pipeline with every step choosable: the reference, a mistake or an alternative. */
+export function analyseTxr(files: Files, target: Partial<TargetOptions> = {}, est: Partial<EstimatorOptions> = {}): Answer {
+  const t = { ...REFERENCE_TARGETING, ...target };
+  const d = loadTxr(files, t);
+  return toAnswer(estimate(targetPopulation(d, t.eligibleOnly), { ...REFERENCE_ESTIMATOR, ...est }));
 }
 
 export function referenceTxr(files: Files): Answer {
-  const d = loadTxr(files);
-  return toAnswer(aipw(targetPopulation(d)));
+  return analyseTxr(files);
 }

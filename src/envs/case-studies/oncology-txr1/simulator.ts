@@ -1,19 +1,34 @@
 // Simulator for case 1: SV-driven TXR1 activation, TXR1 inhibitor (TXR1i) benefit vs toxicity.
 //
-// Patients carry a true time-zero target state T (an SV activating TXR1, prevalence by lineage),
-// clinical covariates and a germline DLR1 diplotype. Each instance draws its drug: the benefit
-// log-odds δ in targets and a log-odds shift of the whole toxicity profile, independently, so the
-// net clinical utility is positive on some seeds and negative (a modest effect with a very toxic
-// regimen) on others; the truth must clear a margin |NCU| ≥ 8 pp. Treatment is assigned by
-// indication (the clinic's own imperfect SV test, prior resistance, ECOG 2, period, the lab DLR1
-// phenotype), with a positivity pocket (site S6 never uses TXR1i in P1). Toxicity depends on DLR1
-// phenotype; a toxicity stop lowers benefit and makes the week-16 assessment less likely
-// (informative missingness).
-// Evidence files carry the traps: ineligible patients, passenger SVs near TXR1 without overexpression,
-// amplification without an SV, germline DLR1*5 deletions seen in tumour long reads, SVs acquired after
-// time zero in re-biopsies that mostly follow treatment failure (so using them selects on the
-// outcome), low-purity / short-N50 samples, patients with no usable baseline sample, and lab
-// phenotypes from an outdated table that calls *2 normal.
+// Patients carry a true time-zero target state T (a somatic SV activating TXR1, prevalence by
+// lineage), clinical covariates and a germline DLR1 diplotype. Each instance draws its drug: the
+// benefit log-odds δ in targets, the (negative) log-odds effect of giving the targeted agent instead
+// of active standard therapy to a tumour without the activation, and a log-odds shift of the whole
+// toxicity profile, so the net clinical utility is positive on some seeds and negative on others; the
+// truth must clear a margin |NCU| ≥ 8 pp. Treatment is assigned by indication (the clinic's own
+// imperfect SV test, prior resistance, ECOG 2, period, the lab DLR1 phenotype), with a positivity
+// pocket (site S6 never uses TXR1i in P1). Toxicity depends on DLR1 phenotype; a toxicity stop lowers
+// benefit and makes the week-16 assessment much less likely (informative missingness).
+//
+// Every filter of the target call guards against its own class of decoy, which no other filter
+// removes (so skipping any one step moves the answer):
+// - ineligible patients (analysis_set = 0: prior TXR1-pathway therapy or organ dysfunction) gain
+//   nothing from TXR1i even with the activation and tolerate it worse;
+// - germline DLR1*5 deletions lie in the TXR1 domain and, by removing an insulator, raise TXR1
+//   expression in every tissue: only the germline breakpoints tell them apart;
+// - passenger SVs near TXR1 without overexpression: only the expression confirmation removes them;
+// - TXR1 amplification without an SV (overexpressed, not SV-driven): only the SV evidence removes it;
+// - low-quality samples (purity < 0.2, read N50 < 10 kb, failed library QC): chimeric long reads give
+//   artefactual SV calls in the segmental-duplication-rich TXR1 domain, and degraded RNA over-counts
+//   the 3′-biased TXR1 probe, so the sample looks activated; only sample QC removes them;
+// - SVs acquired after time zero, in re-biopsies that mostly follow treatment failure: only the
+//   time-zero restriction removes them (and using them selects on the outcome).
+// The 3′/5′ ratio is raised only in fusion-type (TRA) activations, so it is supporting evidence,
+// not a label. Lab phenotypes come from an outdated table that calls *2 normal in 8% of patients.
+//
+// Estimand population: eligible patients with a usable (QC-passing) time-zero sample whose tumour
+// carries the SV-driven activation. Patients without a usable time-zero sample cannot be classified
+// from the files and are outside the estimand (the prompt says so).
 
 import type { CaseFile, Truth } from '../types.js';
 import { gzip } from '../framework/gzip.js';
@@ -36,10 +51,16 @@ import {
 } from './model.js';
 
 export const CASE_ID = 'oncology-txr1';
-// 9,000 patients (design notes: 6,000): the reference's sampling error, and with it the tolerance, is
-// ≈ 20% smaller, which keeps the traps biting on the seeds where the benefit is small.
-const N_PATIENTS = 9_000;
+// 30,000 patients (design notes: 6,000) so the reference's sampling error, and with it the tolerance,
+// is small against the biases of the single-step mistakes.
+const N_PATIENTS = 30_000;
 const TARGET_PREVALENCE = { A: 0.4, B: 0.28, C: 0.15 } as const;
+const ELIGIBLE_SHARE = 0.75;
+/** Ineligible patients tolerate TXR1i worse (organ dysfunction): log-odds added to their toxicity. */
+const INELIGIBLE_TOX_SHIFT = 2.0;
+/** Share of first time-zero biopsies that fail QC, and the chance of a repeat time-zero biopsy then. */
+const LOW_QUALITY_SHARE = 0.3;
+const REPEAT_BIOPSY = 0.5;
 
 interface Patient extends ClinicalCovariates {
   id: string;
@@ -56,21 +77,33 @@ interface Patient extends ClinicalCovariates {
   ampNoSv: boolean;
 }
 
-/** The drug in this instance: benefit log-odds δ in targets and the log-odds shift of its toxicity. */
+/** The drug in this instance. */
 export interface TxrScenario {
+  /** TXR1i benefit log-odds in SV-activated tumours */
   delta: number;
+  /** TXR1i benefit log-odds in tumours without the activation (inferior to standard therapy) */
+  deltaOther: number;
+  /** log-odds shift of the whole toxicity profile */
   toxShift: number;
 }
 
-export interface TxrTruthDetail extends TxrScenario {
-  nTargetsEligible: number;
+export interface TxrLatent extends TxrScenario {
+  /** patients in the estimand population */
+  nEstimand: number;
+  /** of them, treated with TXR1i */
+  nEstimandTreated: number;
+  /** eligible true targets without a usable time-zero sample (outside the estimand) */
+  nTargetsUnclassifiable: number;
+  estimandIds: string[];
+  /** per patient: the decoy classes it carries (for calibration probes; never served) */
+  decoys: Record<string, string>;
 }
 
 export interface TxrSimulation {
   files: CaseFile[];
   truth: Truth;
   meta: Record<string, unknown>;
-  latent: TxrTruthDetail & { targetIds: string[] };
+  latent: TxrLatent;
 }
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -90,9 +123,10 @@ function drawPatients(rng: Rng): Patient[] {
     const n5 = dip.filter((a) => a === 4).length;
     const period = categorical(rng, [0.3, 0.35, 0.35]);
     const target = rng.bernoulli(TARGET_PREVALENCE[lineage]);
+    const decoyDraw = rng.uniform();
     out.push({
-      id: `MTB${String(i + 1).padStart(4, '0')}`,
-      eligible: rng.bernoulli(0.9),
+      id: `MTB${String(i + 1).padStart(5, '0')}`,
+      eligible: rng.bernoulli(ELIGIBLE_SHARE),
       age: Math.round(Math.min(90, Math.max(25, normal(rng, 64, 10)))),
       sex: rng.bernoulli(0.5) ? 'F' : 'M',
       site: rng.integer(1, 8),
@@ -108,90 +142,139 @@ function drawPatients(rng: Rng): Patient[] {
       diplotype: dip,
       labPhenotype: phenotypeOf(labActivity),
       del5Bp: n5 > 0 ? [REGION.dlr1Del5Bp1 + rng.integer(-1500, 1500), REGION.dlr1Del5Bp2 + rng.integer(-1500, 1500)] : null,
-      // 15% of non-targets (design notes: 8%): enough decoys that an SV-only target call dilutes the effect.
-      passenger: !target && rng.bernoulli(0.15),
-      ampNoSv: !target && rng.bernoulli(0.06),
+      // Decoy classes are exclusive (a passenger SV in a tumour overexpressing TXR1 for another reason
+      // would be indistinguishable from a target, in the files as in a real work-up).
+      passenger: !target && n5 === 0 && decoyDraw < 0.45,
+      ampNoSv: !target && n5 === 0 && decoyDraw >= 0.45 && decoyDraw < 0.6,
     });
   }
   return out;
 }
 
 /**
- * The code must be well determined: |NCU| ≥ 8 pp, ≈ 2.7 × the reference's NCU RMSE (3.01 pp in the
- * 200-seed sweep), so the reference's code is wrong with probability < 0.5% even at the margin
- * (0 of 200 seeds in the sweep; such sub-seeds would be re-drawn by the serving rule).
+ * Time-zero sample quality per patient, drawn before the outcomes (biopsy quality does not depend on
+ * what happens later): the first biopsy's defect (null = good) and whether a repeat biopsy was taken.
  */
-export const NCU_MARGIN_PP = 8;
-
-/**
- * δ and the toxicity shift are drawn independently, from a drug that works well and is tolerable
- * (δ 2.2, shift 0: RD ≈ 38 pp, toxicity ≈ 26%) to one with a modest effect and a very toxic regimen
- * (δ 1.1, shift 2.4: RD ≈ 5 pp, toxicity ≈ 75%), so that after the margin rule 42% of seeds have
- * NCU < 0 (code 0; 200-seed sweep). δ stays ≥ 1.1 because the diluting traps move the benefit in
- * proportion to the effect: below it the decoy-diluted and unadjusted analyses land inside the tolerance.
- */
-export function drawScenario(rng: Rng): TxrScenario {
-  return { delta: rng.uniformRange(1.1, 2.2), toxShift: rng.uniformRange(0, 2.4) };
+type Defect = 'low_purity' | 'short_n50' | 'qc_fail' | null;
+interface Biopsies {
+  first: Defect;
+  repeat: boolean;
 }
 
-/** Sample-conditional oracle over eligible true targets. */
-export function oracleTruth(patients: readonly Patient[], { delta, toxShift }: TxrScenario): Truth {
+function drawBiopsies(rng: Rng, patients: readonly Patient[]): Biopsies[] {
+  return patients.map(() => {
+    const low = rng.bernoulli(LOW_QUALITY_SHARE);
+    const first: Defect = !low ? null : (['low_purity', 'short_n50', 'qc_fail'] as const)[categorical(rng, [0.4, 0.35, 0.25])];
+    return { first, repeat: low && rng.bernoulli(REPEAT_BIOPSY) };
+  });
+}
+
+/** Usable = some time-zero sample passes QC (the good first biopsy or the repeat, which is always good). */
+const usable = (b: Biopsies) => b.first === null || b.repeat;
+
+/** The code must be well determined: |NCU| ≥ 8 pp, several times the reference's NCU RMSE. */
+export const NCU_MARGIN_PP = 8;
+/** The drug's benefit in the targets is at least this (pp): the scenario is a drug worth studying. */
+export const MIN_BENEFIT_PP = 5;
+
+/**
+ * δ, the non-target effect and the toxicity shift are drawn independently: from a drug that works well
+ * and is tolerable (δ 2.8, shift 0.3) to one with a modest effect and a very toxic regimen (δ 1.5,
+ * shift 2.0), so the code is 0 on a sizeable share of seeds. δ stays ≥ 1.5 and the non-target effect
+ * ≤ −0.8 so that a target subgroup diluted by decoys differs from the true one on every seed.
+ */
+export function drawScenario(rng: Rng): TxrScenario {
+  return { delta: rng.uniformRange(1.5, 2.8), deltaOther: rng.uniformRange(-1.6, -0.8), toxShift: rng.uniformRange(0.3, 2.0) };
+}
+
+function inEstimand(p: Patient, b: Biopsies): boolean {
+  return p.eligible && p.target && usable(b);
+}
+
+/** Sample-conditional oracle over the estimand population (eligible, usable time-zero sample, true target). */
+export function oracleTruth(patients: readonly Patient[], biopsies: readonly Biopsies[], { delta, toxShift }: TxrScenario): Truth {
   let rd = 0;
   let tox = 0;
   let n = 0;
-  for (const p of patients) {
-    if (!p.eligible || !p.target) continue;
-    rd += benefitProb(p, true, true, delta, toxShift) - benefitProb(p, false, true, delta, toxShift);
+  patients.forEach((p, i) => {
+    if (!inEstimand(p, biopsies[i])) return;
+    rd += benefitProb(p, true, delta, toxShift) - benefitProb(p, false, delta, toxShift);
     tox += toxRiskTxr1i(p, toxShift);
     n += 1;
-  }
+  });
   const benefit = (100 * rd) / n;
   const toxicity = (100 * tox) / n;
   const ncu = benefit - NCU_TOX_WEIGHT * toxicity;
   return { therapy_class_code: ncu > 0 ? 1 : 0, benefit_rd_pp: benefit, toxicity_dropout_risk_pp: toxicity, net_clinical_utility_pp: ncu };
 }
 
+export interface TxrDraw {
+  root: Rng;
+  patients: Patient[];
+  biopsies: Biopsies[];
+  scenario: TxrScenario;
+  truth: Truth;
+}
+
 /**
- * Patients, drug scenario and oracle truth of (seed, subSeed), the first stage of simulateTxr (cheap:
- * no files). `forced` fixes the scenario, without the margin rule (for tests and calibration probes).
+ * Patients, biopsy quality, drug scenario and oracle truth of (seed, subSeed), the first stage of
+ * simulateTxr (cheap: no files). `forced` fixes the scenario, without the margin rule (tests, probes).
  */
-export function drawTruth(seed: number, subSeed: number, forced?: TxrScenario): { root: Rng; patients: Patient[]; scenario: TxrScenario; truth: Truth } {
+export function drawTruth(seed: number, subSeed: number, forced?: TxrScenario): TxrDraw {
   const root = Rng.from(CASE_ID, seed, subSeed);
   const patients = drawPatients(root.split('patients'));
+  const biopsies = drawBiopsies(root.split('biopsies'), patients);
   const dr = root.split('delta');
   let scenario: TxrScenario = forced ?? drawScenario(dr);
-  let truth = oracleTruth(patients, scenario);
-  // Re-draw the drug (not the patients) until the truth clears the decision margin.
-  for (let k = 0; !forced && k < 100 && Math.abs(truth.net_clinical_utility_pp) < NCU_MARGIN_PP; k++) {
+  let truth = oracleTruth(patients, biopsies, scenario);
+  // Re-draw the drug (not the patients) until the truth clears the decision margin and the drug has a
+  // clinically meaningful benefit in the targets (below it, nothing separates a diluted subgroup or a
+  // mishandled outcome from the true one).
+  const clear = (t: Truth) => Math.abs(t.net_clinical_utility_pp) >= NCU_MARGIN_PP && t.benefit_rd_pp >= MIN_BENEFIT_PP;
+  for (let k = 0; !forced && k < 100 && !clear(truth); k++) {
     scenario = drawScenario(dr);
-    truth = oracleTruth(patients, scenario);
+    truth = oracleTruth(patients, biopsies, scenario);
   }
-  return { root, patients, scenario, truth };
+  return { root, patients, biopsies, scenario, truth };
+}
+
+/**
+ * Data properties the serving rule needs: the estimand population must be large enough, with both arms
+ * represented, for the benefit and the toxicity to be estimable at the calibrated precision.
+ */
+export function dataCheck(n: number, treated: number): string | null {
+  if (!(n >= 3000)) return 'target subgroup too small';
+  if (!(treated >= 0.25 * n && treated <= 0.75 * n)) return 'arms unbalanced in the target subgroup';
+  return null;
 }
 
 export function simulateTxr(seed: number, subSeed: number, forced?: TxrScenario): TxrSimulation {
-  const { root, patients, scenario, truth } = drawTruth(seed, subSeed, forced);
-  const { delta, toxShift } = scenario;
+  const { root, patients, biopsies, scenario, truth } = drawTruth(seed, subSeed, forced);
+  const { delta, deltaOther, toxShift } = scenario;
 
   // Registry: assignment by indication, toxicity, benefit, assessment.
   const cr = root.split('clinic');
   const registry: Cell[][] = [];
   const failure = new Map<Patient, 'progression' | 'toxicity'>(); // who failed treatment, and how
+  const treated = new Set<Patient>();
   for (const p of patients) {
     const decoy = p.passenger || p.del5Bp !== null;
     const clinicTest = p.target ? cr.bernoulli(0.85) : decoy ? cr.bernoulli(0.5) : cr.bernoulli(0.04);
     const lp =
-      // Stronger than the design notes' first draft (1.5 / 1.0 / −1.8): with those, crude analyses
-      // missed by only 1–4 pp, inside the reference's own sampling error.
-      -1.3 + 1.4 * (clinicTest ? 1 : 0) + 2.5 * p.priorResistance + 1.8 * (p.ecog === 2 ? 1 : 0) + 0.8 * (p.period === 2 ? 1 : 0) + 0.4 * (p.period === 1 ? 1 : 0) -
-      2.8 * (p.labPhenotype === 'PM' ? 1 : 0) - 0.7 * (p.labPhenotype === 'IM' ? 1 : 0);
+      -1.3 + 1.4 * (clinicTest ? 1 : 0) + 3.0 * p.priorResistance + 1.8 * (p.ecog === 2 ? 1 : 0) + 0.8 * (p.period === 2 ? 1 : 0) + 0.4 * (p.period === 1 ? 1 : 0) -
+      3.5 * (p.labPhenotype === 'PM' ? 1 : 0) - 1.2 * (p.labPhenotype === 'IM' ? 1 : 0) -
+      // Older patients are offered the targeted agent less often (and tolerate it worse).
+      0.05 * (p.age - 64);
     const txr1i = p.site === 6 && p.period === 0 ? false : cr.bernoulli(expit(lp));
-    const tox = cr.bernoulli(txr1i ? toxRiskTxr1i(p, toxShift) : TOX_RISK_OTHER);
-    const eta = benefitEta(p) + (txr1i && p.target ? delta : 0) - (tox ? TOX_BENEFIT_PENALTY : 0);
+    if (txr1i) treated.add(p);
+    // Ineligible patients: prior TXR1-pathway therapy (no benefit left) or organ dysfunction (more toxicity).
+    const effect = !p.eligible ? 0 : p.target ? delta : deltaOther;
+    const tox = cr.bernoulli(txr1i ? toxRiskTxr1i(p, toxShift + (p.eligible ? 0 : INELIGIBLE_TOX_SHIFT)) : TOX_RISK_OTHER);
+    const eta = benefitEta(p) + (txr1i ? effect : 0) - (tox ? TOX_BENEFIT_PENALTY : 0);
     const benefit = cr.bernoulli(expit(eta));
     if (tox) failure.set(p, 'toxicity');
     else if (!benefit) failure.set(p, 'progression');
-    const assessed = cr.bernoulli(expit(2.0 - 1.8 * (tox ? 1 : 0) - 0.6 * (p.ecog === 2 ? 1 : 0) - 0.3 * Math.log(p.burden)));
+    const assessed = cr.bernoulli(expit(2.2 - 3.0 * (tox ? 1 : 0) - 0.6 * (p.ecog === 2 ? 1 : 0) - 0.3 * Math.log(p.burden)));
     registry.push([
       p.id, p.eligible ? 1 : 0, p.age, p.sex, `S${p.site}`, `P${p.period + 1}`, p.ecog, p.burden, p.priorLines, p.priorResistance, p.lineage,
       txr1i ? 'TXR1i' : 'non_TXR1', assessed ? 1 : 0, assessed ? (benefit ? 1 : 0) : null, tox ? 1 : 0, p.t0,
@@ -206,42 +289,45 @@ export function simulateTxr(seed: number, subSeed: number, forced?: TxrScenario)
   let nSample = 0;
   let nSv = 0;
   const lineageBase = { A: 3.0, B: 2.6, C: 2.2 } as const;
-  const addSample = (p: Patient, day: number, opts: { lowQuality: boolean; activated: boolean; acquired: boolean }) => {
+  const addSample = (p: Patient, day: number, opts: { defect: Defect; activated: boolean; acquired: boolean }) => {
     nSample += 1;
-    const sid = `TS${String(nSample).padStart(5, '0')}`;
-    const lowPurity = opts.lowQuality && sr.bernoulli(0.55);
-    const shortN50 = opts.lowQuality && !lowPurity ? sr.bernoulli(0.75) : false;
-    const purity = r4(lowPurity ? sr.uniformRange(0.05, 0.19) : 0.2 + 0.75 * beta(sr, 4, 3));
-    const n50 = Math.round((shortN50 ? sr.uniformRange(3, 9.5) : Math.max(10.5, normal(sr, 22, 5))) * 10) / 10;
-    const rin = Math.round(sr.uniformRange(5.5, 9.8) * 10) / 10;
-    // Library QC failures (random) only mark the sample; purity and N50 are for the analyst to check.
-    const qcPass = opts.lowQuality && !lowPurity && !shortN50 ? 0 : sr.bernoulli(0.03) ? 0 : 1;
-    samples.push([sid, p.id, day, purity, n50, rin, qcPass]);
+    const sid = `TS${String(nSample).padStart(6, '0')}`;
+    const { defect } = opts;
+    const purity = r4(defect === 'low_purity' ? sr.uniformRange(0.05, 0.19) : 0.2 + 0.75 * beta(sr, 4, 3));
+    const n50 = Math.round((defect === 'short_n50' ? sr.uniformRange(3, 9.5) : Math.max(10.5, normal(sr, 22, 5))) * 10) / 10;
+    const rin = Math.round((defect === null ? sr.uniformRange(6.5, 9.8) : sr.uniformRange(3.0, 8.0)) * 10) / 10;
+    samples.push([sid, p.id, day, purity, n50, rin, defect === 'qc_fail' ? 0 : 1]);
     const depth = poisson(sr, 38);
-    const span = n50 >= 10 ? 1 : 0.25; // short reads rarely span the breakpoint
-    const call = (cls: string, c1: string, p1: number, c2: string, p2: number, vaf: number, overlap: number) => {
+    const span = defect === 'short_n50' ? 0.25 : 1; // short reads rarely span the breakpoint
+    const call = (cls: string, c1: string, p1: number, c2: string, p2: number, vaf: number, overlap: number, minAlt = 0) => {
       const total = Math.max(depth, 1);
-      const alt = binomial(sr, total, Math.min(1, vaf * span));
+      const alt = Math.max(minAlt, binomial(sr, total, Math.min(1, vaf * span)));
       if (alt < 2) return; // below the caller's minimum support
       nSv += 1;
       const mapq = sr.bernoulli(0.9) ? 60 : sr.integer(15, 59);
-      svs.push([sid, `SV${String(nSv).padStart(6, '0')}`, cls, c1, p1, c2, p2, alt, total, mapq, overlap]);
+      svs.push([sid, `SV${String(nSv).padStart(7, '0')}`, cls, c1, p1, c2, p2, Math.min(alt, total), total, mapq, overlap]);
     };
     const inDomain = () => sr.integer(REGION.txr1DomainStart, REGION.txr1DomainEnd);
-    const activating = () => {
+    let fusion = false;
+    if (opts.activated) {
       const cls = ['TRA', 'DUP', 'INV'][categorical(sr, [0.4, 0.3, 0.3])];
+      fusion = cls === 'TRA';
       const p1 = inDomain();
       if (cls === 'TRA') call(cls, REGION.chrom, p1, `chr${sr.integer(1, 21)}`, sr.integer(1e6, 9e7), (purity * sr.uniformRange(0.6, 1)) / 2, 1);
       else call(cls, REGION.chrom, p1, REGION.chrom, p1 + sr.integer(5_000, 400_000), (purity * sr.uniformRange(0.6, 1)) / 2, 1);
-    };
-    if (opts.activated) activating();
+    }
     if (p.passenger) {
       const p1 = inDomain();
-      call(sr.bernoulli(0.5) ? 'DEL' : 'INV', REGION.chrom, p1, REGION.chrom, p1 + sr.integer(2_000, 60_000), (purity * sr.uniformRange(0.1, 0.7)) / 2, 1);
+      call(sr.bernoulli(0.5) ? 'DEL' : 'INV', REGION.chrom, p1, REGION.chrom, p1 + sr.integer(2_000, 60_000), (purity * sr.uniformRange(0.3, 0.9)) / 2, 1);
     }
     if (p.del5Bp && sr.bernoulli(0.85)) {
       const copies = p.diplotype.filter((a) => a === 4).length;
       call('DEL', REGION.chrom, p.del5Bp[0] + sr.integer(-300, 300), REGION.chrom, p.del5Bp[1] + sr.integer(-300, 300), copies === 2 ? 0.97 : 0.5, 1);
+    }
+    // Low-quality libraries: chimeric reads give an artefactual call in the TXR1 domain in most samples.
+    if (defect !== null && sr.bernoulli(0.95)) {
+      const p1 = inDomain();
+      call(sr.bernoulli(0.5) ? 'TRA' : 'INV', REGION.chrom, p1, sr.bernoulli(0.5) ? REGION.chrom : `chr${sr.integer(1, 21)}`, p1 + sr.integer(3_000, 200_000), 0, 1, sr.integer(3, 8));
     }
     for (let k = poisson(sr, 1.4); k > 0; k--) {
       const c = `chr${sr.integer(1, 21)}`;
@@ -250,33 +336,34 @@ export function simulateTxr(seed: number, subSeed: number, forced?: TxrScenario)
       const c2 = cls === 'TRA' ? `chr${((Number(c.slice(3)) + sr.integer(0, 19)) % 21) + 1}` : c;
       call(cls, c, p1, c2, cls === 'TRA' ? sr.integer(1e6, 9e7) : p1 + sr.integer(1_000, 2e6), (purity * sr.uniformRange(0.2, 1)) / 2, 0);
     }
-    // Expression: tumour cells overexpress TXR1 when activated (SV or amplification); bulk mixes stroma.
-    const up = opts.activated ? 3 + normal(sr, 0, 0.4) : p.ampNoSv ? 2.5 + normal(sr, 0, 0.4) : 0;
+    // Expression: tumour cells overexpress TXR1 when activated (SV or amplification) and, less, with a
+    // germline *5 deletion (an insulator lost); bulk mixes stroma. Degraded RNA over-counts the
+    // 3′-biased TXR1 probe.
+    const copies5 = p.diplotype.filter((a) => a === 4).length;
+    const up = opts.activated ? 3.3 + normal(sr, 0, 0.4) : p.ampNoSv ? 2.5 + normal(sr, 0, 0.3) : copies5 > 0 ? 2.5 + normal(sr, 0, 0.3) : 0;
     const tumour = 2 ** (lineageBase[p.lineage] + normal(sr, 0, 0.45) + up);
     const bulk = purity * tumour + (1 - purity) * 2 ** 1.5;
-    const noise = qcPass ? 0.15 : 0.8;
-    const copies5 = p.diplotype.filter((a) => a === 4).length;
+    const degraded = defect === null ? 0 : 2.2 + normal(sr, 0, 0.5);
     expr.push([
       sid,
-      r4(Math.log2(bulk) + normal(sr, 0, noise)),
-      r4(opts.activated && !opts.acquired ? 1.9 + normal(sr, 0, 0.25) : opts.activated ? 1.6 + normal(sr, 0, 0.3) : 1 + normal(sr, 0, 0.15)),
+      r4(Math.log2(bulk) + degraded + normal(sr, 0, defect === null ? 0.15 : 0.5)),
+      r4(fusion ? 1.5 + normal(sr, 0, 0.3) : 1 + normal(sr, 0, 0.25)),
       r4(4 - 0.8 * copies5 + normal(sr, 0, 0.3)),
     ]);
   };
-  for (const p of patients) {
-    const lowQuality = sr.bernoulli(0.12);
-    addSample(p, p.t0 - sr.integer(3, 60), { lowQuality, activated: p.target, acquired: false });
-    if (lowQuality && sr.bernoulli(0.45)) addSample(p, p.t0 - sr.integer(0, 20), { lowQuality: false, activated: p.target, acquired: false });
+  patients.forEach((p, i) => {
+    const b = biopsies[i];
+    addSample(p, p.t0 - sr.integer(3, 60), { defect: b.first, activated: p.target, acquired: false });
+    if (b.repeat) addSample(p, p.t0 - sr.integer(0, 20), { defect: null, activated: p.target, acquired: false });
     // Re-biopsy after time zero mostly follows treatment failure (a toxicity stop forces a switch; a
     // progression prompts a new target work-up), so a target call that uses post-time-zero samples
-    // selects on the outcome: it adds failures, most of them toxicity stops on TXR1i, to the
-    // subgroup. This bias does not shrink with δ, so the trap bites when the benefit is small too.
+    // selects on the outcome: it adds failures, most of them toxicity stops on TXR1i, to the subgroup.
     const fail = failure.get(p);
     if (sr.bernoulli(fail === 'toxicity' ? 0.9 : fail === 'progression' ? 0.3 : 0.06)) {
       const acquires = !p.target && sr.bernoulli(0.68);
-      addSample(p, p.t0 + sr.integer(30, 300), { lowQuality: sr.bernoulli(0.1), activated: p.target || acquires, acquired: acquires });
+      addSample(p, p.t0 + sr.integer(30, 300), { defect: null, activated: p.target || acquires, acquired: acquires });
     }
-  }
+  });
 
   // Germline DLR1 pharmacogenomics and the allele table.
   const pgx: Cell[][] = patients.map((p) => [
@@ -288,7 +375,8 @@ export function simulateTxr(seed: number, subSeed: number, forced?: TxrScenario)
   ]);
   const alleleTable: Cell[][] = DLR1_ALLELES.map((a) => [a.allele, a.value, a.structural]);
 
-  const tsv = (h: string[], rows: Cell[][]) => gzip(writeTsv(h, rows));
+  // gzip level 1: the files are large and opening an instance must stay fast.
+  const tsv = (h: string[], rows: Cell[][]) => gzip(writeTsv(h, rows), 1);
   const files: CaseFile[] = [
     {
       path: 'registry.tsv.gz',
@@ -303,11 +391,25 @@ export function simulateTxr(seed: number, subSeed: number, forced?: TxrScenario)
     { path: 'germline_pgx.tsv.gz', data: tsv(['patient_id', 'dlr1_diplotype', 'dlr1_sv_bp1', 'dlr1_sv_bp2', 'lab_phenotype'], pgx) },
     { path: 'dlr1_allele_table.tsv.gz', data: tsv(['allele', 'function_value', 'structural'], alleleTable) },
   ];
-  const targets = patients.filter((p) => p.eligible && p.target);
+  const est = patients.filter((p, i) => inEstimand(p, biopsies[i]));
   return {
     files,
     truth,
-    meta: { n_patients: N_PATIENTS, n_samples: nSample, n_sv_calls: nSv },
-    latent: { delta, toxShift, nTargetsEligible: targets.length, targetIds: targets.map((p) => p.id) },
+    // The data check of the serving rule is stored as its verdict only (null = fine), so meta does
+    // not tell the size of the target subgroup.
+    meta: { n_patients: N_PATIENTS, n_samples: nSample, n_sv_calls: nSv, data_check: dataCheck(est.length, est.filter((p) => treated.has(p)).length) },
+    latent: {
+      ...scenario,
+      nEstimand: est.length,
+      nEstimandTreated: est.filter((p) => treated.has(p)).length,
+      nTargetsUnclassifiable: patients.filter((p, i) => p.eligible && p.target && !usable(biopsies[i])).length,
+      estimandIds: est.map((p) => p.id),
+      decoys: Object.fromEntries(
+        patients.map((p, i) => [
+          p.id,
+          [p.target ? 'T' : '', p.eligible ? '' : 'inel', p.passenger ? 'pass' : '', p.ampNoSv ? 'amp' : '', p.del5Bp ? 'del5' : '', usable(biopsies[i]) ? '' : 'lq', biopsies[i].first ? 'lq1' : ''].filter(Boolean).join('+'),
+        ]),
+      ),
+    },
   };
 }
