@@ -57,12 +57,15 @@ const describe = (v: Verdict, bounds: Record<string, [number, number]>) =>
  * (`naive`) fails, and the best constant (per-field median/mode of the truths of the first
  * CI_CONSTANT_TRAIN_SEEDS train instances) fails.
  */
-export async function checkTrapMatrix(cs: CaseStudy, seed: number, opts: { constantTrainSeeds?: number } = {}): Promise<void> {
+export async function checkTrapMatrix(cs: CaseStudy, seed: number, opts: { constantTrainSeeds?: number; only?: 'reference' | 'guards' } = {}): Promise<void> {
   const inst = await generate(cs, seed);
   const where = `${cs.id} seed ${seed} (sub-seed ${inst.subSeed}, ${inst.rule} rule)`;
-  const ref = await gradeAnalysis(cs, inst, cs.reference);
-  assert.ok(ref.answer === null || Value.Check(cs.answerSchema, answerToWire(cs.answerSchema, ref.answer)), `${where}: reference answer does not match its schema`);
-  assert.ok(ref.pass, `${where}: reference ${describe(ref, inst.bounds)}`);
+  if (opts.only !== 'guards') {
+    const ref = await gradeAnalysis(cs, inst, cs.reference);
+    assert.ok(ref.answer === null || Value.Check(cs.answerSchema, answerToWire(cs.answerSchema, ref.answer)), `${where}: reference answer does not match its schema`);
+    assert.ok(ref.pass, `${where}: reference ${describe(ref, inst.bounds)}`);
+  }
+  if (opts.only === 'reference') return;
   const lucky: string[] = [];
   for (const m of cs.naive) {
     const v = await gradeAnalysis(cs, inst, m.analyse);
@@ -148,8 +151,29 @@ export function checkRubric(cs: CaseStudy): void {
  * reproducibility, and no truth in the files of two seeds. `constantPaths` lists reference tables
  * that are the same for every seed by design.
  */
-export function standardCaseTests(cs: CaseStudy, opts: { constantPaths?: string[]; constantTrainSeeds?: number } = {}): void {
+export function standardCaseTests(
+  cs: CaseStudy,
+  opts: {
+    constantPaths?: string[];
+    constantTrainSeeds?: number;
+    /**
+     * A case whose trap matrix and baselines are not reworked yet names its open gap (and the
+     * issue): its reference must still pass, while the mistake/constant guards run as a TODO that
+     * reports every failure without failing CI. Remove it once the case is reworked.
+     */
+    openGap?: string;
+  } = {},
+): void {
   for (const seed of CI_TEST_SEEDS) {
+    if (opts.openGap) {
+      test(`${cs.id} test seed ${seed}: reference passes`, async () => {
+        await checkTrapMatrix(cs, seed, { ...opts, only: 'reference' });
+      });
+      test(`${cs.id} test seed ${seed}: every realistic mistake fails, the best constant fails`, { todo: opts.openGap }, async () => {
+        await checkTrapMatrix(cs, seed, { ...opts, only: 'guards' });
+      });
+      continue;
+    }
     test(`${cs.id} test seed ${seed}: reference passes, every realistic mistake fails, the best constant fails`, async () => {
       await checkTrapMatrix(cs, seed, opts);
     });

@@ -11,7 +11,7 @@ import { correctedCalls } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/re
 import { G, GENES, gi, simulateScEqtl } from '../../../src/envs/case-studies/sc-eqtl-cxcl10/simulator.js';
 import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
-standardCaseTests(scEqtlCxcl10);
+standardCaseTests(scEqtlCxcl10, { openGap: 'issue 20: sc-eqtl-cxcl10 is not reworked yet (its best constant passes 2 of the 5 CI seeds; trap matrix, accept() and wider effects pending)' });
 
 test('sc-eqtl-cxcl10: answer schema is strict about keys and types', () => {
   const inst = scEqtlCxcl10.simulate(0, 0);
