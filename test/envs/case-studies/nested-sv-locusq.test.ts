@@ -43,10 +43,10 @@ test('nested-sv-locusq: rubric items are well formed', () => {
 test('nested-sv-locusq: the carrier count is exact and the files match the declared design', () => {
   const sim = simulateLocusQ(3, 0);
   const d = loadLocusQ(new Map(sim.files.map((f) => [f.path, f.data])));
-  assert.equal(d.cohort.id.length, 12_000);
+  assert.equal(d.cohort.id.length, 24_000);
   assert.equal(d.panel.length, 925);
   assert.equal(new Set(d.panel.map((r) => r.sample)).size, 900);
-  assert.equal(d.expression.length, 2500 * 3);
+  assert.equal(d.expression.length, 5000 * 3);
   // Independent recount straight from the rows.
   const carriers = new Set(d.panel.filter((r) => r.pass && r.concordant && r.copies > 0).map((r) => r.sample));
   assert.equal(sim.truth.n_calibrated_carriers, carriers.size);
@@ -56,7 +56,7 @@ test('nested-sv-locusq: the carrier count is exact and the files match the decla
   for (const r of d.panel) assert.ok(r.copies <= 2 * r.outer, `${r.sample}: ${r.copies} copies on ${r.outer} inverted haplotypes`);
   // Weights reproduce the source population size.
   const total = d.cohort.weight.reduce((a, b) => a + b, 0);
-  assert.ok(Math.abs(total - 400_000) < 1e-6 * 400_000, `weights sum to ${total}`);
+  assert.ok(Math.abs(total - 800_000) < 1e-6 * 800_000, `weights sum to ${total}`);
 });
 
 test('nested-sv-locusq: support code consistency follows the rule on the reported numbers', () => {

@@ -8,7 +8,7 @@ outer-orientation dosage — is associated with disease in the source population
 expression data support a target gene for it.
 
 Files in your workspace:
-- cohort.tsv.gz — 12,000 sampled people: sample_id, case (1 = case, 0 = control), age (years),
+- cohort.tsv.gz — 24,000 sampled people: sample_id, case (1 = case, 0 = control), age (years),
   age_band, sex (1 = male, 0 = female), pc1, pc2, pc3 (genetic principal components),
   ancestry_group, clinic_stratum, recruitment_stream.
 - sampling_design.tsv.gz — how the cohort was drawn from the source population: for each
@@ -22,7 +22,7 @@ Files in your workspace:
   method, outer_orientation (REF/REF, REF/INV, INV/INV), segB_copies, spanning_reads, call_qual
   (PASS or LOWQ), array_concordance (ok or mismatch with the genotyping array). Some samples
   were called more than once. The panel was not a random subset of the cohort.
-- expression.tsv.gz — RNA-seq counts for genes QG1, QG2 and QG3 in 2,500 cohort samples (long
+- expression.tsv.gz — RNA-seq counts for genes QG1, QG2 and QG3 in 5,000 cohort samples (long
   format): sample_id, rna_batch, gene, count, library_size.
 
 Report:

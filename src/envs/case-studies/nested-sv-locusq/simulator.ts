@@ -1,10 +1,10 @@
 // Simulator for case 6: a nested structural subhaplotype at Locus Q.
 //
-// Source population (400,000 people, three ancestry groups): each haplotype carries the outer
+// Source population (800,000 people, three ancestry groups): each haplotype carries the outer
 // inversion I with an ancestry-specific frequency; only I haplotypes can carry 0/1/2 copies of
 // the nested segment B. Disease: logit = α_anc + β_B·B + β_O·O + 0.03·(age − 60) + 0.2·sex, so
 // B and O are confounded through nesting (B ≤ 2·O) and O through ancestry. β_B, β_O and the
-// expression effects are drawn per instance (signs included). A 12,000-person cohort is drawn by
+// expression effects are drawn per instance (signs included). A 24,000-person cohort is drawn by
 // (clinic, stream, case status) cell; the sampling table gives the design weights. The referral
 // stream is enriched for segment-B carriers (cascade testing) and samples cases more heavily, so a
 // fit that ignores the weights (or the cells) is biased away from β_B.
@@ -29,11 +29,11 @@ export const STREAMS = ['registry', 'referral'] as const;
 export const GENES = ['QG1', 'QG2', 'QG3'] as const;
 
 export const DESIGN = {
-  sourceN: 400_000,
-  cohortN: 12_000,
+  sourceN: 800_000,
+  cohortN: 24_000,
   panelSamples: 900,
   panelDuplicates: 25,
-  expressionN: 2_500,
+  expressionN: 5_000,
   ancestryShare: [0.55, 0.2, 0.25],
   /** outer inversion frequency per ancestry (EUR, AFR, EAS) */
   inversionFreq: [0.25, 0.1, 0.4],
