@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { crisprLinc473 } from '../../../src/envs/case-studies/crispr-linc473/index.js';
 import { checkRubric, checkSchema, standardCaseTests } from './case-checks.js';
 
-standardCaseTests(crisprLinc473);
+standardCaseTests(crisprLinc473, { openGap: 'issue 20: crispr-linc473 is not reworked yet (grading reduces to three scenarios: its best constant passes about a third of instances)' });
 
 test('crispr-linc473: answer schema is strict about keys and types', () => {
   const inst = crisprLinc473.simulate(0, 0);
