@@ -15,11 +15,11 @@
 
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startReplicas, type ReplicaSet } from '../src/deploy/replicas.js';
 import { openAssembly } from '../src/genome/assembly.js';
 import { ensureDemoAssembly } from '../src/genome/demo/index.js';
+import { freePortRun } from '../src/deploy/ports.js';
 
 const SLICES = Number(process.env.BENCH_SLICES ?? 6);
 const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 2);
@@ -30,21 +30,9 @@ const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`bench:scale on ${os.cpus().length} cores, load average ${load()} (1/5/15 min); ${SLICES} slices × ${SLICE_SECONDS} s, ${SESSIONS} sessions`);
 
-async function freeBase(count: number): Promise<number> {
-  const isFree = (port: number) =>
-    new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    if ((await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)))).every(Boolean)) return base;
-  }
-}
 
 async function replicas(n: number): Promise<ReplicaSet> {
-  const base = await freeBase(n + 1);
+  const base = await freePortRun(n + 1);
   return startReplicas({
     replicas: n,
     bind: { host: '127.0.0.1', port: base },

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -16,6 +15,7 @@ import { Command } from 'commander';
 import { registerEvalCommands } from '../../src/cli/eval.js';
 import { startReplicas, type ReplicaSet } from '../../src/deploy/replicas.js';
 import { solveArithmetic, startMockOpenAI } from '../models/mock-openai.js';
+import { freePortRun } from '../../src/deploy/ports.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const main = join(repo, 'src/cli/main.ts');
@@ -25,19 +25,10 @@ if (!haproxyFound && process.env.CI === 'true') throw new Error('haproxy is miss
 const skip = haproxyFound ? false : 'SKIPPED: haproxy is not installed (apt-get install haproxy); the replica tests did not run';
 if (skip) console.error(`replicas.test.ts: ${skip}`);
 
-/** A port that is free now, and `count` consecutive free ports from another base. */
+/** A port for HAProxy and `count` consecutive ports after it for the replicas. */
 async function freePorts(count: number): Promise<{ front: number; base: number }> {
-  const isFree = (port: number) =>
-    new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const ports = Array.from({ length: count + 1 }, (_, i) => base + i);
-    if ((await Promise.all(ports.map(isFree))).every(Boolean)) return { front: base, base: base + 1 };
-  }
+  const front = await freePortRun(count + 1);
+  return { front, base: front + 1 };
 }
 
 async function start(n: number, serveArgs: string[]): Promise<ReplicaSet> {

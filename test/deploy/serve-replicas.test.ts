@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/main.js';
 import { replicaArgs } from '../../src/deploy/cli.js';
+import { freePortRun } from '../../src/deploy/ports.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const haproxyFound = spawnSync('haproxy', ['-v']).status === 0;
@@ -26,21 +26,9 @@ test('replicaArgs passes the serve flags given on the command line, never the su
   assert.deepEqual(seen, ['--env', 'arithmetic,genome-qa', '--max-sessions', '50', '--env-opt', 'seed=7', '--env-opt', 'tool_delay_ms=5', '--log']);
 });
 
-async function freeBase(count: number): Promise<number> {
-  const isFree = (port: number) =>
-    new Promise<boolean>((res) => {
-      const s = createServer();
-      s.once('error', () => res(false));
-      s.listen(port, '127.0.0.1', () => s.close(() => res(true)));
-    });
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
-    if ((await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)))).every(Boolean)) return base;
-  }
-}
 
 test('genegym serve --replicas 2 answers ORS requests through HAProxy and stops cleanly on SIGTERM', { skip: haproxyFound ? false : 'SKIPPED: haproxy not installed', timeout: 120_000 }, async () => {
-  const port = await freeBase(3);
+  const port = await freePortRun(3);
   const key = 'replica-key-0123456789';
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'serve', '--replicas', '2', '--port', String(port), '--env', 'arithmetic', '--max-sessions', '1'], {
     cwd: root,
