@@ -6,7 +6,6 @@ import { integer } from './args.js';
 import type { Environment } from '../ors/environment.js';
 import type { JsonObject } from '../ors/types.js';
 import { environments, findEnvironment } from '../envs/registry.js';
-import { sweepStaleWorkspaceRoots } from '../sandbox/workspace-root.js';
 import type { EnvironmentEntry, EnvOptions } from '../envs/registry-types.js';
 
 function positiveSeconds(name: string) {
@@ -114,6 +113,7 @@ export function registerServeCommands(program: Command): void {
       // Workspaces of servers that died (crash, kill -9, expired grace) go before ours are made.
       // the server (fastify) loads only when this command runs, not for every genegym command
       const { buildServer } = await import('../ors/server/index.js');
+      const { sweepStaleWorkspaceRoots } = await import('../sandbox/workspace-root.js');
       const swept = await sweepStaleWorkspaceRoots();
       if (swept.removed.length) console.error(`genegym: removed the workspaces of ${swept.removed.length} server process(es) no longer running`);
       for (const f of swept.failed) console.error(`genegym: warning: cannot remove stale workspaces ${f.root}: ${f.error}`);

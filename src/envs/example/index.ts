@@ -1,7 +1,7 @@
 // Registry entry of the built-in example environment.
 
+// The environment's module (typebox schemas and all) loads only when it is served or listed.
 import type { EnvironmentEntry, EnvOptions } from '../registry-types.js';
-import { arithmeticEnvironment } from './arithmetic.js';
 
 /** `--env-opt seed=7 --env-opt train_size=500` and so on. */
 function sizesFrom(settings: Record<string, string>) {
@@ -23,6 +23,7 @@ export const arithmeticEntry: EnvironmentEntry = {
   description: 'Built-in example: generated multi-step arithmetic word problems, calculator tool, reward 1/0 (settings: seed, train_size, validation_size, test_size, tool_delay_ms)',
   async load(opts: EnvOptions) {
     const settings = opts.settings ?? {};
+    const { arithmeticEnvironment } = await import('./arithmetic.js');
     return arithmeticEnvironment({
       seed: settings.seed === undefined ? undefined : integerSetting('seed', settings.seed),
       sizes: sizesFrom(settings),
