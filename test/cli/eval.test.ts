@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { registerEvalCommands } from '../../src/cli/eval.js';
 import { arithmeticEnvironment } from '../../src/envs/example/arithmetic.js';
 import { buildServer } from '../../src/ors/server/index.js';
 import { solveArithmetic, startMockOpenAI } from '../models/mock-openai.js';
+import { runEvalCli } from './eval-cli.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const main = join(repo, 'src/cli/main.ts');
@@ -41,32 +40,7 @@ function cli(args: string[], home: string, extraEnv: Record<string, string> = {}
 }
 
 /** Runs the CLI in this process (fast); only the kill -9 test needs a real child. */
-async function run(args: string[], home: string, extraEnv: Record<string, string> = {}) {
-  const env: Record<string, string> = { GENEGYM_HOME: home, OPENAI_API_KEY: 'sk-mock-key-0123456789', ...extraEnv };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  let stdout = '';
-  let stderr = '';
-  const program = new Command('genegym').exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
-  registerEvalCommands(program, { out: { write: (s: string) => (stdout += s) }, err: { write: (s: string) => (stderr += s), isTTY: false } });
-  const previousExitCode = process.exitCode;
-  process.exitCode = undefined;
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'genegym', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (err) {
-    stderr += (err as Error).message;
-    code = 1;
-  } finally {
-    process.exitCode = previousExitCode;
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-  return { code, stdout, stderr };
-}
+const run = runEvalCli;
 
 async function withHome(fn: (home: string) => Promise<void>) {
   const home = await mkdtemp(join(tmpdir(), 'gg-eval-'));

@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { registerEvalCommands } from '../../src/cli/eval.js';
 import { startReplicas, type ReplicaSet } from '../../src/deploy/replicas.js';
 import { solveArithmetic, startMockOpenAI } from '../models/mock-openai.js';
 import { freePortRun } from '../../src/deploy/ports.js';
+import { runEvalCli } from '../cli/eval-cli.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const main = join(repo, 'src/cli/main.ts');
@@ -117,33 +116,8 @@ test('3 replicas behind HAProxy: sessions stick to one replica; SIGKILL of one c
   }
 });
 
-/** Runs the eval CLI in this process (as test/cli/eval.test.ts does). */
-async function evalCli(args: string[], home: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: Record<string, string> = { GENEGYM_HOME: home, OPENAI_API_KEY: 'sk-mock-key-0123456789' };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  let stdout = '';
-  let stderr = '';
-  const program = new Command('genegym').exitOverride().configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
-  registerEvalCommands(program, { out: { write: (s: string) => (stdout += s) }, err: { write: (s: string) => (stderr += s), isTTY: false } });
-  const previous = process.exitCode;
-  process.exitCode = undefined;
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'genegym', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (err) {
-    stderr += (err as Error).message;
-    code = 1;
-  } finally {
-    process.exitCode = previous;
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-  return { code, stdout, stderr };
-}
+/** Runs the eval CLI in this process. */
+const evalCli = (args: string[], home: string) => runEvalCli(args, home);
 
 test('genegym eval through HAProxy while a replica is SIGKILLed: its episodes are errors (never wrong), runs resume completes the run, none lost or duplicated', { skip, timeout: 240_000 }, async () => {
   const home = await mkdtemp(join(tmpdir(), 'gg-replicas-'));
