@@ -174,6 +174,14 @@ test('viewer in Chromium: leaderboard → run → transcript → compare shows t
     for (const o of ['correct', 'wrong', 'ungraded', 'error'] as const) {
       await page.click(`[data-testid=filter-outcome-${o}]`);
       await countIs(page, recs.filter((r) => r.outcome === o).length);
+      // Two outcomes may have equal counts, so the count alone does not show the table was redrawn:
+      // wait until every visible badge is the chosen outcome (a timeout here is the failure).
+      await page
+        .waitForFunction((want) => {
+          const badges = [...(globalThis as any).document.querySelectorAll('[data-testid=episode-row] .badge')];
+          return badges.length > 0 && badges.every((b: any) => b.textContent === want);
+        }, o)
+        .catch(() => undefined);
       const shown = await page.locator('[data-testid=episode-row] .badge').allInnerTexts();
       assert.ok(shown.length > 0 && shown.every((x) => x === o), `${o}: ${shown}`);
     }
