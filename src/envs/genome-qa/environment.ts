@@ -212,7 +212,7 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
 
   const env = defineEnvironment<GenomeQaState>({
     name: 'genome-qa',
-    description: `Genome QA over ${opts.assembly.name}: ${generator.domains.length} domains of generated questions answered with web_search and fetch_url (offline UCSC/NCBI mirror).`,
+    description: `Genome QA over ${opts.assembly.name}: ${generator.domains.length} domains of generated questions answered with web_search and fetch_url (offline UCSC/NCBI mirror)${python ? ', with run_python for computation in a sandbox' : ''}.`,
     splits: [
       { name: 'train', type: 'train' },
       { name: 'test', type: 'test' },

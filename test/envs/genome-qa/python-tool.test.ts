@@ -28,6 +28,7 @@ const text = (r: RunToolOutput): string => {
 test('off by default: no run_python tool, and the prompt does not mention it', async () => {
   const env = createGenomeQaEnvironment({ assembly: standardFake() });
   assert.deepEqual(env.tools.map((t) => t.name), ['web_search', 'fetch_url', 'submit_answer']);
+  assert.doesNotMatch(env.description ?? '', /run_python/);
   const ep = await InProcessEpisode.open(env, await env.tasks.get('train', 0));
   try {
     assert.doesNotMatch(await ep.prompt(), /run_python|python/i);
@@ -139,6 +140,11 @@ print('ROOT', sorted(os.listdir('/')))
   } finally {
     await ep.close();
   }
+});
+
+test('tools=+python: the environment description (what discovery lists) names run_python', () => {
+  const env = createGenomeQaEnvironment({ assembly: standardFake(), python: { sandbox: 'none' } });
+  assert.match(env.description ?? '', /run_python/);
 });
 
 test('tools: only +python is valid, named in the error; accepted with the other settings', async () => {
