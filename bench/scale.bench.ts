@@ -6,12 +6,16 @@
 //   - a CPU-bound workload: genome-qa `fetch_url` of long sequence pages from the offline
 //     mirror (a 200 kb window, read and paged by the server), BENCH_SESSIONS sessions each
 //     calling in a loop; calls/s, p50/p99 and the 2-replica ÷ 1-replica calls/s ratio;
+//   - a sandbox workload: case-studies `run_python` running a fixed numpy computation,
+//     BENCH_PY_SESSIONS sessions (the work runs in sandboxed child processes, which one replica
+//     already spreads over every core, so replicas are not expected to add much here);
 //   - HAProxy's overhead: the arithmetic calculator (a trivial tool) through HAProxy in front
 //     of one replica vs the same replica directly; p50/p99 latency and the ratio.
 // The load generator (fetch, one session per loop) shares the machine with the servers, so the
 // ratio understates what replicas on separate cores or machines give. The load average is
 // printed before and after: numbers taken on a busy machine are not scaling numbers.
-// Env: BENCH_SLICES (default 6), BENCH_SLICE_SECONDS (2), BENCH_SESSIONS (16), BENCH_PAGE_BP (200000).
+// Env: BENCH_SLICES (default 6), BENCH_SLICE_SECONDS (2), BENCH_SESSIONS (16), BENCH_PAGE_BP (200000),
+// BENCH_PY_SESSIONS (8; 0 skips the run_python workload).
 
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -25,6 +29,7 @@ const SLICES = Number(process.env.BENCH_SLICES ?? 6);
 const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 2);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 16);
 const PAGE_BP = Number(process.env.BENCH_PAGE_BP ?? 200_000);
+const PY_SESSIONS = Number(process.env.BENCH_PY_SESSIONS ?? 8);
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
@@ -37,7 +42,7 @@ async function replicas(n: number): Promise<ReplicaSet> {
     replicas: n,
     bind: { host: '127.0.0.1', port: base },
     basePort: base + 1,
-    serveArgs: ['--env', 'genome-qa,arithmetic', '--max-sessions', '10000'],
+    serveArgs: ['--env', PY_SESSIONS > 0 ? 'genome-qa,arithmetic,case-studies' : 'genome-qa,arithmetic', '--max-sessions', '10000'],
     genegym: [process.execPath, '--import', 'tsx', main],
     log: (l) => console.error(l),
   });
@@ -110,6 +115,20 @@ const fetchPage = (i: number, k: number): Call => {
   return { name: 'fetch_url', input: { url: `https://api.genome.ucsc.edu/getData/sequence?genome=${asm.name};chrom=${chrom};start=${start};end=${start + PAGE_BP}` } };
 };
 const calculator = (i: number, k: number): Call => ({ name: 'calculator', input: { expression: `${i} + ${k} * 3` } });
+// About 0.1-0.2 s of single-threaded numpy per call, plus the sandbox and interpreter start.
+const pythonWork = (i: number, k: number): Call => ({
+  name: 'run_python',
+  input: { code: `import numpy as np\na = np.random.default_rng(${i * 1000 + k}).random((250, 250))\nfor _ in range(4): np.linalg.svd(a)\nprint('done')` },
+});
+// Case-studies test tasks cycle through the ten cases; index 10·i + 9 is adna-selection, the
+// quickest to open, so the slices time run_python rather than instance generation.
+const PY_CASE_OFFSET = 9;
+
+/** Calls/s ratio of two tallies overall and per interleaved round. */
+function ratioLine(a: Tally, b: Tally, goal: string): string {
+  const ratios = b.perSlice.map((v, i) => v / a.perSlice[i]).sort((x, y) => x - y);
+  return `  2 ÷ 1 replicas calls/s: ${((b.latencies.length / b.seconds) / (a.latencies.length / a.seconds)).toFixed(2)}× overall; per round median ${q(ratios, 0.5).toFixed(2)}× (range ${ratios[0].toFixed(2)}–${ratios.at(-1)!.toFixed(2)})${goal}`;
+}
 
 const one = await replicas(1);
 const two = await replicas(2);
@@ -119,23 +138,39 @@ try {
   const cpu1 = await sessions(one.url, 'genome-qa');
   const cpu2 = await sessions(two.url, 'genome-qa');
   const viaLb = await sessions(one.url, 'arithmetic');
+  const pySessions = async (url: string) => Promise.all(Array.from({ length: PY_SESSIONS }, (_, i) => open(url, 'case-studies', 10 * i + PY_CASE_OFFSET)));
+  const py1 = await pySessions(one.url);
+  const py2 = await pySessions(two.url);
   // the same replica's sessions, addressed directly (HAProxy hashed them all to it: one replica)
-  const t = { cpu1: tally(), cpu2: tally(), lb: tally(), direct: tally() };
+  const t = { cpu1: tally(), cpu2: tally(), py1: tally(), py2: tally(), lb: tally(), direct: tally() };
   // warm-up slice each, not counted
   await slice(one.url, 'genome-qa', cpu1, fetchPage, tally());
   await slice(two.url, 'genome-qa', cpu2, fetchPage, tally());
   await slice(one.url, 'arithmetic', viaLb, calculator, tally());
+  if (PY_SESSIONS > 0) {
+    await slice(one.url, 'case-studies', py1, pythonWork, tally());
+    await slice(two.url, 'case-studies', py2, pythonWork, tally());
+  }
   for (let s = 0; s < SLICES; s++) {
     await slice(one.url, 'genome-qa', cpu1, fetchPage, t.cpu1);
     await slice(two.url, 'genome-qa', cpu2, fetchPage, t.cpu2);
+    if (PY_SESSIONS > 0) {
+      await slice(one.url, 'case-studies', py1, pythonWork, t.py1);
+      await slice(two.url, 'case-studies', py2, pythonWork, t.py2);
+    }
     await slice(one.url, 'arithmetic', viaLb, calculator, t.lb);
     await slice(direct, 'arithmetic', viaLb, calculator, t.direct);
   }
   console.log(`CPU-bound: genome-qa fetch_url of ${PAGE_BP / 1000} kb sequence pages, ${SESSIONS} sessions`);
   report('1 replica behind HAProxy', t.cpu1);
   report('2 replicas behind HAProxy', t.cpu2);
-  const ratios = t.cpu2.perSlice.map((v, i) => v / t.cpu1.perSlice[i]).sort((a, b) => a - b);
-  console.log(`  2 ÷ 1 replicas calls/s: ${((t.cpu2.latencies.length / t.cpu2.seconds) / (t.cpu1.latencies.length / t.cpu1.seconds)).toFixed(2)}× overall; per round median ${q(ratios, 0.5).toFixed(2)}× (range ${ratios[0].toFixed(2)}–${ratios.at(-1)!.toFixed(2)}); goal ≥ 1.6×`);
+  console.log(ratioLine(t.cpu1, t.cpu2, '; goal ≥ 1.6×'));
+  if (PY_SESSIONS > 0) {
+    console.log(`Sandbox: case-studies run_python (numpy SVDs), ${PY_SESSIONS} sessions`);
+    report('1 replica behind HAProxy', t.py1);
+    report('2 replicas behind HAProxy', t.py2);
+    console.log(ratioLine(t.py1, t.py2, ''));
+  }
   console.log(`HAProxy overhead: arithmetic calculator, ${SESSIONS} sessions on one replica`);
   report('through HAProxy', t.lb);
   report('direct to the replica', t.direct);
