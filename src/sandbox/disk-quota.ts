@@ -7,9 +7,10 @@
 
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, realpath, rm, rmdir, truncate, unlink, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rm, rmdir, truncate, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { walkNoFollow } from './safe-fs.js';
 
 const run = promisify(execFile);
 const SBIN_PATH = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
@@ -86,32 +87,18 @@ export async function releaseMountsUnder(dir: string): Promise<number> {
 export async function usage(dir: string, owner: number | null, maxEntries = 200_000): Promise<{ bytes: number; files: { path: string; bytes: number; mtimeMs: number }[]; truncated: boolean }> {
   const files: { path: string; bytes: number; mtimeMs: number }[] = [];
   let bytes = 0;
-  let seen = 0;
-  let truncated = false;
-  const walk = async (d: string, depth: number): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (++seen > maxEntries || depth > 64) {
-        truncated = true;
-        return;
-      }
-      const p = join(d, e.name);
-      const st = await lstat(p).catch(() => null);
-      if (!st) continue;
-      if (st.isDirectory()) await walk(p, depth + 1);
-      else if (owner === null || st.uid === owner) {
-        const b = Math.max(st.blocks * 512, 0);
-        bytes += b;
-        files.push({ path: p, bytes: b, mtimeMs: st.mtimeMs });
-      }
-    }
-  };
-  await walk(dir, 0);
+  // Runs while the agent's processes are live: descriptor-relative, so a directory swapped for a
+  // link to a host tree is skipped rather than walked (and its files never counted or trimmed).
+  const { truncated } = await walkNoFollow(
+    dir,
+    (path, st) => {
+      if (owner !== null && st.uid !== owner) return;
+      const b = Math.max(st.blocks * 512, 0);
+      bytes += b;
+      files.push({ path, bytes: b, mtimeMs: st.mtimeMs });
+    },
+    { maxEntries, maxDepth: 64 },
+  );
   return { bytes, files, truncated };
 }
 

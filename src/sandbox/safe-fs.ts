@@ -219,3 +219,61 @@ export async function listWorkspace(workspace: string, sub = '', opts: ListOptio
   }
   return out;
 }
+
+/**
+ * Visits every non-directory entry under `root` (a directory the server owns) with its lstat,
+ * descending only through directories opened with O_NOFOLLOW relative to their parent's
+ * descriptor: a directory swapped for a link mid-walk is skipped, so the walk never leaves
+ * `root` however the agent rearranges it. Stops after `maxEntries` entries or below `maxDepth`;
+ * returns whether it stopped early.
+ */
+export async function walkNoFollow(root: string, visit: (path: string, st: Stats) => void, opts: { maxEntries: number; maxDepth: number }): Promise<{ truncated: boolean }> {
+  let budget = opts.maxEntries;
+  let truncated = false;
+  const walk = async (dir: FileHandle, path: string, depth: number): Promise<void> => {
+    const it = await opendir(`/proc/self/fd/${dir.fd}`, { bufferSize: 64 });
+    const names: string[] = [];
+    try {
+      for (let e = await it.read(); e !== null; e = await it.read()) {
+        if (budget-- <= 0) {
+          truncated = true;
+          break;
+        }
+        names.push(e.name);
+      }
+    } finally {
+      await it.close().catch(() => {});
+    }
+    for (const name of names) {
+      const st = await lstat(at(dir, name)).catch(() => null); // gone meanwhile
+      if (!st) continue;
+      if (!st.isDirectory()) {
+        visit(`${path}/${name}`, st);
+        continue;
+      }
+      if (depth >= opts.maxDepth) {
+        truncated = true;
+        continue;
+      }
+      const child = await open(at(dir, name), DIR_FLAGS).catch(() => null); // swapped for a link: skip
+      if (!child) continue;
+      try {
+        await walk(child, `${path}/${name}`, depth + 1);
+      } finally {
+        await child.close().catch(() => {});
+      }
+    }
+  };
+  let top: FileHandle;
+  try {
+    top = await open(root, DIR_FLAGS);
+  } catch {
+    return { truncated: false };
+  }
+  try {
+    await walk(top, root.replace(/\/+$/, ''), 0);
+  } finally {
+    await top.close().catch(() => {});
+  }
+  return { truncated };
+}

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { listWorkspace, openWorkspaceFile, WorkspaceFsError } from '../../src/sandbox/safe-fs.js';
+import { usage } from '../../src/sandbox/disk-quota.js';
 
 let ws: string;
 let outside: string;
@@ -136,5 +137,43 @@ test('a process swapping a file for a symlink in a loop never gets a read outsid
   } finally {
     swapper.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the disk-usage walk never counts a host tree that a directory is swapped for mid-walk', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'genegym-usage-'));
+  const host = await mkdtemp(join(tmpdir(), 'genegym-usage-host-'));
+  await writeFile(join(host, 'big.bin'), Buffer.alloc(4 << 20, 1)); // 4 MiB of real blocks outside
+  await mkdir(join(root, 'd'));
+  await writeFile(join(root, 'd', 'small.txt'), 'x');
+  await writeFile(join(root, 'top.txt'), 'y');
+  // `d` and a link to the host tree swap names in a tight loop (renameat2 RENAME_EXCHANGE), so
+  // a walk that checks `d` and then opens it by path finds the link about half the time.
+  await symlink(host, join(root, 'L'));
+  const swap = [
+    'import ctypes, sys, os',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    `os.chdir(${JSON.stringify(root)})`,
+    'n = 0',
+    'while True:',
+    '    libc.renameat2(-100, b"d", -100, b"L", 2)',
+    '    n += 1',
+    '    if n == 50: print("swapping", flush=True)',
+  ].join('\n');
+  const swapper = spawn('python3', ['-c', swap], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((r) => swapper.stdout!.once('data', () => r()));
+  try {
+    let sawDir = 0;
+    for (let i = 0; i < 300; i++) {
+      const u = await usage(root, null);
+      assert.ok(u.bytes < 1 << 20, `walk ${i} counted ${u.bytes} bytes: it followed the link into the host tree`);
+      assert.ok(u.files.every((f) => !f.path.endsWith('big.bin')));
+      if (u.files.some((f) => f.path.endsWith('small.txt'))) sawDir++;
+    }
+    assert.ok(sawDir > 0, 'the walk entered the real directory at least once');
+  } finally {
+    swapper.kill('SIGKILL');
+    await rm(root, { recursive: true, force: true });
+    await rm(host, { recursive: true, force: true });
   }
 });
