@@ -23,7 +23,7 @@ export class Mirror {
   constructor(asm: AssemblyApi, opts: { now?: () => Date } = {}) {
     this.asm = asm;
     this.names = new Names(asm);
-    this.ucsc = new UcscMirror(asm, opts.now);
+    this.ucsc = new UcscMirror(asm, opts.now, this.names);
     this.eutils = new EutilsMirror(asm, this.names);
   }
 

@@ -1,7 +1,9 @@
-// Offline eutils.ncbi.nlm.nih.gov: esearch (db=gene, db=nuccore), esummary (db=gene, with
-// genomicinfo) and efetch (db=nuccore FASTA with seq_start/seq_stop/strand). Shapes follow
-// the real E-utilities: JSON counts as strings, 0-based genomicinfo chrstart/chrstop with
-// chrstart > chrstop on the minus strand, 1-based efetch ranges, 70-column uppercase FASTA.
+// Offline eutils.ncbi.nlm.nih.gov: esearch (db=gene, db=nuccore), esummary (db=gene with
+// genomicinfo, db=nuccore) and efetch (db=nuccore FASTA with seq_start/seq_stop/strand). Shapes
+// follow the real E-utilities: numeric UIDs for every db (NCBI Gene ids, nuccore GIs) that
+// esummary/efetch take back, accessions accepted where NCBI accepts them, JSON counts as
+// strings, 0-based genomicinfo chrstart/chrstop with chrstart > chrstop on the minus strand,
+// 1-based efetch ranges, 70-column uppercase FASTA, ERROR elements/fields for bad requests.
 
 import type { AssemblyApi, Gene } from '../genome/types.js';
 import { Names } from './accessions.js';
@@ -50,14 +52,27 @@ export class EutilsMirror {
     if (!term.trim()) return esearchError(asJson, 'Empty term and query_key - nothing todo');
     translation = translation.trim();
     const page = ids.slice(retstart, retstart + retmax);
+    const none = ids.length === 0;
     if (asJson) {
-      return json(200, {
-        header: { type: 'esearch', version: '0.3' },
-        esearchresult: { count: String(ids.length), retmax: String(page.length), retstart: String(retstart), idlist: page, translationset: [], querytranslation: translation },
-      });
+      const result: Record<string, unknown> = { count: String(ids.length), retmax: String(page.length), retstart: String(retstart), idlist: page, translationset: [], querytranslation: translation };
+      if (none) {
+        result.errorlist = { phrasesnotfound: [], fieldsnotfound: [] };
+        result.warninglist = { phrasesignored: [], quotedphrasesnotfound: [], outputmessages: ['No items found.'] };
+      }
+      return json(200, { header: { type: 'esearch', version: '0.3' }, esearchresult: result });
     }
-    const xml = `<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n<eSearchResult><Count>${ids.length}</Count><RetMax>${page.length}</RetMax><RetStart>${retstart}</RetStart><IdList>\n${page.map((i) => `<Id>${i}</Id>`).join('\n')}\n</IdList><TranslationSet/><QueryTranslation>${escapeXml(translation)}</QueryTranslation></eSearchResult>\n`;
+    const warn = none ? '<WarningList><OutputMessage>No items found.</OutputMessage></WarningList>' : '';
+    const xml = `<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSearchResult PUBLIC "-//NLM//DTD esearch 20060628//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20060628/esearch.dtd">\n<eSearchResult><Count>${ids.length}</Count><RetMax>${page.length}</RetMax><RetStart>${retstart}</RetStart><IdList>\n${page.map((i) => `<Id>${i}</Id>`).join('\n')}\n</IdList><TranslationSet/><QueryTranslation>${escapeXml(translation)}</QueryTranslation>${warn}</eSearchResult>\n`;
     return text(200, xml, 'text/xml');
+  }
+
+  /** True when an organism clause ([Organism], [Organism:exp], txid<N>, [taxid]) names this assembly's organism. */
+  private organismMatches(value: string, field: string): boolean | undefined {
+    if (!['orgn', 'organism', 'porgn', 'organism:exp', 'organism:noexp', 'orgn:exp', 'orgn:noexp', 'taxid', 'taxonomy id', 'tid'].includes(field)) return undefined;
+    const org = this.names.organism;
+    const byTaxid = ['taxid', 'taxonomy id', 'tid'].includes(field);
+    const names = byTaxid ? [String(org.taxid), `txid${org.taxid}`] : [org.scientificname, org.commonname, `txid${org.taxid}`];
+    return names.some((n) => n.toLowerCase() === value);
   }
 
   /** AND-joined terms with optional [field] tags: sym/gene/preferred symbol, orgn, chr. */
@@ -70,11 +85,13 @@ export class EutilsMirror {
       const value = m[1].trim().toLowerCase();
       const field = (m[2] ?? 'all').trim().toLowerCase();
       // [Organism], [orgn], [Organism:exp]/[:noexp] (name or txid<N>) and [taxid]/[Taxonomy ID] (N or txid<N>)
-      if (['orgn', 'organism', 'porgn', 'organism:exp', 'organism:noexp', 'orgn:exp', 'orgn:noexp', 'taxid', 'taxonomy id', 'tid'].includes(field)) {
-        const org = this.names.organism;
-        const byTaxid = ['taxid', 'taxonomy id', 'tid'].includes(field);
-        const names = byTaxid ? [String(org.taxid), `txid${org.taxid}`] : [org.scientificname, org.commonname, `txid${org.taxid}`];
-        if (!names.some((n) => n.toLowerCase() === value)) return [];
+      const org = this.organismMatches(value, field);
+      if (org !== undefined) {
+        if (!org) return [];
+        continue;
+      }
+      if (field === 'uid') {
+        genes = genes.filter(([uid]) => uid === value);
         continue;
       }
       if (['chr', 'chromosome'].includes(field)) {
@@ -90,18 +107,48 @@ export class EutilsMirror {
     return genes.map(([uid]) => uid).sort((a, b) => Number(a) - Number(b));
   }
 
+  /** nuccore terms: accession[.version] ([accn] or bare), uid ([uid]), chromosome ([chr]), organism and RefSeq filters; UIDs are GIs. */
   private searchNuccore(term: string): string[] {
-    const value = term.replace(/\[[^\]]*\]/g, '').trim();
-    const chrom = this.names.chromOf(value);
-    return chrom ? [this.names.accession(chrom)!] : [];
+    const clauses = term.split(/\s+AND\s+/i).map((c) => c.trim()).filter(Boolean);
+    let chroms = this.asm.primaryChromosomes().filter((c) => this.names.accession(c));
+    for (const clause of clauses) {
+      const m = clause.match(/^"?(.+?)"?\s*(?:\[([^\]]+)\])?$/);
+      if (!m) return [];
+      const value = m[1].trim().toLowerCase();
+      const field = (m[2] ?? 'all').trim().toLowerCase();
+      const org = this.organismMatches(value, field);
+      if (org !== undefined) {
+        if (!org) return [];
+        continue;
+      }
+      if (['filter', 'properties', 'prop'].includes(field) && ['refseq', 'srcdb_refseq', 'srcdb_refseq[prop]'].includes(value)) continue;
+      if (['chr', 'chromosome'].includes(field)) {
+        chroms = chroms.filter((c) => c.replace(/^chr/, '').toLowerCase() === value.replace(/^chr/, '') || (c === 'chrM' && value === 'mt'));
+        continue;
+      }
+      if (['accn', 'accession', 'all', 'all fields', 'uid', 'pacc', 'primary accession'].includes(field)) {
+        const chrom = this.names.chromOfNuccoreId(value);
+        chroms = chroms.filter((c) => c === chrom);
+        continue;
+      }
+      return [];
+    }
+    // a search that names no record (only organism/filter clauses) finds the chromosome records
+    return chroms.map((c) => this.names.nuccoreUid(c)!).sort((a, b) => Number(a) - Number(b));
   }
 
   private esummary(p: URLSearchParams): MirrorReply {
-    const db = p.get('db');
+    const db = p.get('db') ?? '';
     const asJson = p.get('retmode') === 'json';
-    if (db !== 'gene') return json(200, { header: { type: 'esummary', version: '0.3' }, error: `Invalid db name specified: ${db} (offline mirror: gene)` });
+    const fail = (message: string) =>
+      asJson
+        ? json(200, { header: { type: 'esummary', version: '0.3' }, error: message })
+        : text(200, `<?xml version="1.0" encoding="UTF-8" ?>\n<eSummaryResult>\n\t<ERROR>${escapeXml(message)}</ERROR>\n</eSummaryResult>\n`, 'text/xml');
+    const nuccore = db === 'nuccore' || db === 'nucleotide';
+    if (db !== 'gene' && !nuccore) return fail(`Invalid db name specified: ${db} (offline mirror: gene, nuccore)`);
     const ids = (p.get('id') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    if (ids.length === 0) return json(200, { header: { type: 'esummary', version: '0.3' }, error: 'Empty id list - nothing todo' });
+    if (ids.length === 0) return fail('Empty id list - nothing todo');
+    if (nuccore) return this.nuccoreSummary(ids, asJson);
     const result: Record<string, unknown> = { uids: ids };
     for (const id of ids) {
       const g = this.names.gene(id);
@@ -109,6 +156,73 @@ export class EutilsMirror {
     }
     if (asJson) return json(200, { header: { type: 'esummary', version: '0.3' }, result });
     return text(200, summaryXml(ids, result), 'text/xml');
+  }
+
+  /** nuccore DocSums: uids are GIs; an accession is answered under the GI it stands for, as NCBI does. */
+  private nuccoreSummary(ids: string[], asJson: boolean): MirrorReply {
+    const docs: [string, Record<string, unknown> | null][] = ids.map((id) => {
+      const chrom = this.names.chromOfNuccoreId(id);
+      return chrom ? [this.names.nuccoreUid(chrom)!, this.nuccoreDoc(chrom)] : [id, null];
+    });
+    if (asJson) {
+      const result: Record<string, unknown> = { uids: docs.map(([uid]) => uid) };
+      for (const [uid, doc] of docs) result[uid] = doc ?? { uid, error: 'cannot get document summary' };
+      return json(200, { header: { type: 'esummary', version: '0.3' }, result });
+    }
+    const items = docs.map(([uid, d]) => {
+      if (!d) return `<DocSum>\n\t<Id>${escapeXml(uid)}</Id>\n\t<ERROR>cannot get document summary</ERROR>\n</DocSum>`;
+      const item = (name: string, type: string, v: unknown) => `\t<Item Name="${name}" Type="${type}">${escapeXml(String(v))}</Item>`;
+      return [
+        '<DocSum>', `\t<Id>${uid}</Id>`, item('Caption', 'String', d.caption), item('Title', 'String', d.title), item('Extra', 'String', d.extra),
+        item('Gi', 'Integer', d.gi), item('CreateDate', 'String', d.createdate), item('UpdateDate', 'String', d.updatedate), item('Flags', 'Integer', d.flags),
+        item('TaxId', 'Integer', d.taxid), item('Length', 'Integer', d.slen), item('Status', 'String', 'live'), item('ReplacedBy', 'String', ''),
+        `\t<Item Name="Comment" Type="String"><![CDATA[  ]]></Item>`, item('AccessionVersion', 'String', d.accessionversion), '</DocSum>',
+      ].join('\n');
+    });
+    return text(200, `<?xml version="1.0" encoding="UTF-8" ?>\n<!DOCTYPE eSummaryResult PUBLIC "-//NLM//DTD esummary v1 20041029//EN" "https://eutils.ncbi.nlm.nih.gov/eutils/dtd/20041029/esummary-v1.dtd">\n<eSummaryResult>\n${items.join('\n')}\n</eSummaryResult>\n`, 'text/xml');
+  }
+
+  private nuccoreDoc(chrom: string): Record<string, unknown> {
+    const acc = this.names.accession(chrom)!;
+    const uid = this.names.nuccoreUid(chrom)!;
+    const real = this.names.grch38 && !acc.startsWith('GG_');
+    const length = real ? this.asm.chromSizes().get(chrom)! : this.asm.sequence.size(chrom) ?? this.asm.chromSizes().get(chrom)!;
+    const mito = chrom === 'chrM';
+    const org = this.names.organism;
+    return {
+      uid,
+      caption: acc.split('.')[0],
+      title: this.names.title(chrom),
+      extra: `gi|${uid}|ref|${acc}|`,
+      gi: Number(uid),
+      createdate: '',
+      updatedate: '',
+      flags: 0,
+      taxid: org.taxid,
+      slen: length,
+      biomol: 'genomic',
+      moltype: 'dna',
+      topology: mito ? 'circular' : 'linear',
+      sourcedb: real ? 'refseq' : 'other',
+      segsetsize: 0,
+      projectid: 0,
+      genome: mito ? 'mitochondrion' : 'chromosome',
+      subtype: mito ? '' : 'chromosome',
+      subname: mito ? '' : chrom.replace(/^chr/, ''),
+      assemblygi: 0,
+      assemblyacc: real ? 'GCF_000001405.40' : '',
+      tech: '',
+      completeness: real ? 'complete' : '',
+      geneticcode: mito ? '2' : '1',
+      strand: '',
+      organism: org.scientificname,
+      strain: '',
+      biosample: '',
+      statistics: [{ type: 'Length', count: length }],
+      properties: { na: '1' },
+      oslt: { indexed: true, value: acc },
+      accessionversion: acc,
+    };
   }
 
   private docsum(uid: string, g: Gene): Record<string, unknown> {
@@ -155,7 +269,7 @@ export class EutilsMirror {
     const id = (p.get('id') ?? '').trim();
     if (!id) return text(400, 'Error: Empty id list - nothing todo');
     if (id.includes(',')) return text(400, 'Error: offline mirror fetches one id per request');
-    const chrom = this.names.chromOf(id);
+    const chrom = this.names.chromOfNuccoreId(id);
     if (!chrom) return text(400, `Error: F a i l e d  t o  u n d e r s t a n d  i d :  ${id}`);
     const acc = this.names.accession(chrom)!;
     const size = this.asm.chromSizes().get(chrom)!;

@@ -14,17 +14,27 @@ export const json = (status: number, value: unknown): MirrorReply => ({
 
 export const text = (status: number, body: string, contentType = 'text/plain'): MirrorReply => ({ status, contentType, body });
 
-/** Query parameters the way UCSC's cgi layer reads them: `;` or `&` separated. */
-export function ucscParams(url: URL): Map<string, string> {
-  const out = new Map<string, string>();
+/** Query parameters the way UCSC's cgi layer reads them: `;` or `&` separated, repeats kept. */
+export function ucscParamList(url: URL): [string, string][] {
+  const out: [string, string][] = [];
   const raw = url.search.replace(/^\?/, '');
   if (!raw) return out;
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      return s; // a stray % is kept as typed, as a cgi layer would
+    }
+  };
   for (const part of raw.split(/[;&]/)) {
     if (!part) continue;
     const eq = part.indexOf('=');
-    const k = decodeURIComponent((eq < 0 ? part : part.slice(0, eq)).replace(/\+/g, ' '));
-    const v = eq < 0 ? '' : decodeURIComponent(part.slice(eq + 1).replace(/\+/g, ' '));
-    out.set(k, v);
+    out.push([decode(eq < 0 ? part : part.slice(0, eq)), eq < 0 ? '' : decode(part.slice(eq + 1))]);
   }
   return out;
+}
+
+/** The same as a map (last value wins). */
+export function ucscParams(url: URL): Map<string, string> {
+  return new Map(ucscParamList(url));
 }

@@ -38,7 +38,7 @@ test('getData/sequence errors: extraneous args, end past the chromosome, unknown
   const extra = await get('/getData/sequence?genome=fake;chrom=chrM;start=0;end=10;foo=1');
   assert.equal(extra.status, 400);
   assert.deepEqual(Object.keys(extra.body), ['downloadTime', 'downloadTimeStamp', 'error', 'statusCode', 'statusMessage']);
-  assert.match(extra.body.error, /extraneous arguments found for function \/getData\/sequence 'foo'/);
+  assert.equal(extra.body.error, "extraneous arguments found for function /getData/sequence 'foo=1'");
   assert.equal(extra.body.statusCode, 400);
   assert.equal(extra.body.statusMessage, 'Bad Request');
   const past = await get('/getData/sequence?genome=fake;chrom=chrM;start=16000;end=16570');
@@ -73,7 +73,7 @@ test('getData/track cytoBand and genePred rows, selection by overlap, maxItemsOu
   assert.ok(Array.isArray(arrays.body.cytoBand[0]));
   assert.equal(arrays.body.columnTypes[0].name, 'chrom');
   assert.equal((await get('/getData/track?genome=fake;track=knownGeneX;chrom=chr1')).status, 400);
-  assert.equal((await get('/getData/track?genome=fake;track=cytoBand;start=1;end=5')).status, 400);
+  assert.equal((await get('/getData/track?genome=fake;track=cytoBand;start=5;end=1')).status, 400);
 });
 
 test('list/chromosomes, list/tracks and search', async () => {
