@@ -3,7 +3,7 @@
 // Source layout (https://hgdownload.soe.ucsc.edu/goldenPath/<name>/...):
 //   bigZips/<name>.2bit, bigZips/<name>.chrom.sizes, bigZips/md5sum.txt
 //   database/cytoBand.txt.gz, database/ncbiRefSeq.txt.gz (else refGene.txt.gz),
-//   database/ncbiRefSeqSelect.txt.gz
+//   database/ncbiRefSeqSelect.txt.gz, database/ncbiRefSeqLink.txt.gz (NCBI Gene ids)
 // Every file is verified before it is renamed into place: bigZips files against md5sum.txt,
 // tables by decompressing and parsing them (md5sum.txt lists none of database/). assembly.json
 // records only verified files, with their ETag and Last-Modified, so a re-run asks the server
@@ -78,6 +78,8 @@ function layout(name: string): FileSpec[] {
       fallback: { role: 'refGene', remote: db('refGene.txt.gz'), local: 'refGene.txt.gz', required: false },
     },
     { role: 'ncbiRefSeqSelect', remote: db('ncbiRefSeqSelect.txt.gz'), local: 'ncbiRefSeqSelect.txt.gz', required: false },
+    // transcript -> NCBI Gene id (locusLinkId): the mirror's esearch/esummary answer with real Gene ids
+    { role: 'ncbiRefSeqLink', remote: db('ncbiRefSeqLink.txt.gz'), local: 'ncbiRefSeqLink.txt.gz', required: false },
   ];
 }
 

@@ -8,11 +8,12 @@ import { gunzip } from 'node:zlib';
 import { parseChromSizes } from '../chrom-sizes.js';
 import { parseCytoBands } from '../cytoband.js';
 import { parseGenePred } from '../genepred.js';
+import { parseRefSeqLink } from '../refseq-link.js';
 import { isGzipBuffer } from '../text-file.js';
 
 const gunzipAsync = promisify(gunzip);
 
-export type TableRole = 'chromSizes' | 'cytoBand' | 'ncbiRefSeq' | 'refGene' | 'ncbiRefSeqSelect';
+export type TableRole = 'chromSizes' | 'cytoBand' | 'ncbiRefSeq' | 'refGene' | 'ncbiRefSeqSelect' | 'ncbiRefSeqLink';
 
 const PARSERS: Record<TableRole, (text: string, source: string) => unknown[] | Map<string, number>> = {
   chromSizes: parseChromSizes,
@@ -20,6 +21,7 @@ const PARSERS: Record<TableRole, (text: string, source: string) => unknown[] | M
   ncbiRefSeq: parseGenePred,
   refGene: parseGenePred,
   ncbiRefSeqSelect: parseGenePred,
+  ncbiRefSeqLink: parseRefSeqLink,
 };
 
 export function isTableRole(role: string): role is TableRole {
