@@ -2,6 +2,8 @@
 // `none` must be asked for explicitly and is announced loudly.
 
 import { BwrapSandbox } from './bwrap.js';
+import { imageBytes, imagePath } from './disk-quota.js';
+import { type DiskLedger, hostDiskLedger } from './disk-ledger.js';
 import { DEFAULT_LIMITS, resolveLimits } from './limits.js';
 import { LocalSandbox } from './local.js';
 import { probeBwrap, type ProbeResult } from './probe.js';
@@ -17,6 +19,7 @@ export * from './types.js';
 export { checkRelativePath, createWorkspace, materialise } from './workspace.js';
 export { listWorkspace, openWorkspaceFile, WorkspaceFsError, type ListedEntry, type WorkspaceListing } from './safe-fs.js';
 export { processWorkspaceRoot, sweepStaleWorkspaceRoots } from './workspace-root.js';
+export { DiskLedger, hostDiskLedger } from './disk-ledger.js';
 
 let warnedNone = false;
 
@@ -41,23 +44,41 @@ export interface OpenSandboxOptions {
   limits?: Partial<Limits>;
   /** workspaces go in this process's root under it, <parent>/genegym-ws/<pid>-<random>/ (default os.tmpdir()) */
   parent?: string;
+  /** server-wide disk admission (default: the process's ledger) */
+  ledger?: DiskLedger;
 }
 
 /** A fresh workspace with the files in it, behind the requested sandbox. */
 export async function openSandbox(opts: OpenSandboxOptions): Promise<Sandbox> {
   await assertSandboxUsable(opts.mode);
   const limits = resolveLimits(DEFAULT_LIMITS, opts.limits);
+  const stagedBytes = opts.files.reduce((n, f) => n + f.data.byteLength, 0);
+  const ledger = opts.ledger ?? hostDiskLedger;
   const ws = await createWorkspace(opts.parent);
+  let reservation = null;
   let sb: Sandbox | null = null;
   try {
+    // admitted only if the host can hold this workspace full beside every live one
+    reservation = await ledger.reserve(ws, imageBytes(limits.diskBytes, stagedBytes));
     // bwrap: the empty workspace first becomes its own size-capped filesystem (when this host
     // can mount), then the data goes in — staged bytes do not count against the agent's budget
-    const stagedBytes = opts.files.reduce((n, f) => n + f.data.byteLength, 0);
     sb = opts.mode === 'bwrap' ? await BwrapSandbox.open({ workspace: ws, limits, stagedBytes }) : new LocalSandbox(ws, limits);
+    if (sb instanceof BwrapSandbox && sb.budgets().disk === 'filesystem') reservation.image = imagePath(ws);
     await materialise(ws, opts.files);
-    return sb;
   } catch (err) {
     await (sb ? sb.cleanup() : removeWorkspace(ws));
+    if (reservation) ledger.release(reservation);
     throw err;
   }
+  // the reservation ends with the workspace
+  const held = reservation;
+  const cleanup = sb.cleanup.bind(sb);
+  sb.cleanup = async () => {
+    try {
+      await cleanup();
+    } finally {
+      ledger.release(held);
+    }
+  };
+  return sb;
 }
