@@ -4,6 +4,8 @@ export interface MirrorReply {
   status: number;
   contentType: string;
   body: string;
+  /** extra response headers the real service sends (DAS puts its status in X-DAS-Status) */
+  headers?: Record<string, string>;
 }
 
 export const json = (status: number, value: unknown): MirrorReply => ({
