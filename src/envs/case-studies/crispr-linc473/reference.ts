@@ -1,16 +1,21 @@
-// Reference analysis for case 2, from the files only:
-// 1. pooled-screen per-replicate LFC (pseudo-count 0.5, day-0 count ≥ 30), centred on the NTC median;
-// 2. GC-toxicity hinge fitted on NTC + safe-targeting guides and removed from every guide;
-// 3. CasRx: plate-centred on the plate's NTC wells, day-20 growth halved to the day-10 scale, slope on
-//    kd_T1 through the origin → βL (transcript-specific, no DNA-locus effect possible);
-// 4. arrayed follow-up: plate-centred, swapped wells re-assigned by seq_confirmed_guide, GC-corrected,
-//    pooled with the screen LFC by inverse variance;
-// 5. local locus model: WLS of (LFC − βL·kL) on [1{|d_lnc| ≤ 1 kb}, kK] with replicate-mean measured
-//    knockdowns → βK.
+// Reference analysis for case 2, from the files only, as one pipeline whose choices are flags
+// (REFERENCE_PIPELINE); each realistic mistake (naive.ts) and each defensible alternative
+// (alternatives.ts) is this pipeline with one flag changed.
+// 1. pooled screen: per-replicate LFC (pseudo-count 0.5; guide-replicates with day-0 count < 30
+//    dropped), centred on the NTC median;
+// 2. the day-10 libraries' GC bias: a smooth trend of LFC on guide GC fitted on NTC and
+//    safe-targeting guides (a linear spline with knots every 0.05 GC) and subtracted from every guide;
+// 3. CasRx: plate-centred on the plate's NTC wells, day-20 growth halved to the day-10 scale, joint
+//    regression through the origin on kd_T1 and kd_KIN1 → βL (transcript-specific: CasRx acts on
+//    RNA, so no DNA-locus effect is possible);
+// 4. arrayed follow-up: each plate centred on its own NTC wells, wells assigned to the guide found
+//    by sequencing, pooled with the screen LFC by inverse variance;
+// 5. local locus model: WLS of (LFC − βL·kL) on [1{|d_lnc| ≤ 1 kb}, kK, kANKRD42] with the
+//    replicate-mean measured knockdowns of every guide → βK.
 
 import type { Answer } from '../types.js';
 import { readTsv } from './io.js';
-import { advanceRule, gcHinge, LOCUS } from './model.js';
+import { advanceRule, LOCUS } from './model.js';
 import { requireFile } from '../framework/files.js';
 import { mean, median, variance, wls } from './stats.js';
 
@@ -23,12 +28,13 @@ export interface GuideInfo {
 
 export interface LincData {
   guides: GuideInfo[];
-  /** per guide: NTC-centred screen LFC per replicate (guides failing the day-0 filter are absent) */
-  screen: Map<string, number[]>;
-  /** per guide: replicate-mean knockdown (1 − rel expression) of T1 and KIN1 */
+  /** per guide and replicate: raw counts */
+  counts: { id: string; rep: number; d0: number; d10: number }[];
+  /** per guide: replicate-mean knockdown (1 − rel expression) of T1, KIN1 and ANKRD42 */
   kL: Map<string, number>;
   kK: Map<string, number>;
-  casrx: { iso: string; plate: number; kdT1: number; y: number }[];
+  kA: Map<string, number>;
+  casrx: { guide: string; iso: string; plate: number; kdT1: number; kdKin: number; y: number }[];
   arrayed: { plate: number; guide: string; seqGuide: string; y: number }[];
 }
 
@@ -41,27 +47,8 @@ export function loadLinc(files: ReadonlyMap<string, Uint8Array>): LincData {
     dLnc: r[g.col('dist_lnc_tss_bp')] === '' ? null : Number(r[g.col('dist_lnc_tss_bp')]),
     gc: Number(r[g.col('guide_gc_frac')]),
   }));
-
   const c = need('crispri_screen_counts.tsv.gz');
-  const byRep = new Map<number, { id: string; d0: number; d10: number }[]>();
-  for (const r of c.rows) {
-    const rep = Number(r[c.col('replicate')]);
-    if (!byRep.has(rep)) byRep.set(rep, []);
-    byRep.get(rep)!.push({ id: r[c.col('guide_id')], d0: Number(r[c.col('day0_count')]), d10: Number(r[c.col('day10_count')]) });
-  }
-  const ntc = new Set(guides.filter((x) => x.nominal === 'NTC').map((x) => x.id));
-  const screen = new Map<string, number[]>();
-  for (const rows of byRep.values()) {
-    const s0 = rows.reduce((a, x) => a + x.d0, 0);
-    const s10 = rows.reduce((a, x) => a + x.d10, 0);
-    const kept = rows.filter((x) => x.d0 >= 30);
-    const lfc = kept.map((x) => Math.log2((x.d10 + 0.5) / s10) - Math.log2((x.d0 + 0.5) / s0));
-    const centre = median(kept.flatMap((x, i) => (ntc.has(x.id) ? [lfc[i]] : [])));
-    kept.forEach((x, i) => {
-      if (!screen.has(x.id)) screen.set(x.id, []);
-      screen.get(x.id)!.push(lfc[i] - centre);
-    });
-  }
+  const counts = c.rows.map((r) => ({ id: r[c.col('guide_id')], rep: Number(r[c.col('replicate')]), d0: Number(r[c.col('day0_count')]), d10: Number(r[c.col('day10_count')]) }));
 
   const e = need('guide_local_expression.tsv.gz');
   const acc = new Map<string, number[]>();
@@ -72,17 +59,21 @@ export function loadLinc(files: ReadonlyMap<string, Uint8Array>): LincData {
   }
   const kL = new Map<string, number>();
   const kK = new Map<string, number>();
+  const kA = new Map<string, number>();
   for (const [key, v] of acc) {
     const [id, gene] = key.split('|');
     if (gene === 'LINC473_T1') kL.set(id, mean(v));
     if (gene === 'KIN1') kK.set(id, mean(v));
+    if (gene === 'ANKRD42') kA.set(id, mean(v));
   }
 
   const x = need('casrx_followup.tsv.gz');
   const casrx = x.rows.map((r) => ({
+    guide: r[x.col('casrx_guide_id')],
     iso: r[x.col('target_isoform')],
     plate: Number(r[x.col('plate')]),
     kdT1: Number(r[x.col('kd_T1')]),
+    kdKin: Number(r[x.col('kd_KIN1')]),
     y: Number(r[x.col('log2_growth')]),
   }));
   const a = need('single_guide_growth.tsv.gz');
@@ -92,110 +83,210 @@ export function loadLinc(files: ReadonlyMap<string, Uint8Array>): LincData {
     seqGuide: r[a.col('seq_confirmed_guide')],
     y: Number(r[a.col('log2_growth_day10')]),
   }));
-  return { guides, screen, kL, kK, casrx, arrayed };
+  return { guides, counts, kL, kK, kA, casrx, arrayed };
 }
 
-/** Intercept and slope of the GC hinge fitted on NTC and safe-targeting guides. */
-export function fitGcHinge(d: LincData): { intercept: number; slope: number } {
-  const ys: number[] = [];
-  const xs: number[][] = [];
-  for (const g of d.guides) {
-    if (g.nominal !== 'NTC' && g.nominal !== 'safe_targeting') continue;
-    const v = d.screen.get(g.id);
-    if (!v) continue;
-    ys.push(mean(v));
-    xs.push([1, gcHinge(g.gc)]);
+/** The analysis choices; the reference is REFERENCE_PIPELINE. */
+export interface LincPipeline {
+  /** drop guide-replicates with fewer than 30 day-0 reads (bottlenecked guides drift) */
+  day0Filter: boolean;
+  /** GC-bias correction of the screen LFCs, fitted on NTC and safe-targeting guides */
+  gc: 'spline' | 'matched_controls' | 'linear' | 'none';
+  /** halve the day-20 CasRx growth to the day-10 scale */
+  casrxDayScale: boolean;
+  /** CasRx KIN1 cross-knockdown: joint regression, drop guides with kd_KIN1 > 0.1, or ignore it */
+  casrxKin1: 'joint' | 'drop' | 'ignore';
+  /** where βL comes from: CasRx, or the screen's slope on kL (absorbs the locus effects) */
+  betaLFrom: 'casrx' | 'screen_slope';
+  /** arrayed wells: by sequenced guide, drop wells whose sequenced guide differs, intended guide, or no arrayed data */
+  arrayed: 'seq_guide' | 'drop_mismatch' | 'intended_guide' | 'none';
+  /** centre each arrayed plate on its own NTC wells (false: on the NTC wells of all plates) */
+  plateCentre: boolean;
+  /** local DNA-occupancy term in the locus model */
+  dnaTerm: boolean;
+  /** ANKRD42 knockdown term in the locus model */
+  ankrd42Term: boolean;
+  /** measured knockdowns of every gene for every guide (false: each guide represses only its nominal target) */
+  spreading: boolean;
+  /** locus-model weights: inverse variance (+ guide scatter) or unweighted */
+  weights: 'ivw' | 'ols';
+}
+
+export const REFERENCE_PIPELINE: LincPipeline = {
+  day0Filter: true,
+  gc: 'spline',
+  casrxDayScale: true,
+  casrxKin1: 'joint',
+  betaLFrom: 'casrx',
+  arrayed: 'seq_guide',
+  plateCentre: true,
+  dnaTerm: true,
+  ankrd42Term: true,
+  spreading: true,
+  weights: 'ivw',
+};
+
+const MIN_DAY0 = 30;
+const PSEUDO = 0.5;
+/** guide-level biological scatter (log2) added to the measurement variance in the locus model */
+const GUIDE_SCATTER = 0.025;
+
+/** Per guide: NTC-centred screen LFC per replicate. */
+export function screenLfcs(d: LincData, p: Pick<LincPipeline, 'day0Filter'>): Map<string, number[]> {
+  const ntc = new Set(d.guides.filter((x) => x.nominal === 'NTC').map((x) => x.id));
+  const byRep = new Map<number, LincData['counts']>();
+  for (const r of d.counts) {
+    if (!byRep.has(r.rep)) byRep.set(r.rep, []);
+    byRep.get(r.rep)!.push(r);
   }
-  const fit = wls(xs, ys);
-  return { intercept: fit.beta[0], slope: fit.beta[1] };
+  const screen = new Map<string, number[]>();
+  for (const rows of byRep.values()) {
+    const s0 = rows.reduce((a, x) => a + x.d0, 0);
+    const s10 = rows.reduce((a, x) => a + x.d10, 0);
+    const kept = p.day0Filter ? rows.filter((x) => x.d0 >= MIN_DAY0) : rows;
+    const lfc = kept.map((x) => Math.log2((x.d10 + PSEUDO) / s10) - Math.log2((x.d0 + PSEUDO) / s0));
+    const centre = median(kept.flatMap((x, i) => (ntc.has(x.id) ? [lfc[i]] : [])));
+    kept.forEach((x, i) => {
+      if (!screen.has(x.id)) screen.set(x.id, []);
+      screen.get(x.id)!.push(lfc[i] - centre);
+    });
+  }
+  return screen;
 }
 
-/** βL from CasRx: plate-centred on NTC, scaled from day 20 to day 10, slope through the origin. */
-export function casrxSlope(d: LincData, opts: { plateCentre: boolean; dayScale: number }): number {
-  const plates = new Set(d.casrx.map((r) => r.plate));
+const GC_KNOTS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8];
+
+/** Linear spline basis in GC with knots every 0.05 from 0.5 to 0.8. */
+function splineBasis(gc: number): number[] {
+  return [1, gc, ...GC_KNOTS.map((k) => Math.max(0, gc - k))];
+}
+
+/** The GC trend of the control guides' LFC, as a function of GC (the bias to subtract). */
+export function gcTrend(d: LincData, screen: Map<string, number[]>, how: LincPipeline['gc']): (gc: number) => number {
+  if (how === 'none') return () => 0;
+  const ctrl = d.guides.filter((g) => (g.nominal === 'NTC' || g.nominal === 'safe_targeting') && screen.has(g.id)).map((g) => ({ gc: g.gc, y: mean(screen.get(g.id)!) }));
+  if (how === 'matched_controls') {
+    // Matched controls: the median LFC of the 25 controls closest in GC.
+    const K = 25;
+    return (gc) => median(ctrl.map((c) => ({ d: Math.abs(c.gc - gc), y: c.y })).sort((a, b) => a.d - b.d).slice(0, K).map((c) => c.y));
+  }
+  const basis = how === 'linear' ? (gc: number) => [1, gc] : splineBasis;
+  const fit = wls(ctrl.map((c) => basis(c.gc)), ctrl.map((c) => c.y));
+  return (gc) => basis(gc).reduce((s, x, i) => s + x * fit.beta[i], 0);
+}
+
+/** βL from CasRx: plate-centred on NTC, day scale, regression through the origin. */
+export function casrxBetaL(d: LincData, p: Pick<LincPipeline, 'casrxDayScale' | 'casrxKin1'>): number {
   const centre = new Map<number, number>();
-  for (const p of plates) centre.set(p, opts.plateCentre ? mean(d.casrx.filter((r) => r.plate === p && r.iso === 'NTC').map((r) => r.y)) : 0);
-  let sxy = 0;
-  let sxx = 0;
-  for (const r of d.casrx) {
-    const y = (r.y - centre.get(r.plate)!) * opts.dayScale;
-    sxy += r.kdT1 * y;
-    sxx += r.kdT1 * r.kdT1;
+  for (const plate of new Set(d.casrx.map((r) => r.plate))) centre.set(plate, mean(d.casrx.filter((r) => r.plate === plate && r.iso === 'NTC').map((r) => r.y)));
+  const scale = p.casrxDayScale ? 0.5 : 1;
+  let rows = d.casrx.filter((r) => r.iso !== 'NTC');
+  if (p.casrxKin1 === 'drop') {
+    const kin = new Map<string, number[]>();
+    for (const r of rows) kin.set(r.guide, [...(kin.get(r.guide) ?? []), r.kdKin]);
+    rows = rows.filter((r) => mean(kin.get(r.guide)!) <= 0.1);
   }
-  return sxy / sxx;
+  const y = rows.map((r) => (r.y - centre.get(r.plate)!) * scale);
+  const x = rows.map((r) => (p.casrxKin1 === 'joint' ? [r.kdT1, r.kdKin] : [r.kdT1]));
+  return wls(x, y).beta[0];
 }
 
 export interface GuideLfc {
-  id: string;
   lfc: number;
   variance: number;
 }
 
-/** Per-guide day-10 LFC: screen (and optionally arrayed) estimates, GC-corrected if asked. */
-export function guideLfcs(d: LincData, opts: { gc: boolean; arrayed: boolean; fixSwaps: boolean; plateCentre: boolean }): Map<string, GuideLfc> {
-  const hinge = opts.gc ? fitGcHinge(d) : { intercept: 0, slope: 0 };
-  const gcOf = new Map(d.guides.map((g) => [g.id, g.gc]));
-  const corr = (id: string) => hinge.intercept + hinge.slope * gcHinge(gcOf.get(id) ?? 0);
+/** Per-guide day-10 LFC: GC-corrected screen estimates pooled with the arrayed follow-up. */
+export function guideLfcs(d: LincData, p: LincPipeline): Map<string, GuideLfc> {
+  const screen = screenLfcs(d, p);
+  const trend = gcTrend(d, screen, p.gc);
   const out = new Map<string, GuideLfc>();
-  // Replicate noise from the pooled spread across all guides (3 replicates each is too few alone).
-  const spreads = [...d.screen.values()].filter((v) => v.length > 1).map((v) => variance(v));
-  const repVar = mean(spreads);
-  for (const [id, v] of d.screen) out.set(id, { id, lfc: mean(v) - corr(id), variance: repVar / v.length });
-  if (!opts.arrayed) return out;
+  // Replicate noise from the pooled spread across guides (3 replicates each is too few alone).
+  const repVar = mean([...screen.values()].filter((v) => v.length > 1).map((v) => variance(v)));
+  for (const g of d.guides) {
+    const v = screen.get(g.id);
+    if (v) out.set(g.id, { lfc: mean(v) - trend(g.gc), variance: repVar / v.length });
+  }
+  if (p.arrayed === 'none') return out;
 
-  const plates = [...new Set(d.arrayed.map((r) => r.plate))];
-  const wells = new Map<string, number[]>();
   const ntcIds = new Set(d.guides.filter((g) => g.nominal === 'NTC').map((g) => g.id));
-  for (const p of plates) {
-    const onPlate = d.arrayed.filter((r) => r.plate === p);
-    const ntcWells = onPlate.filter((r) => ntcIds.has(opts.fixSwaps ? r.seqGuide : r.guide));
-    // Centre on the plate's NTC wells after removing their own GC toxicity.
-    const c = opts.plateCentre ? mean(ntcWells.map((r) => r.y - (corr(opts.fixSwaps ? r.seqGuide : r.guide) - hinge.intercept))) : 0;
+  const wellsUsed = d.arrayed
+    .filter((r) => p.arrayed !== 'drop_mismatch' || r.seqGuide === r.guide)
+    .map((r) => ({ ...r, id: p.arrayed === 'intended_guide' ? r.guide : r.seqGuide }));
+  const ntcMean = (rows: typeof wellsUsed) => mean(rows.filter((r) => ntcIds.has(r.id)).map((r) => r.y));
+  const globalCentre = ntcMean(wellsUsed);
+  const wells = new Map<string, number[]>();
+  let nNtc = Infinity;
+  for (const plate of new Set(wellsUsed.map((r) => r.plate))) {
+    const onPlate = wellsUsed.filter((r) => r.plate === plate);
+    const c = p.plateCentre ? ntcMean(onPlate) : globalCentre;
+    nNtc = Math.min(nNtc, onPlate.filter((r) => ntcIds.has(r.id)).length);
     for (const r of onPlate) {
-      const id = opts.fixSwaps ? r.seqGuide : r.guide;
-      if (ntcIds.has(id)) continue;
-      if (!wells.has(id)) wells.set(id, []);
-      wells.get(id)!.push(r.y - c - (corr(id) - hinge.intercept));
+      if (ntcIds.has(r.id)) continue;
+      if (!wells.has(r.id)) wells.set(r.id, []);
+      wells.get(r.id)!.push(r.y - c);
     }
   }
   const wellVar = mean([...wells.values()].filter((v) => v.length > 1).map((v) => variance(v)));
   for (const [id, v] of wells) {
-    const arr = { lfc: mean(v), variance: wellVar / v.length };
+    // well noise plus the uncertainty of the plate's NTC centre
+    const arr = { lfc: mean(v), variance: wellVar / v.length + wellVar / nNtc };
     const s = out.get(id);
     if (!s) {
-      out.set(id, { id, ...arr });
+      out.set(id, arr);
       continue;
     }
     const w1 = 1 / s.variance;
     const w2 = 1 / arr.variance;
-    out.set(id, { id, lfc: (w1 * s.lfc + w2 * arr.lfc) / (w1 + w2), variance: 1 / (w1 + w2) });
+    out.set(id, { lfc: (w1 * s.lfc + w2 * arr.lfc) / (w1 + w2), variance: 1 / (w1 + w2) });
   }
   return out;
 }
 
-/** Local locus model: WLS of (LFC − βL·kL) on [window, kK] (optionally without the DNA term). */
-export function locusModel(d: LincData, lfc: Map<string, GuideLfc>, betaL: number, opts: { dnaTerm: boolean }): number {
+/** Knockdown of `gene` by guide g: measured, or (no spreading) only on the guide's nominal target. */
+function knockdown(d: LincData, g: GuideInfo, gene: 'L' | 'K' | 'A', spreading: boolean): number {
+  const k = (gene === 'L' ? d.kL : gene === 'K' ? d.kK : d.kA).get(g.id) ?? 0;
+  if (spreading) return k;
+  const own = gene === 'L' ? g.nominal.startsWith('LINC473') : gene === 'K' ? g.nominal === 'KIN1_TSS' : g.nominal === 'ANKRD42';
+  return own ? k : 0;
+}
+
+/** Local locus model: WLS of (LFC − βL·kL) on [window, kK, kA] (terms per the pipeline) → βK. */
+export function locusModel(d: LincData, lfc: Map<string, GuideLfc>, betaL: number, p: LincPipeline): number {
   const xs: number[][] = [];
   const ys: number[] = [];
   const ws: number[] = [];
   for (const g of d.guides) {
-    if (g.dLnc === null || !d.kL.has(g.id) || !d.kK.has(g.id)) continue;
+    if (g.dLnc === null || !d.kK.has(g.id)) continue;
     const e = lfc.get(g.id);
     if (!e) continue;
-    const win = Math.abs(g.dLnc) <= LOCUS.dnaWindowBp ? 1 : 0;
-    xs.push(opts.dnaTerm ? [win, d.kK.get(g.id)!] : [d.kK.get(g.id)!]);
-    ys.push(e.lfc - betaL * d.kL.get(g.id)!);
-    // Guide-level biological scatter (~0.04) dominates the measurement variance of pooled guides.
-    ws.push(1 / (e.variance + 0.04 ** 2));
+    const row = [knockdown(d, g, 'K', p.spreading)];
+    if (p.ankrd42Term) row.push(knockdown(d, g, 'A', p.spreading));
+    if (p.dnaTerm) row.push(Math.abs(g.dLnc) <= LOCUS.dnaWindowBp ? 1 : 0);
+    xs.push(row);
+    ys.push(e.lfc - betaL * knockdown(d, g, 'L', p.spreading));
+    ws.push(p.weights === 'ivw' ? 1 / (e.variance + GUIDE_SCATTER ** 2) : 1);
   }
-  const fit = wls(xs, ys, ws);
-  return fit.beta[fit.beta.length - 1];
+  return wls(xs, ys, ws).beta[0];
+}
+
+/** The screen's own slope on kL (what a CRISPRi-only analysis reads as the transcript effect). */
+export function screenSlopeBetaL(d: LincData, lfc: Map<string, GuideLfc>): number {
+  const ids = d.guides.filter((g) => g.dLnc !== null && d.kL.has(g.id) && lfc.has(g.id)).map((g) => g.id);
+  return wls(ids.map((id) => [d.kL.get(id)!]), ids.map((id) => lfc.get(id)!.lfc), ids.map((id) => 1 / (lfc.get(id)!.variance + GUIDE_SCATTER ** 2))).beta[0];
+}
+
+export function runLinc(files: ReadonlyMap<string, Uint8Array>, p: LincPipeline): { betaL: number; betaK: number } {
+  const d = loadLinc(files);
+  const lfc = guideLfcs(d, p);
+  const betaL = p.betaLFrom === 'casrx' ? casrxBetaL(d, p) : screenSlopeBetaL(d, lfc);
+  return { betaL, betaK: locusModel(d, lfc, betaL, p) };
+}
+
+export function lincAnswer({ betaL, betaK }: { betaL: number; betaK: number }): Answer {
+  return { advance_target: advanceRule(betaL, betaK), lncrna_specific_lfc: betaL, neighbor_mediated_lfc: betaK };
 }
 
 export function referenceLinc(files: ReadonlyMap<string, Uint8Array>): Answer {
-  const d = loadLinc(files);
-  const betaL = casrxSlope(d, { plateCentre: true, dayScale: 0.5 });
-  const lfc = guideLfcs(d, { gc: true, arrayed: true, fixSwaps: true, plateCentre: true });
-  const betaK = locusModel(d, lfc, betaL, { dnaTerm: true });
-  return { advance_target: advanceRule(betaL, betaK), lncrna_specific_lfc: betaL, neighbor_mediated_lfc: betaK };
+  return lincAnswer(runLinc(files, REFERENCE_PIPELINE));
 }
