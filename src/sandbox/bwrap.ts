@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { SessionCgroup } from './cgroup.js';
+import { sandboxPrefix, SessionCgroup } from './cgroup.js';
 import { imageBytes, mountWorkspaceFs, trimTo, usage } from './disk-quota.js';
 import { resolveLimits } from './limits.js';
 import { type RunOutcome, runProcess } from './process.js';
@@ -253,7 +253,7 @@ export class BwrapSandbox implements Sandbox {
     const rl = this.cgroup ? limits : { ...limits, memoryBytes: Math.min(limits.memoryBytes, limits.sessionMemoryBytes) };
     const inner = [this.bwrap, ...bwrapArgs(dir, limits), '--', ...argv];
     const asUser = this.uid !== null ? ['setpriv', `--reuid=${this.uid}`, `--regid=${this.uid}`, '--clear-groups', '--', ...inner] : inner;
-    const full = [...(this.cgroup?.joinPrefix() ?? []), 'prlimit', ...prlimitArgs(rl, nproc), '--', ...asUser];
+    const full = [...sandboxPrefix(this.cgroup), 'prlimit', ...prlimitArgs(rl, nproc), '--', ...asUser];
     return runProcess({
       command: full[0],
       args: full.slice(1),

@@ -4,11 +4,18 @@
 // v1 memory and pids hierarchies when they are mounted and writable (hybrid hosts); otherwise
 // none — the caller then falls back to rlimits (see README: the gap).
 //
+// Session cgroups sit inside one server-wide group, genegym-<pid>-sandboxes, whose caps bound all
+// sandboxes together (GENEGYM_SANDBOX_MEMORY_TOTAL bytes, default 85% of RAM;
+// GENEGYM_SANDBOX_PROCESSES_TOTAL, default 16384), so many sessions at their budgets cannot take the
+// server's memory or the host's process table. Sandbox processes also ask the OOM killer to take
+// them first (oom_score_adj 1000), cgroups or not.
+//
 // Processes join before they exec anything (a root `sh` writes its own pid into cgroup.procs,
 // then execs the sandbox), so no child can start outside the group.
 
 import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 
 type Layout = { kind: 'v2'; base: string } | { kind: 'v1'; memory: string; pids: string };
@@ -80,11 +87,16 @@ export function cgroupLayout(): Layout | null {
   return layout;
 }
 
-const NAME = /^genegym-(\d+)-\d+$/;
+const NAME = /^genegym-(\d+)-(?:\d+|sandboxes)$/;
 const live = new Set<string>();
 
-/** Best effort, synchronous: kill what is left in a cgroup directory and remove it. */
+/** Best effort, synchronous: kill what is left in a cgroup directory (and its genegym children) and remove it. */
 function dropSync(dir: string): void {
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory() && e.name.startsWith('genegym-')) dropSync(join(dir, e.name));
+  } catch {
+    /* gone */
+  }
   try {
     for (const l of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n')) {
       if (l.trim()) {
@@ -128,6 +140,53 @@ function track(dirs: string[]): void {
 
 let serial = 0;
 
+/** The server-wide caps on all sandboxes together, from the environment. */
+export function serverSandboxCaps(env: NodeJS.ProcessEnv = process.env): { memoryBytes: number; processes: number } {
+  const num = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    return v;
+  };
+  return { memoryBytes: num('GENEGYM_SANDBOX_MEMORY_TOTAL', Math.floor(totalmem() * 0.85)), processes: num('GENEGYM_SANDBOX_PROCESSES_TOTAL', 16_384) };
+}
+
+let serverGroup: Promise<Layout> | null = null;
+/** The layout with every path one level down, in this server's capped sandboxes group (made once). */
+function sandboxesGroup(l: Layout): Promise<Layout> {
+  serverGroup ??= (async () => {
+    const caps = serverSandboxCaps();
+    const name = `genegym-${process.pid}-sandboxes`;
+    if (l.kind === 'v2') {
+      const dir = join(l.base, name);
+      await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+      track([dir]);
+      await writeFile(join(dir, 'memory.max'), String(caps.memoryBytes));
+      await writeFile(join(dir, 'pids.max'), String(caps.processes));
+      await writeFile(join(dir, 'cgroup.subtree_control'), '+memory +pids');
+      return { kind: 'v2', base: dir };
+    }
+    const mem = join(l.memory, name);
+    const pids = join(l.pids, name);
+    for (const d of [mem, pids]) {
+      await mkdir(d).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EEXIST') throw e;
+      });
+      track([d]);
+    }
+    await writeFile(join(mem, 'memory.limit_in_bytes'), String(caps.memoryBytes));
+    await writeFile(join(pids, 'pids.max'), String(caps.processes));
+    return { kind: 'v1', memory: mem, pids };
+  })();
+  serverGroup.catch(() => {
+    serverGroup = null; // retried by the next session
+  });
+  return serverGroup;
+}
+
 export class SessionCgroup {
   private constructor(
     private readonly dirs: string[],
@@ -139,8 +198,15 @@ export class SessionCgroup {
 
   /** A fresh cgroup with the session's budgets, or null when cgroups are not usable here. */
   static async create(memoryBytes: number, processes: number): Promise<SessionCgroup | null> {
-    const l = cgroupLayout();
-    if (!l) return null;
+    const host = cgroupLayout();
+    if (!host) return null;
+    let l: Layout;
+    try {
+      l = await sandboxesGroup(host);
+    } catch (err) {
+      warnOnce(`cgroups unusable (${(err as Error).message}); per-session memory and process budgets fall back to rlimits`);
+      return null;
+    }
     const name = `genegym-${process.pid}-${++serial}`;
     const made: string[] = [];
     try {
@@ -175,8 +241,7 @@ export class SessionCgroup {
 
   /** argv prefix that joins this cgroup and then execs the rest (runs as root). */
   joinPrefix(): string[] {
-    const script = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
-    return ['/bin/sh', '-c', script, 'cgroup-join', String(this.procsFiles.length), ...this.procsFiles];
+    return sandboxPrefix(this);
   }
 
   /** Processes the kernel's OOM killer ended in this cgroup so far. */
@@ -237,6 +302,16 @@ export class SessionCgroup {
       }
     }
   }
+}
+
+/**
+ * argv prefix for every sandbox launch: marks the process (and so all it starts) as the OOM
+ * killer's first choice, joins the session's cgroup when there is one, then execs the rest.
+ */
+export function sandboxPrefix(cg: SessionCgroup | null): string[] {
+  const script = 'echo 1000 > /proc/self/oom_score_adj 2>/dev/null; n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+  const files = cg?.procsFiles ?? [];
+  return ['/bin/sh', '-c', script, 'sandbox-join', String(files.length), ...files];
 }
 
 const warned = new Set<string>();
