@@ -19,6 +19,8 @@ interface Doc extends SearchResult {
 
 export const UCSC = 'https://api.genome.ucsc.edu';
 export const EUTILS = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils';
+export const DATASETS = 'https://api.ncbi.nlm.nih.gov/datasets/v2';
+export const DAS = 'https://genome.ucsc.edu/cgi-bin/das';
 
 const tokenize = (s: string) => s.toLowerCase().split(/[^a-z0-9_.\-]+/).map((w) => w.replace(/^[.\-]+|[.\-]+$/g, '')).filter(Boolean);
 
@@ -37,6 +39,10 @@ export class SearchIndex {
       }
     };
     add({ title: 'UCSC Genome Browser REST API: get DNA sequence', url: `${UCSC}/getData/sequence?genome=${g};chrom=chr1;start=0;end=100`, snippet: 'getData/sequence returns the DNA of genome=, chrom=, start=, end= (0-based, half-open; end exclusive); revComp=1 gives the reverse complement. Sequence is soft-masked (lowercase repeats).' }, ['sequence', 'dna', 'getdata']);
+    add({ title: 'UCSC Genome Browser REST API: table schema of a track', url: `${UCSC}/list/schema?genome=${g};track=ncbiRefSeq`, snippet: 'list/schema gives the columns of a track (name, SQL type, JSON type, description) and its item count.' }, ['schema', 'columns', 'track']);
+    add({ title: 'UCSC DAS server: DNA of a segment', url: `${DAS}/${g}/dna?segment=chr1:1,100`, snippet: 'DAS dna returns XML with the DNA of segment=chrom:start,stop (1-based, inclusive), lower case; entry_points lists the sequences.' }, ['das', 'dna', 'segment']);
+    add({ title: 'NCBI E-utilities: nucleotide records (nuccore)', url: `${EUTILS}/esearch.fcgi?db=nuccore&term=${names.accession(asm.primaryChromosomes()[0] ?? '') ?? ''}&retmode=json`, snippet: 'esearch db=nuccore gives the numeric uid of a chromosome record; esummary db=nuccore&id= gives its accession, title and length (slen); efetch db=nuccore takes the uid or the accession.' }, ['nuccore', 'nucleotide', 'accession', 'esummary']);
+    add({ title: 'NCBI Datasets v2: gene reports and genome sequence reports', url: `${DATASETS}/gene/symbol/${names.genes()[0]?.[1].symbol ?? 'SYMBOL'}/taxon/${names.organism.taxid}`, snippet: 'gene/symbol/<symbol>/taxon/<taxon> and gene/id/<id> return gene reports with genomic ranges (1-based, inclusive); genome/accession/<accession>/sequence_reports lists chromosome names, accessions and lengths.' }, ['datasets', 'gene', 'report', 'sequence_reports']);
     add({ title: 'UCSC Genome Browser REST API: list chromosomes and their sizes', url: `${UCSC}/list/chromosomes?genome=${g}`, snippet: `Chromosome names and lengths (bp) of the ${g} assembly, including any alt/fix/random sequences.` }, ['chromosomes', 'chromosome', 'sizes', 'length']);
     add({ title: 'UCSC Genome Browser REST API: list tracks', url: `${UCSC}/list/tracks?genome=${g};trackLeavesOnly=1`, snippet: 'Tracks available for getData/track: cytoBand, ncbiRefSeq, ncbiRefSeqCurated, ncbiRefSeqSelect (RefSeq/MANE Select), refGene.' }, ['tracks', 'track']);
     add({ title: 'UCSC Genome Browser REST API: track data (genes, cytobands)', url: `${UCSC}/getData/track?genome=${g};track=ncbiRefSeqSelect;chrom=chr1;start=0;end=1000000`, snippet: 'getData/track returns the items of a track overlapping chrom:start-end (0-based, half-open). genePred rows carry txStart, txEnd, exonStarts, exonEnds (comma-terminated lists), strand and name2 (gene symbol).' }, ['track', 'genepred', 'exons', 'refseq', 'select', 'mane', 'transcript']);
@@ -54,6 +60,7 @@ export class SearchIndex {
     for (const [uid, gene] of names.genes()) {
       add({ title: `${gene.symbol} - Gene - NCBI (${gene.chrom})`, url: `${EUTILS}/esummary.fcgi?db=gene&id=${uid}&retmode=json`, snippet: `NCBI Gene record ${uid} for ${gene.symbol}: chromosome, map location and genomic coordinates of the gene.` }, [gene.symbol]);
       add({ title: `${gene.symbol} - UCSC Genome Browser search (${g})`, url: `${UCSC}/search?search=${encodeURIComponent(gene.symbol)};genome=${g}`, snippet: `Positions of ${gene.symbol} transcripts in the ncbiRefSeq and ncbiRefSeqSelect tracks.` }, [gene.symbol]);
+      add({ title: `${gene.symbol} gene report - NCBI Datasets`, url: `${DATASETS}/gene/id/${uid}`, snippet: `NCBI Datasets v2 gene report for ${gene.symbol}: gene id, chromosome, genomic range and orientation.` }, [gene.symbol]);
       add({ title: `${gene.symbol} RefSeq transcripts (UCSC ncbiRefSeq track)`, url: `${UCSC}/getData/track?genome=${g};track=ncbiRefSeq;chrom=${gene.chrom};start=${gene.start};end=${gene.end}`, snippet: `genePred rows (exons, strand, Select status via the ncbiRefSeqSelect track) overlapping ${gene.symbol}.` }, [gene.symbol]);
     }
   }

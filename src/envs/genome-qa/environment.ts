@@ -9,7 +9,7 @@ import { defineEnvironment, defineTool, InvalidTaskError, ToolError, UnknownSpli
 import { textBlock, toolOutput, type JsonObject, type Secrets } from '../../ors/types.js';
 import { gradeWithFallback, judgeEndpointFrom, judgeForSession, type JudgeEndpoint } from '../../grading/judge.js';
 import type { GradeResult } from '../../grading/match.js';
-import { Mirror } from '../../mirror/index.js';
+import { Mirror, MIRRORED_SUMMARY } from '../../mirror/index.js';
 import { BlockedAddressError, liveFetch, tavilySearch, type LiveFetchOptions, type Resolver } from '../../mirror/live.js';
 import { type Limits, openSandbox, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
 import { defineRunTool } from '../../sandbox/run-tool.js';
@@ -120,7 +120,7 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
     name: 'fetch_url',
     description:
       `Fetch a URL and return its text, ${pageChars} characters per page. If the text continues, the reply ends with next_offset: call again with that offset. ` +
-      'Offline, https://api.genome.ucsc.edu and https://eutils.ncbi.nlm.nih.gov/entrez/eutils/ are answered by a local mirror of this assembly; other hosts are not available.',
+      `Offline, a local mirror of this assembly answers ${MIRRORED_SUMMARY}; other pages are not available.`,
     input: Type.Object(
       {
         url: Type.String({ minLength: 1, maxLength: 4000 }),
@@ -282,7 +282,7 @@ export function promptText(task: GeneratedTask, asm: AssemblyApi, tools: { pytho
   return [
     `You are answering a genomics question about ${asm.manifest.synthetic ? `the synthetic assembly "${asm.name}"` : `the ${asm.name} assembly`} (UCSC genome name: ${asm.name}).`,
     `Tools: web_search (find pages), fetch_url (read a URL; long pages come in parts, continue with next_offset),${python} and submit_answer (final answer; ends the episode).`,
-    `This environment is offline: fetch_url serves https://api.genome.ucsc.edu (getData/sequence, getData/track, list/chromosomes, list/tracks, search) and https://eutils.ncbi.nlm.nih.gov/entrez/eutils/ (esearch, esummary, efetch) from a local mirror of genome=${asm.name}, with the real services' formats and coordinate conventions.`,
+    `This environment is offline: fetch_url serves ${MIRRORED_SUMMARY} from a local mirror of genome=${asm.name}, with the real services' formats and coordinate conventions.`,
     'Compute what the question asks from the data you fetch, then call submit_answer with a JSON object in exactly the format the question gives.',
     '',
     `Question (${task.domain}): ${task.question}`,
