@@ -64,7 +64,7 @@ export const nestedSvLocusQ: CaseStudy = {
   redFlags: rubric.red_flags,
   consistency: locusQConsistency,
   designNotes: [
-    'Traps planted in every instance (effect sizes and signs are drawn per instance: |log-OR| 0.3–1.6, |log-FC| 0.15–0.75, support code 1 on half of them):',
+    'Traps planted in every instance (effect sizes and signs are drawn per instance: |log-OR| 0.4–2.1, |log-FC| 0.15–0.75, support code 1 on half of them):',
     '- segB_depth_ratio is ≈ batch scale × (1 + 0.5 per copy); batch scales differ by up to ±25% and cases were mostly sequenced in one half of the batches, so it needs per-batch calibration to copies on the clean panel (a pooled scale miscalls copies differently in cases and controls; the raw ratio roughly doubles the per-unit effect).',
     '- Segment B is nested in the outer inversion, which has its own disease effect (either sign); without outer-dosage adjustment the segment-B estimate moves by ≈ 0.6 × that effect.',
     '- The cohort is sampled by clinic × stream × case status, and the referral stream is enriched for segment-B carriers and samples cases heavily; source-population estimates need the n_source / n_sampled weights (an unweighted fit without cell terms is biased).',

@@ -30,6 +30,6 @@ export const alternativesLocusQ: NonNullable<CaseStudy['alternatives']> = [
 export const metadataGuessesLocusQ: NonNullable<CaseStudy['metadataGuesses']> = [
   {
     name: 'panel_count_plus_constants',
-    analyse: (files) => ({ ...analyseLocusQ(files, { ...REFERENCE_OPTIONS, effects: 'sign_only' }), target_support_code: 1, expression_log_fc: 0.45, subhap_log_or: -0.95 }),
+    analyse: (files) => ({ ...analyseLocusQ(files, { ...REFERENCE_OPTIONS, effects: 'sign_only' }), target_support_code: 1, expression_log_fc: 0.45, subhap_log_or: -1.25 }),
   },
 ];

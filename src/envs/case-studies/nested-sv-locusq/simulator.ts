@@ -139,14 +139,14 @@ export function simulateLocusQ(seed: number, subSeed: number): LocusQSimulation 
 
   // Effect sizes, drawn per instance so no magnitude or sign is a good guess: the support code is
   // 1 on half the instances (β_B < 0 and γ_B > 0), otherwise one of the three other sign pairs;
-  // |β_B| ~ U(0.3, 1.6) (per-copy odds ratios 1.35–5, the range of strong structural risk
-  // alleles), |γ_B| ~ U(0.15, 0.75). O has its own effect of either sign, |β_O| ~ U(0.5, 0.9), so
+  // |β_B| ~ U(0.4, 2.1) (per-copy odds ratios 1.5–8, the range of strong structural risk
+  // alleles such as large recurrent CNVs; wide enough that the truth spreads ≥ 8× the tolerance), |γ_B| ~ U(0.15, 0.75). O has its own effect of either sign, |β_O| ~ U(0.5, 0.9), so
   // leaving O out moves the segment-B estimate by ≈ 0.6·β_O (the slope of O on B). The position
   // effect δ_O ~ U(1.5, 1.9) per inverted copy beats any γ_B in a marginal scan.
   const er = root.split('effects');
   const code = er.bernoulli(0.5);
   const pair = code ? 0 : 1 + er.below(3);
-  const betaB = (pair === 0 || pair === 1 ? -1 : 1) * er.uniformRange(0.3, 1.6);
+  const betaB = (pair === 0 || pair === 1 ? -1 : 1) * er.uniformRange(0.4, 2.1);
   const gammaB = (pair === 0 || pair === 2 ? 1 : -1) * er.uniformRange(0.15, 0.75);
   const betaO = (er.bernoulli(0.5) ? 1 : -1) * er.uniformRange(0.5, 0.9);
   const deltaO = er.uniformRange(1.5, 1.9);
