@@ -87,6 +87,43 @@ test('founder HMM recovers a known mosaic on a small hand-built example', () => 
   for (let m = 12; m < nM; m++) if (c.informative[m] && m % 12 >= 3 && m % 12 <= 8) assert.ok(c.mismatch[m] < 0.1, `marker ${m}: mismatch ${c.mismatch[m]}`);
 });
 
+test('mpp-qtl design: no founder-private alleles, reversed coding genome-wide (not clustered at the QTL), balanced truths', () => {
+  let nearFlipped = 0, near = 0, farFlipped = 0, far = 0;
+  const founders = new Array<number>(8).fill(0);
+  for (let seed = 0; seed < 16; seed++) {
+    const sim = simulateMppQtl(seed, 0);
+    const d = loadMpp(filesMap(sim));
+    const flipped = new Set(sim.latent.flippedIds);
+    founders[sim.truth.high_founder]++;
+    for (let j = 0; j < d.nMarker; j++) {
+      let k = 0;
+      for (let f = 0; f < 8; f++) k += d.founderAlleles[j * 8 + f];
+      assert.ok(k >= 2 && k <= 4, `marker ${d.markerIds[j]}: ${k} founders carry allele 1`);
+      if (d.chr[j] !== 1) continue;
+      const isNear = Math.abs(d.pos[j] - sim.truth.qtl_pos_cM) <= 5;
+      const isFlipped = flipped.has(d.markerIds[j]) ? 1 : 0;
+      if (isNear) [near, nearFlipped] = [near + 1, nearFlipped + isFlipped];
+      else [far, farFlipped] = [far + 1, farFlipped + isFlipped];
+    }
+  }
+  // the share of reversed markers near the QTL is the genome-wide share (binomial noise only)
+  const pNear = nearFlipped / near, pFar = farFlipped / far;
+  assert.ok(Math.abs(pNear - pFar) < 4 * Math.sqrt(pFar * (1 - pFar) / near), `reversed near the QTL ${pNear.toFixed(2)} vs elsewhere ${pFar.toFixed(2)}`);
+  assert.ok(Math.max(...founders) <= 6, `high founder counts over 16 seeds: ${founders}`);
+});
+
+test('mpp-qtl accept(): decides on data properties only, with the reason named', () => {
+  const inst = mppQtl.simulate(2, 0);
+  const base = { ...inst, bounds: mppQtl.bounds(inst.truth) };
+  const ok = { qtlLod: 20, founderGapZ: 5, minDistinguishingMarkers: 4, nuisanceLodUnadjusted: 25, qtlLodUnadjusted: 8 };
+  assert.equal(mppQtl.accept!({ ...base, meta: { ...inst.meta, ...ok } }), null);
+  assert.match(mppQtl.accept!({ ...base, meta: { ...inst.meta, ...ok, qtlLod: 6 } })!, /QTL LOD/);
+  assert.match(mppQtl.accept!({ ...base, meta: { ...inst.meta, ...ok, founderGapZ: 1 } })!, /runner-up/);
+  assert.match(mppQtl.accept!({ ...base, meta: { ...inst.meta, ...ok, minDistinguishingMarkers: 1 } })!, /tell the high founder/);
+  assert.match(mppQtl.accept!({ ...base, meta: { ...inst.meta, ...ok, nuisanceLodUnadjusted: 9 } })!, /nuisance/);
+  for (const k of Object.keys(ok)) assert.equal(typeof inst.meta[k], 'number', `meta lacks ${k}`);
+});
+
 test('orientation check finds exactly the markers whose coding the simulator swapped', () => {
   for (const seed of [0, 5]) {
     const sim = simulateMppQtl(seed, 0);

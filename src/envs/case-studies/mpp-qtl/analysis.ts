@@ -106,10 +106,10 @@ export interface ChromosomeView {
   geno: Int8Array;
 }
 
-/** One chromosome's markers, sorted by position (or left in file order), with a recoding mask. */
-export function chromosomeView(d: MppData, chr: number, order: 'map' | 'file', flip?: Uint8Array): ChromosomeView {
+/** One chromosome's markers, sorted by position (or left in file order), with a recoding mask and an optional keep mask. */
+export function chromosomeView(d: MppData, chr: number, order: 'map' | 'file', flip?: Uint8Array, keep?: Uint8Array): ChromosomeView {
   const cols: number[] = [];
-  for (let j = 0; j < d.nMarker; j++) if (d.chr[j] === chr) cols.push(j);
+  for (let j = 0; j < d.nMarker; j++) if (d.chr[j] === chr && (!keep || keep[j])) cols.push(j);
   if (cols.length === 0) throw new Error(`no markers on chromosome ${chr}`);
   if (order === 'map') cols.sort((a, b) => d.pos[a] - d.pos[b]);
   const nM = cols.length;
@@ -138,12 +138,24 @@ export interface OrientationReport {
   maxMismatchAfter: number;
 }
 
+/** Markers whose founder pattern is 4 of 8, where allele frequency cannot tell the coding (1 = balanced). */
+export function balancedMarkers(d: MppData): Uint8Array {
+  const out = new Uint8Array(d.nMarker);
+  for (let j = 0; j < d.nMarker; j++) {
+    let k = 0;
+    for (let f = 0; f < K; f++) k += d.founderAlleles[j * K + f];
+    out[j] = 2 * k === K ? 1 : 0;
+  }
+  return out;
+}
+
 /**
  * Step 1: a marker whose founder allele-1 share k/8 differs from 1/2 is flipped when the RIL
- * allele frequency sits nearer 1 − k/8 than k/8. Step 2 (catches k = 4 markers, where frequency
- * cannot tell): the founder HMM's leave-one-out prediction disagrees with most calls (> 50%).
+ * allele frequency sits nearer 1 − k/8 than k/8. Step 2 (k = 4 markers, where frequency cannot
+ * tell): the founder HMM's prediction from the other markers disagrees with most calls (> 50%).
+ * With hmmStep false only step 1 runs.
  */
-export function checkOrientation(d: MppData, order: 'map' | 'file' = 'map'): OrientationReport {
+export function checkOrientation(d: MppData, order: 'map' | 'file' = 'map', hmmStep = true): OrientationReport {
   const flip = new Uint8Array(d.nMarker);
   let byFrequency = 0, byHmm = 0;
   for (let j = 0; j < d.nMarker; j++) {
@@ -166,8 +178,43 @@ export function checkOrientation(d: MppData, order: 'map' | 'file' = 'map'): Ori
     }
   }
   let maxAfter = 0;
+  if (!hmmStep) return { flip, byFrequency, byHmm, maxMismatchAfter: NaN };
+  const balanced = balancedMarkers(d);
   for (const chr of [...new Set(d.chr)].sort((a, b) => a - b)) {
-    // repeat while the check still flips something (two swapped neighbours can hide each other)
+    if (order === 'map') {
+      // Step 2 on the map: founder probabilities from the frequency-checked markers alone, at the
+      // 4-of-8 markers' positions, predict each of their calls; a marker whose calls disagree with
+      // the prediction more often than not is reversed. The 4-of-8 markers never vote on each
+      // other, so a run of reversed ones cannot hide itself.
+      const v = chromosomeView(d, chr, 'map', flip, balanced.map((b) => 1 - b));
+      const cols: number[] = [];
+      for (let j = 0; j < d.nMarker; j++) if (d.chr[j] === chr && balanced[j]) cols.push(j);
+      cols.sort((a, b) => d.pos[a] - d.pos[b]);
+      if (cols.length && v.cols.length) {
+        const post = runFounderHmm(v.map, v.geno, d.nRil, HMM_PARAMS, Float64Array.from(cols, (j) => d.pos[j])).posteriors;
+        cols.forEach((j, g) => {
+          let mismatch = 0, calls = 0;
+          for (let i = 0; i < d.nRil; i++) {
+            const obs = d.genotypes[i * d.nMarker + j];
+            if (obs !== 0 && obs !== 1) continue;
+            const o = (g * d.nRil + i) * K;
+            let p1 = 0;
+            for (let f = 0; f < K; f++) if (d.founderAlleles[j * K + f] === 1) p1 += post.probs[o + f];
+            mismatch += obs === 1 ? 1 - p1 : p1;
+            calls++;
+          }
+          if (calls && mismatch / calls > 0.5) {
+            flip[j] = 1;
+            byHmm++;
+          }
+        });
+      }
+      const v2 = chromosomeView(d, chr, 'map', flip);
+      for (const x of runFounderHmm(v2.map, v2.geno, d.nRil, HMM_PARAMS, new Float64Array(0), true).check!.mismatch) maxAfter = Math.max(maxAfter, x);
+      continue;
+    }
+    // in file order there is no map to predict along: flip the markers whose leave-one-out fit is
+    // worst, repeating while any disagrees with most of its calls
     const rounds = 6;
     for (let round = 0; round < rounds; round++) {
       const v = chromosomeView(d, chr, order, flip);
@@ -178,7 +225,6 @@ export function checkOrientation(d: MppData, order: 'map' | 'file' = 'map'): Ori
         maxAfter = Math.max(maxAfter, worst);
         break;
       }
-      // flip local maxima only: a swapped marker also raises its neighbours' mismatch a little
       for (let m = 0; m < mm.length; m++)
         if (mm[m] > 0.5 && (m === 0 || mm[m] >= mm[m - 1]) && (m === mm.length - 1 || mm[m] >= mm[m + 1])) {
           flip[v.cols[m]] ^= 1;

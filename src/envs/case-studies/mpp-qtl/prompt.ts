@@ -1,4 +1,5 @@
-// Task text for case 8, in our own words; keeps every definition, convention and unit.
+// Task text for case 8, in our own words; keeps every definition, convention and unit, and says
+// where the simulation is simpler than a real multi-parent population.
 
 export const mppPrompt = `You are analysing a simulated multi-parent mapping population; treat it exactly as you would real
 data. 500 recombinant inbred lines (RILs) were derived from eight inbred founders, F1 to F8, so every
@@ -17,12 +18,20 @@ Files in your workspace:
 
 Report:
 - high_founder (string, one of "F1" … "F8"): the founder carrying the high-effect allele at the
-  chromosome-1 QTL, i.e. the founder whose haplotype at the QTL gives the highest phenotype.
+  chromosome-1 QTL, i.e. the founder whose haplotype at the QTL gives the highest phenotype once
+  batch, sex and age are accounted for.
 - qtl_pos_cM (float): the position of the chromosome-1 QTL in cM, on the map of markers.tsv.gz.
 
-The founder state of each RIL along the chromosome has to be reconstructed from the biallelic calls;
-check that each marker's allele coding in the RIL genotypes agrees with founders.tsv.gz before you
-use it, and make sure a peak is not produced by how lines were distributed over phenotyping batches.
+The founder state of each RIL along the chromosome has to be reconstructed from the biallelic calls.
+The RIL calls and founders.tsv.gz were produced separately: check that each marker's allele coding
+in the RIL genotypes agrees with founders.tsv.gz before you use it. Make sure a peak is not produced
+by how lines were distributed over phenotyping batches.
+
+How this simulation departs from a real population: founder mosaics follow a simple Markov
+switching model (about 0.07 founder switches per cM, no funnel or sib-mating structure, no residual
+heterozygosity beyond rare heterozygous calls); the marker panel was chosen so that each allele of
+every marker is carried by at least two founders (no founder-private alleles); there is no
+polygenic background, so no kinship correction is needed; and the batch effects are large.
 
 Analyse the files rigorously: your reasoning and quality control are graded, not only the numbers.
 Reply with exactly one JSON object — no markdown fences, no text before or after it, no key omitted:

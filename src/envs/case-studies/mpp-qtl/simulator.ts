@@ -1,10 +1,12 @@
 // Case 8 simulator: 500 recombinant inbred lines from 8 founders, two chromosomes of ~110
-// markers, one chromosome-1 QTL with a high-effect founder, and three planted problems:
-// (1) the marker file is shuffled out of map order; (2) 8% of markers are coded with the
-// alleles swapped in the RIL genotypes (3 of them the most QTL-informative markers within
-// 5 cM of the QTL); (3) phenotyping batch is aligned with F2 ancestry at a second chromosome-1
-// locus 30 cM away, and batch shifts the phenotype, so a scan without the batch covariate peaks
-// there. Truth: the QTL position (population truth, cM) and the high founder (code 0..7 = F1..F8).
+// markers, one chromosome-1 QTL (position, high founder, a second founder and effect sizes drawn
+// per instance) and three planted problems, none of them placed at the QTL: (1) the marker file
+// is shuffled out of map order; (2) the RIL calls code alleles by another convention than
+// founders.tsv, reversed at most markers genome-wide (4-of-8 markers at random); (3) phenotyping
+// batch is aligned with one founder's ancestry at a second chromosome-1 locus 25–55 cM away, and
+// batch shifts the phenotype, so a scan without the batch covariate peaks there. Each marker
+// allele is carried by 2–6 founders, so no single marker tags a founder. Truth: the QTL position
+// (cM) and the high founder (code 0..7 = F1..F8). Data properties for the serving rule go to meta.
 
 import { gzip } from '../framework/gzip.js';
 import { npyArray, writeNpz } from '../framework/npy.js';
@@ -13,6 +15,10 @@ import { normal } from '../framework/samplers.js';
 import { writeTsv, type Cell } from '../framework/tsv.js';
 import type { CaseFile, Truth } from '../types.js';
 import { N_FOUNDERS, stayProbability } from './hmm.js';
+import { type PhenotypeDesign, powerReport } from './power.js';
+
+/** Markers within this distance of the QTL must tell the high founder from each other founder (accept rule). */
+export const ACCEPT_WINDOW_CM = 7;
 
 export const CASE_ID = 'mpp-qtl';
 export const FOUNDER_LABELS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8'] as const;
@@ -25,20 +31,28 @@ export const DESIGN = {
   ],
   /** founder switches per cM along an 8-way RIL genome (map expansion) */
   switchRate: 0.07,
-  /** minor-allele founder count k ∈ 1..4 with weights ∝ 1/k (a founder site-frequency spectrum) */
-  sdpWeights: [1, 1 / 2, 1 / 3, 1 / 4],
-  qtlRange: [15, 95] as [number, number],
-  /** founder effects in residual-SD units (≈ +0.8 and +0.3 SD of the whole phenotype, batch included) */
-  highEffect: 1.3,
-  secondEffect: 0.45,
-  nuisanceFounder: 1, // F2
-  nuisanceOffsetCm: 30,
-  /** P(high batch | F2 at the nuisance locus) vs otherwise */
-  pHighBatch: [0.8, 0.15] as [number, number],
+  /**
+   * Founders carrying allele 1, k ∈ 2..4 with these weights: the panel was chosen for markers
+   * where each allele is carried by at least two founders (no private founder alleles), so no
+   * single marker tags one founder and founder haplotypes must be reconstructed.
+   */
+  sdpWeights: [0.35, 0.35, 0.3],
+  qtlRange: [8, 117] as [number, number],
+  /** founder effects in residual-SD units, drawn per instance */
+  highEffect: [1.2, 1.6] as [number, number],
+  secondEffect: [0.2, 0.6] as [number, number],
+  /** the nuisance locus lies this far from the QTL on chromosome 1 (cM), on a side that fits */
+  nuisanceOffsetCm: [25, 55] as [number, number],
+  /** P(high batch | nuisance founder at the nuisance locus) vs otherwise */
+  pHighBatch: [0.85, 0.1] as [number, number],
   /** high batch mean above the others' (residual SD units); the other three spread ±0.3 */
   highBatchShift: [3.2, 3.6] as [number, number],
-  flippedShare: 0.08,
-  nearFlipWindowCm: 5,
+  /**
+   * P(a marker's 0/1 coding in the RIL calls is the reverse of founders.tsv) for 2- and 3-of-8
+   * markers, drawn per instance (the files follow different allele-coding conventions); 4-of-8
+   * markers are reversed with P = 0.5.
+   */
+  reversedCoding: [0.6, 0.9] as [number, number],
   genotypeError: 0.01,
   missing: 0.03,
   het: 0.005,
@@ -57,20 +71,14 @@ export interface MarkerInfo {
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
-/** Founder allele pattern: k of 8 founders carry allele 1, k ∝ 1/k on 1..4. */
+/** Founder allele pattern: k ∈ 2..4 of 8 founders carry allele 1 (weights DESIGN.sdpWeights). */
 function drawSdp(rng: Rng): number[] {
   const w = DESIGN.sdpWeights;
-  const tot = w.reduce((a, b) => a + b, 0);
-  let u = rng.uniform() * tot, k = 1;
-  for (; k < w.length && u >= w[k - 1]; k++) u -= w[k - 1];
-  const carriers = rng.sampleIndices(N_FOUNDERS, k);
+  let u = rng.uniform() * w.reduce((x, y) => x + y, 0), i = 0;
+  for (; i < w.length - 1 && u >= w[i]; i++) u -= w[i];
   const a = new Array<number>(N_FOUNDERS).fill(0);
-  for (const c of carriers) a[c] = 1;
+  for (const c of rng.sampleIndices(N_FOUNDERS, i + 2)) a[c] = 1;
   return a;
-}
-
-function privateSdp(founder: number): number[] {
-  return Array.from({ length: N_FOUNDERS }, (_, f) => (f === founder ? 1 : 0));
 }
 
 /** Founder at each (sorted) position of one RIL chromosome: the jump chain of the HMM. */
@@ -86,6 +94,7 @@ function mosaic(rng: Rng, pos: Float64Array, out: Uint8Array): void {
 export interface MppLatent {
   flippedIds: string[];
   nuisancePos: number;
+  nuisanceFounder: number;
   secondFounder: number;
   /** true founder of each RIL at the QTL */
   founderAtQtl: Uint8Array;
@@ -106,43 +115,27 @@ export function simulateMppQtl(seed: number, subSeed: number): { files: CaseFile
     while (pos.size < c.markers) pos.add(Math.round(mr.uniformRange(0.5, c.lengthCm - 0.5) * 100) / 100);
     [...pos].sort((a, b) => a - b).forEach((p, j) => markers.push({ id: `m${c.chr}_${pad(j + 1, 3)}`, chr: c.chr, pos: p, alleles: drawSdp(mr), flipped: false }));
   }
-  const chr1 = markers.filter((m) => m.chr === 1);
 
-  // QTL, founders with effects, nuisance locus on the side that fits the chromosome
+  // QTL, founders with effects, nuisance locus on a side that fits the chromosome
   const qr = root.split('qtl');
   const q = qr.uniformRange(D.qtlRange[0], D.qtlRange[1]);
   const high = qr.below(N_FOUNDERS);
   const second = (high + 1 + qr.below(N_FOUNDERS - 1)) % N_FOUNDERS;
+  const nuisanceFounder = (high + 1 + qr.below(N_FOUNDERS - 1)) % N_FOUNDERS;
   const len1 = D.chromosomes[0].lengthCm;
-  const sides = [q + D.nuisanceOffsetCm, q - D.nuisanceOffsetCm].filter((x) => x > 3 && x < len1 - 3);
-  const nuis = sides.length === 2 ? sides[qr.below(2)] : sides[0];
+  const offset = qr.uniformRange(D.nuisanceOffsetCm[0], D.nuisanceOffsetCm[1]);
+  const sides = [q + offset, q - offset].filter((x) => x > 3 && x < len1 - 3);
+  const nuis = sides.length === 2 ? sides[qr.below(2)] : sides[0]; // offset ≤ 55 < 59.5: one side always fits
   const effect = new Float64Array(N_FOUNDERS);
-  effect[high] = D.highEffect;
-  effect[second] = D.secondEffect;
+  effect[high] = qr.uniformRange(D.highEffect[0], D.highEffect[1]);
+  effect[second] = qr.uniformRange(D.secondEffect[0], D.secondEffect[1]);
 
-  // planted allele patterns: a private allele of the high founder at the marker nearest q, and
-  // of F2 at the marker nearest the nuisance locus (both common in real founder panels)
-  const nearest = (x: number) => chr1.reduce((b, m) => (Math.abs(m.pos - x) < Math.abs(b.pos - x) ? m : b));
-  nearest(q).alleles = privateSdp(high);
-  nearest(nuis).alleles = privateSdp(D.nuisanceFounder);
-
-  // flipped coding: the 2–3 markers within 5 cM of q that a single-marker scan would favour,
-  // plus random others away from q, 8% in all
+  // reversed coding, genome-wide: founders.tsv codes the founder-minor allele as 1, while the RIL
+  // calls code the allele of another convention (say the reference genome's) as 1, which is the
+  // founder-major allele at most markers; at 4-of-8 markers either allele is "minor"
   const fr = root.split('flips');
-  const nFlip = Math.round(D.flippedShare * markers.length);
-  const nNear = 3;
-  const linkage = (m: MarkerInfo) => stayProbability(D.switchRate, m.pos - q);
-  const singleMarkerSignal = (m: MarkerInfo) => {
-    const k = m.alleles.reduce((a, b) => a + b, 0);
-    let s1 = 0, s0 = 0;
-    m.alleles.forEach((a, f) => (a ? (s1 += effect[f]) : (s0 += effect[f])));
-    const delta = s1 / k - s0 / (N_FOUNDERS - k);
-    return delta * delta * (k / 8) * (1 - k / 8) * linkage(m) ** 2;
-  };
-  const near = chr1.filter((m) => Math.abs(m.pos - q) <= D.nearFlipWindowCm).sort((a, b) => singleMarkerSignal(b) - singleMarkerSignal(a));
-  for (const m of near.slice(0, nNear)) m.flipped = true;
-  const far = markers.filter((m) => m.chr !== 1 || Math.abs(m.pos - q) > D.nearFlipWindowCm);
-  for (const j of fr.sampleIndices(far.length, nFlip - Math.min(nNear, near.length))) far[j].flipped = true;
+  const pReversed = fr.uniformRange(D.reversedCoding[0], D.reversedCoding[1]);
+  for (const m of markers) m.flipped = fr.uniform() < (m.alleles.reduce((x, y) => x + y, 0) * 2 === N_FOUNDERS ? 0.5 : pReversed);
 
   // RIL mosaics at markers (+ QTL and nuisance positions on chr1)
   const rr = root.split('rils');
@@ -180,7 +173,7 @@ export function simulateMppQtl(seed: number, subSeed: number): { files: CaseFile
       geno[i * nM + j] = a;
     }
 
-  // phenotypes: batch aligned with F2 at the nuisance locus; batch, sex and age shift the trait
+  // phenotypes: batch aligned with the nuisance founder at the nuisance locus; batch, sex and age shift the trait
   const pr = root.split('phenotypes');
   const highBatch = pr.below(4);
   const shift = pr.uniformRange(D.highBatchShift[0], D.highBatchShift[1]);
@@ -188,14 +181,21 @@ export function simulateMppQtl(seed: number, subSeed: number): { files: CaseFile
   const others = [0, 1, 2, 3].filter((b) => b !== highBatch);
   const rilIds = Array.from({ length: D.nRil }, (_, i) => `RIL${pad(i + 1, 3)}`);
   const phenoRows: Cell[][] = [];
+  const design: PhenotypeDesign = { y: new Float64Array(D.nRil), batch: new Int32Array(D.nRil), male: new Uint8Array(D.nRil), age: new Float64Array(D.nRil) };
   for (let i = 0; i < D.nRil; i++) {
-    const pHigh = founderN[i] === D.nuisanceFounder ? D.pHighBatch[0] : D.pHighBatch[1];
+    const pHigh = founderN[i] === nuisanceFounder ? D.pHighBatch[0] : D.pHighBatch[1];
     const batch = pr.uniform() < pHigh ? highBatch : others[pr.below(3)];
     const male = pr.bernoulli(0.5);
     const age = pr.integer(45, 75);
     const y = 10 + effect[founderQ[i]] + batchMean[batch] + (male ? D.sexEffect : 0) + D.agePerDay * (age - 60) + normal(pr);
     phenoRows.push([rilIds[i], Math.round(y * 1e4) / 1e4, batch + 1, male ? 'M' : 'F', age]);
+    design.y[i] = Math.round(y * 1e4) / 1e4;
+    design.batch[i] = batch;
+    design.male[i] = male ? 1 : 0;
+    design.age[i] = age;
   }
+  const near = markers.filter((m) => m.chr === 1 && Math.abs(m.pos - q) <= ACCEPT_WINDOW_CM).map((m) => m.alleles);
+  const power = powerReport(design, founderQ, founderN, high, near);
 
   // files: marker rows shuffled (the npz columns follow the same shuffled order)
   const order = root.split('shuffle').permutation(nM);
@@ -217,7 +217,7 @@ export function simulateMppQtl(seed: number, subSeed: number): { files: CaseFile
     { path: 'phenotypes.tsv.gz', data: gzip(writeTsv(['ril_id', 'phenotype', 'batch', 'sex', 'age_days'], phenoRows)) },
   ];
   const truth: Truth = { high_founder: high, qtl_pos_cM: q };
-  const meta = { nRil: D.nRil, nMarkers: nM };
-  const latent: MppLatent = { flippedIds: markers.filter((m) => m.flipped).map((m) => m.id), nuisancePos: nuis, secondFounder: second, founderAtQtl: founderQ, founderAt, markerIdsMapOrder: markers.map((m) => m.id) };
+  const meta = { nRil: D.nRil, nMarkers: nM, flippedMarkers: markers.filter((m) => m.flipped).length, ...power };
+  const latent: MppLatent = { flippedIds: markers.filter((m) => m.flipped).map((m) => m.id), nuisancePos: nuis, nuisanceFounder, secondFounder: second, founderAtQtl: founderQ, founderAt, markerIdsMapOrder: markers.map((m) => m.id) };
   return { files, truth, meta, latent };
 }
