@@ -184,15 +184,59 @@ function requestPinned(url: URL, address: string, opts: LiveFetchOptions, signal
   });
 }
 
-/** Tavily web search (https://api.tavily.com/search); `fetchImpl` is injectable for tests. */
-export async function tavilySearch(query: string, apiKey: string, opts: { fetchImpl?: typeof fetch; limit?: number } = {}): Promise<SearchResult[]> {
+/** A Tavily result with the page text Tavily extracted (raw_content), when it sent one. */
+export interface TavilyResult extends SearchResult {
+  page?: string;
+}
+
+/**
+ * Tavily web search (https://api.tavily.com/search); `fetchImpl` is injectable for tests. It asks
+ * for each result's extracted page text too, so fetch_url can serve every URL a search returned
+ * without reaching the internet itself.
+ */
+export async function tavilySearch(query: string, apiKey: string, opts: { fetchImpl?: typeof fetch; limit?: number } = {}): Promise<TavilyResult[]> {
   const f = opts.fetchImpl ?? fetch;
   const res = await f('https://api.tavily.com/search', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ query, max_results: opts.limit ?? 5 }),
+    body: JSON.stringify({ query, max_results: opts.limit ?? 5, include_raw_content: true }),
   });
   if (!res.ok) throw new Error(`Tavily search failed: HTTP ${res.status}`);
-  const data = (await res.json()) as { results?: { title?: string; url?: string; content?: string }[] };
-  return (data.results ?? []).slice(0, opts.limit ?? 5).map((r) => ({ title: r.title ?? '', url: r.url ?? '', snippet: r.content ?? '' }));
+  const data = (await res.json()) as { results?: { title?: string; url?: string; content?: string; raw_content?: string | null }[] };
+  return (data.results ?? []).slice(0, opts.limit ?? 5).map((r) => {
+    const out: TavilyResult = { title: r.title ?? '', url: r.url ?? '', snippet: r.content ?? '' };
+    const page = typeof r.raw_content === 'string' && r.raw_content ? r.raw_content : r.content;
+    if (page) out.page = page;
+    return out;
+  });
+}
+
+/** Pages a session's searches returned, kept so fetch_url can serve them (bounded per session). */
+export class SearchedPages {
+  private pages = new Map<string, { title: string; text: string }>();
+  constructor(private maxPages = 100, private maxChars = 500_000) {}
+
+  static key(url: string): string {
+    try {
+      const u = new URL(url.trim());
+      u.hash = '';
+      return u.toString();
+    } catch {
+      return url.trim();
+    }
+  }
+
+  remember(results: TavilyResult[]): void {
+    for (const r of results) {
+      if (!r.url || !r.page) continue;
+      const k = SearchedPages.key(r.url);
+      this.pages.delete(k);
+      this.pages.set(k, { title: r.title, text: r.page.slice(0, this.maxChars) });
+      while (this.pages.size > this.maxPages) this.pages.delete(this.pages.keys().next().value!);
+    }
+  }
+
+  get(url: string): { title: string; text: string } | undefined {
+    return this.pages.get(SearchedPages.key(url));
+  }
 }

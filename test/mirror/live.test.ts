@@ -71,8 +71,42 @@ test('Tavily search: at most 5 results mapped to title/url/snippet', async () =>
   }) as unknown as typeof fetch;
   const r = await tavilySearch('MYC gene', 'tvly-key', { fetchImpl });
   assert.equal(r.length, 5);
-  assert.deepEqual(r[0], { title: 't0', url: 'https://x/0', snippet: 'c0' });
+  assert.deepEqual(r[0], { title: 't0', url: 'https://x/0', snippet: 'c0', page: 'c0' }, 'without raw_content the snippet is the page');
+  assert.equal(sent.body.include_raw_content, true);
   assert.equal(sent.url, 'https://api.tavily.com/search');
   assert.equal(sent.body.query, 'MYC gene');
   assert.equal(sent.auth, 'Bearer tvly-key');
+});
+
+test('Tavily mode: fetch_url serves every URL web_search returned, from the extracted page text, without going out', async () => {
+  const calls: string[] = [];
+  const tavilyFetch = (async (url: string) => {
+    calls.push(String(url));
+    return new Response(JSON.stringify({ results: [
+      { title: 'MYC MYC proto-oncogene [Homo sapiens] - Gene - NCBI', url: 'https://www.ncbi.nlm.nih.gov/gene/4609#summary', content: 'snippet', raw_content: 'Gene ID: 4609, updated on ... MYC proto-oncogene, bHLH transcription factor' },
+      { title: 'snippet only', url: 'https://example.org/myc', content: 'only a snippet' },
+      { title: 'mirrored', url: 'https://api.genome.ucsc.edu/list/chromosomes?genome=fake', content: 'x', raw_content: 'NOT THE MIRROR' },
+    ] }), { status: 200 });
+  }) as unknown as typeof fetch;
+  const env = createGenomeQaEnvironment({ assembly: standardFake(), trainSize: 10, tavilyFetch });
+  const ep = await InProcessEpisode.open(env, await env.tasks.get('train', 0), { TAVILY_API_KEY: 'tvly-test' });
+  const s = await ep.call('web_search', { query: 'MYC gene id' });
+  assert.ok(s.ok);
+  assert.deepEqual(calls, ['https://api.tavily.com/search']);
+  const urls = (s.output.metadata!.results as { url: string }[]).map((r) => r.url);
+  assert.ok(!JSON.stringify(s.output.metadata).includes('bHLH'), 'metadata carries no page text');
+  const text = (r: Awaited<ReturnType<typeof ep.call>>) => (r.ok && r.output.blocks[0].type === 'text' ? r.output.blocks[0].text : '');
+  for (const url of urls) {
+    const r = await ep.call('fetch_url', { url });
+    assert.ok(r.ok, url);
+    assert.equal(r.output.metadata!.status, 200, url);
+  }
+  assert.match(text(await ep.call('fetch_url', { url: 'https://www.ncbi.nlm.nih.gov/gene/4609' })), /bHLH transcription factor/);
+  assert.equal(text(await ep.call('fetch_url', { url: urls[1] })), 'only a snippet');
+  assert.match(text(await ep.call('fetch_url', { url: urls[2] })), /"chromosomes"/, 'mirrored hosts are still answered by the mirror');
+  assert.deepEqual(calls, ['https://api.tavily.com/search'], 'fetch_url made no request');
+  // a page no search returned stays unavailable; another session does not see this one's pages
+  assert.match(text(await ep.call('fetch_url', { url: 'https://www.ncbi.nlm.nih.gov/gene/7157' })), /not available offline/);
+  const ep2 = await InProcessEpisode.open(env, await env.tasks.get('train', 1), { TAVILY_API_KEY: 'tvly-test' });
+  assert.match(text(await ep2.call('fetch_url', { url: 'https://www.ncbi.nlm.nih.gov/gene/4609' })), /not available offline/);
 });

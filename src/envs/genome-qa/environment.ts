@@ -10,7 +10,7 @@ import { textBlock, toolOutput, type JsonObject, type Secrets } from '../../ors/
 import { gradeWithFallback, judgeEndpointFrom, judgeForSession, type JudgeEndpoint } from '../../grading/judge.js';
 import type { GradeResult } from '../../grading/match.js';
 import { Mirror, MIRRORED_SUMMARY } from '../../mirror/index.js';
-import { BlockedAddressError, liveFetch, tavilySearch, type LiveFetchOptions, type Resolver } from '../../mirror/live.js';
+import { BlockedAddressError, liveFetch, SearchedPages, tavilySearch, type LiveFetchOptions, type Resolver } from '../../mirror/live.js';
 import { type Limits, openSandbox, type Sandbox, type SandboxMode } from '../../sandbox/index.js';
 import { defineRunTool } from '../../sandbox/run-tool.js';
 import { withOptionalTables } from './context.js';
@@ -31,6 +31,8 @@ export interface GenomeQaOptions {
   liveFetch?: boolean;
   /** DNS resolver for live fetches (tests inject a stub) */
   resolver?: Resolver;
+  /** the HTTP client Tavily searches use (tests inject a stub; default global fetch) */
+  tavilyFetch?: typeof fetch;
   /** limits of live fetches (total deadline, idle timeout, size); tests also pass an address policy */
   live?: Pick<LiveFetchOptions, 'deadlineMs' | 'timeoutMs' | 'maxBytes' | 'isBlocked'>;
   /**
@@ -64,6 +66,8 @@ export interface GenomeQaState {
   sandbox?: Promise<Sandbox> | null;
   /** set at session close: no sandbox opens after it */
   closed?: boolean;
+  /** pages this session's Tavily searches returned (fetch_url serves them offline) */
+  searched?: SearchedPages;
 }
 
 export interface GenomeQaEnvironment extends Environment<GenomeQaState> {
@@ -108,11 +112,15 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
     async run({ query }, state: GenomeQaState) {
       state.calls++;
       const key = state.secrets.TAVILY_API_KEY;
-      const results = key ? await tavilySearch(query, key) : mirror.search(query, 5);
+      let results;
+      if (key) {
+        results = await tavilySearch(query, key, { fetchImpl: opts.tavilyFetch });
+        (state.searched ??= new SearchedPages()).remember(results);
+      } else results = mirror.search(query, 5);
       const text = results.length
         ? results.map((r, i) => `${i + 1}. ${r.title}\n   ${r.url}\n   ${r.snippet}`).join('\n')
         : 'No results.';
-      return toolOutput({ text, metadata: { results: results.map((r) => ({ ...r })), source: key ? 'tavily' : 'offline-index' }, reward: 0 });
+      return toolOutput({ text, metadata: { results: results.map((r) => ({ title: r.title, url: r.url, snippet: r.snippet })), source: key ? 'tavily' : 'offline-index' }, reward: 0 });
     },
   });
 
@@ -120,7 +128,7 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
     name: 'fetch_url',
     description:
       `Fetch a URL and return its text, ${pageChars} characters per page. If the text continues, the reply ends with next_offset: call again with that offset. ` +
-      `Offline, a local mirror of this assembly answers ${MIRRORED_SUMMARY}; other pages are not available.`,
+      `Offline, a local mirror of this assembly answers ${MIRRORED_SUMMARY}. When web_search runs on a search provider, the pages it returned are served too; other pages are not available.`,
     input: Type.Object(
       {
         url: Type.String({ minLength: 1, maxLength: 4000 }),
@@ -133,7 +141,11 @@ export function createGenomeQaEnvironment(opts: GenomeQaOptions): GenomeQaEnviro
       let status: number;
       let contentType: string;
       let body: string;
-      if (Mirror.handles(url) || !opts.liveFetch) {
+      const searched = !Mirror.handles(url) && !opts.liveFetch ? state.searched?.get(url) : undefined;
+      if (searched) {
+        // a page a Tavily search returned: served from the text Tavily extracted, no network
+        ({ status, contentType, body } = { status: 200, contentType: 'text/plain; charset=utf-8', body: searched.text });
+      } else if (Mirror.handles(url) || !opts.liveFetch) {
         ({ status, contentType, body } = await mirror.fetch(url));
       } else {
         try {
