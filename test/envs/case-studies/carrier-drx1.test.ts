@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { acceptCarrier, carrierConsistency, carrierDrx1 } from '../../../src/envs/case-studies/carrier-drx1/index.js';
-import { TEMPLATE_PARAMS, carrierProbability, detectionRate, drawParams, snvCalled, snvSensitivity } from '../../../src/envs/case-studies/carrier-drx1/model.js';
+import { CF0_ANCESTRY_SPREAD, CF0_RANGE, TEMPLATE_PARAMS, carrierProbability, detectionRate, drawParams, snvCalled, snvSensitivity } from '../../../src/envs/case-studies/carrier-drx1/model.js';
 import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
 import { REFERENCE_OPTIONS, callSamples, dosageModels, roganGladen } from '../../../src/envs/case-studies/carrier-drx1/reference.js';
 import { loadCarrier } from '../../../src/envs/case-studies/carrier-drx1/io.js';
@@ -23,7 +23,7 @@ test('carrier-drx1: population parameters vary per instance; acceptance reads on
   assert.notEqual(a.pop.AFR.cf0, b.pop.AFR.cf0);
   assert.notEqual(a.pop.AFR.shares.silent, b.pop.AFR.shares.silent);
   for (const p of [a, b]) {
-    assert.ok(p.pop.AFR.cf0 >= 1 / 200 && p.pop.AFR.cf0 <= 1 / 15);
+    assert.ok(p.pop.AFR.cf0 >= CF0_RANGE[0] * Math.exp(-CF0_ANCESTRY_SPREAD) && p.pop.AFR.cf0 <= CF0_RANGE[1] * Math.exp(CF0_ANCESTRY_SPREAD));
     assert.ok(Math.abs(p.partnerAncestry.reduce((s, x) => s + x, 0) - 1) < 1e-12);
   }
   const inst = { ...carrierDrx1.simulate(0, 0), bounds: {} };

@@ -103,20 +103,29 @@ export const TEMPLATE_PARAMS: PopulationParams = {
   partnerTiers: [0.75, 0.05, 0.2],
 };
 
+/** Condition-level tier-0 carrier frequency (log-uniform) and the ± log-scale ancestry factor around it. */
+export const CF0_RANGE = [1 / 250, 1 / 7] as const;
+export const CF0_ANCESTRY_SPREAD = 0.4;
+
 const logUniform = (rng: Rng, lo: number, hi: number) => Math.exp(Math.log(lo) + rng.uniform() * (Math.log(hi) - Math.log(lo)));
 const uniform = (rng: Rng, lo: number, hi: number) => lo + rng.uniform() * (hi - lo);
 
 /**
- * Per-instance population: tier-0 carrier frequency log-uniform in [1/200, 1/15] per ancestry
- * (independently: the range of common recessive conditions), AFR silent 2+0 share U(0.2, 0.45),
+ * Per-instance population: tier-0 carrier frequency = a condition-level frequency log-uniform in
+ * [1/250, 1/7] (from rarer recessive conditions to haemoglobinopathy-like ones) times a per-ancestry
+ * factor e^U(−0.4, 0.4), so about 1/370 to 1/4.7; AFR silent 2+0 share U(0.2, 0.6),
  * EUR founder share of SNV carriers U(0.4, 0.7), AFR capture scale U(0.84, 0.89), tier odds ×U(1.5, 3)
  * and ×U(4, 10) (close family history: carrier relatives are common), and the partner roster's ancestry and tier mix. Each field of the truth thus moves
  * along its own axis, so no single value is a good guess for another instance.
  */
 export function drawParams(rng: Rng): PopulationParams {
   const pop = {} as Record<Ancestry, AncestryParams>;
-  for (const anc of ANCESTRIES) pop[anc] = { ...POPULATION[anc], shares: { ...POPULATION[anc].shares }, cf0: logUniform(rng, 1 / 200, 1 / 15) };
-  const afrSilent = uniform(rng, 0.2, 0.45);
+  // A condition-level carrier frequency shared by the ancestries, times an ancestry factor: real
+  // recessive conditions differ between each other far more than one condition differs between
+  // ancestries, and a shared scale keeps the partner field (an ancestry mix) as spread as the others.
+  const base = logUniform(rng, CF0_RANGE[0], CF0_RANGE[1]);
+  for (const anc of ANCESTRIES) pop[anc] = { ...POPULATION[anc], shares: { ...POPULATION[anc].shares }, cf0: base * Math.exp(uniform(rng, -CF0_ANCESTRY_SPREAD, CF0_ANCESTRY_SPREAD)) };
+  const afrSilent = uniform(rng, 0.2, 0.6);
   pop.AFR.shares = { deletion: 0.92 - afrSilent, silent: afrSilent, snv: 0.08, founder: 0 };
   pop.AFR.captureScale = uniform(rng, 0.84, 0.89);
   const eurSilent = uniform(rng, 0.02, 0.08);
@@ -125,7 +134,7 @@ export function drawParams(rng: Rng): PopulationParams {
   pop.EUR.shares = { deletion: 1 - eurSilent - eurSnv, silent: eurSilent, snv: eurSnv * (1 - eurFounder), founder: eurSnv * eurFounder };
   const tierOdds: [number, number, number] = [1, uniform(rng, 1.5, 3), uniform(rng, 4, 10)];
   const partnerAncestry = dirichlet(rng, [1.5, 2, 0.75, 0.75]).map((x) => 0.04 + 0.84 * x);
-  const t2 = uniform(rng, 0.12, 0.3);
+  const t2 = uniform(rng, 0.08, 0.4);
   const t1 = uniform(rng, 0.04, 0.1);
   return { pop, tierOdds, partnerAncestry, partnerTiers: [1 - t1 - t2, t1, t2] };
 }

@@ -22,9 +22,11 @@
 //
 // Departures from the design note (casestudies.md §6), each needed for a tolerance that separates the
 // reference from a mistake on nearly every instance: depth noise SD 0.07 and a_AFR in [0.84, 0.89]
-// (not 0.06 and 0.90); 16,000 cohort rows and 2,300 controls, 800 of them AFR carriers (not 8,000
-// and 500: the AFR residual risk ∝ (1 − DR)/DR is very sensitive to the DR estimate); 8,000 partners
-// tested with probability 0.2/0.5/0.9 by tier (not 3,000 and 0.25/0.5/0.8).
+// (not 0.06 and 0.90); 22,000 cohort rows (60% AFR, 11% close family history) and 5,540 controls,
+// 2,400 of them AFR carriers (not 8,000 and 500: the AFR residual risk ∝ (1 − DR)/DR is very
+// sensitive to the DR estimate, and the AFR fields must be precise enough that their spread across
+// instances dwarfs the tolerance); 12,000 partners tested with probability 0.2/0.5/0.9 by tier (not
+// 3,000 and 0.25/0.5/0.8).
 
 import type { CaseFile, Truth } from '../types.js';
 import { gzip } from '../framework/gzip.js';
@@ -36,23 +38,23 @@ import { ANCESTRIES, ASSAY, FOUNDER_SITES, Kind, TARGETS, carrierProbability, de
 export const CASE_ID = 'carrier-drx1';
 
 export const DESIGN = {
-  cohortN: 16000,
+  cohortN: 22000,
   collectionShares: { screening: 0.88, cascade: 0.04, research: 0.08 },
-  cohortAncestry: [0.42, 0.35, 0.12, 0.11],
-  populationTiers: [0.8, 0.13, 0.07],
+  cohortAncestry: [0.6, 0.22, 0.09, 0.09],
+  populationTiers: [0.76, 0.13, 0.11],
   cascadeTiers: [0.2, 0.5, 0.3],
   cascadeCarrier: 0.5,
-  partnerN: 8000,
+  partnerN: 12000,
   partnerTested: [0.2, 0.5, 0.9],
   /** screening QC failure by tier; other collections and partners fail at qcOther */
   screeningQcFail: [0.025, 0.04, 0.1],
   qcOther: 0.03,
   /** calibration controls per ancestry: carriers (population mix of kinds) and non-carriers */
   controls: {
-    AFR: { carriers: 800, nonCarriers: 30 },
-    EUR: { carriers: 900, nonCarriers: 60 },
-    EAS: { carriers: 300, nonCarriers: 20 },
-    OTH: { carriers: 300, nonCarriers: 20 },
+    AFR: { carriers: 2400, nonCarriers: 40 },
+    EUR: { carriers: 1800, nonCarriers: 60 },
+    EAS: { carriers: 600, nonCarriers: 20 },
+    OTH: { carriers: 600, nonCarriers: 20 },
   } as Record<Ancestry, { carriers: number; nonCarriers: number }>,
   /** share of 2+1 genotypes among non-carrier controls (enriched to calibrate CN 3) */
   controlThreeCopy: 0.3,
