@@ -7,7 +7,7 @@
 import type { AssemblyApi, Gene } from '../genome/types.js';
 import { hashString } from '../envs/genome-qa/rng.js';
 import { partialChromosomes } from '../genome/import.js';
-import { geneIdOf, loadGeneIds } from './gene-ids.js';
+import { geneIdOf, loadGeneIds, type GeneInfo } from './gene-ids.js';
 
 const GRCH38: Record<string, string> = {
   chr1: 'NC_000001.11', chr2: 'NC_000002.12', chr3: 'NC_000003.12', chr4: 'NC_000004.12', chr5: 'NC_000005.10',
@@ -47,6 +47,7 @@ export class Names {
   private alias = new Map<string, string>();
   /** where real gene ids came from ('' = local hashes only) */
   readonly geneIdSource: string;
+  private info = new Map<string, GeneInfo>();
   private uidOf = new Map<string, string>();
   private geneOfUid = new Map<string, Gene>();
   private partial: Map<string, { length: number; fullLength: number }>;
@@ -76,6 +77,7 @@ export class Names {
     });
     const ids = loadGeneIds(asm);
     this.geneIdSource = ids.source;
+    this.info = ids.info;
     const taken = new Set<string>();
     const genes = [...asm.genes()].sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
     const local: Gene[] = [];
@@ -121,6 +123,10 @@ export class Names {
   }
   uid(symbol: string): string | undefined {
     return this.uidOf.get(symbol);
+  }
+  /** description and synonyms of a real Gene id, when the annotation states them */
+  geneInfo(uid: string): GeneInfo | undefined {
+    return this.info.get(uid);
   }
   gene(uid: string): Gene | undefined {
     return this.geneOfUid.get(uid);

@@ -109,15 +109,20 @@ export class DatasetsMirror {
     const band = !first ? '' : !last || last === first ? `${chr}${first}` : `${chr}${first}-${last}`;
     const grch38 = this.names.grch38 && !acc.startsWith('GG_');
     const release = (this.asm.manifest.source as Record<string, unknown> | undefined)?.annotationRelease;
+    const info = this.names.geneInfo(uid);
     return compact({
       gene_id: uid,
       symbol: g.symbol,
+      description: info?.description,
       tax_id: String(org.taxid),
       taxname: org.scientificname,
       common_name: org.commonname,
       type: g.proteinCoding ? 'PROTEIN_CODING' : 'ncRNA',
       orientation,
       chromosomes: [chr],
+      nomenclature_authority: info?.hgnc ? { authority: 'HGNC', identifier: info.hgnc } : undefined,
+      omim_ids: info?.mim,
+      synonyms: info?.synonyms,
       annotations: [{
         assembly_accession: grch38 ? GRCH38_ASSEMBLY.refseq : '',
         assembly_name: grch38 ? GRCH38_ASSEMBLY.name : this.asm.name,

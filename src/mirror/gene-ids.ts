@@ -9,14 +9,26 @@ import type { AssemblyApi, Gene } from '../genome/types.js';
 import { parseRefSeqLink } from '../genome/refseq-link.js';
 import { readTextFileSync } from '../genome/text-file.js';
 
+export interface GeneInfo {
+  /** NCBI's gene description, e.g. "MYC proto-oncogene, bHLH transcription factor" */
+  description: string;
+  synonyms: string[];
+  /** HGNC:7553 and the like ('' when absent) */
+  hgnc: string;
+  /** OMIM gene numbers */
+  mim: string[];
+}
+
 export interface GeneIdTable {
   byTranscript: Map<string, string>;
   bySymbol: Map<string, string>;
+  /** what the annotation says about a Gene id (GFF gene features carry it; the link table does not) */
+  info: Map<string, GeneInfo>;
   /** which file the ids came from ('' when none) */
   source: string;
 }
 
-const EMPTY = (): GeneIdTable => ({ byTranscript: new Map(), bySymbol: new Map(), source: '' });
+const EMPTY = (): GeneIdTable => ({ byTranscript: new Map(), bySymbol: new Map(), info: new Map(), source: '' });
 
 function listDir(dir: string): string[] {
   try {
@@ -60,11 +72,27 @@ export function readGffGeneIds(text: string, into: GeneIdTable): void {
     if (f.length < 9) continue;
     const attrs = f[8];
     const attr = (k: string) => new RegExp(`(?:^|;)${k}=([^;]*)`).exec(attrs)?.[1];
-    const id = (attr('Dbxref') ?? '').split(',').map((x) => /^GeneID:(\d+)$/.exec(x)?.[1]).find(Boolean);
+    const xrefs = (attr('Dbxref') ?? '').split(',');
+    const id = xrefs.map((x) => /^GeneID:(\d+)$/.exec(x)?.[1]).find(Boolean);
     if (!id) continue;
     if (f[2] === 'gene' || f[2] === 'pseudogene') {
       const sym = attr('gene') ?? attr('Name');
       if (sym && !into.bySymbol.has(sym)) into.bySymbol.set(sym, id);
+      const decode = (v: string | undefined) => {
+        try {
+          return v === undefined ? '' : decodeURIComponent(v);
+        } catch {
+          return v ?? '';
+        }
+      };
+      if (!into.info.has(id)) {
+        into.info.set(id, {
+          description: decode(attr('description')),
+          synonyms: decode(attr('gene_synonym')).split(',').filter(Boolean),
+          hgnc: xrefs.map((x) => /^HGNC:(HGNC:\d+)$/.exec(x)?.[1]).find(Boolean) ?? '',
+          mim: xrefs.map((x) => /^MIM:(\d+)$/.exec(x)?.[1]).filter((x): x is string => Boolean(x)),
+        });
+      }
     } else {
       const tx = attr('transcript_id');
       if (tx) into.byTranscript.set(tx, id);

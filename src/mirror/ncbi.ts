@@ -236,21 +236,22 @@ export class EutilsMirror {
     const maplocation = !first?.name ? '' : !last?.name || last.name === first.name ? `${chr}${first.name}` : `${chr}${first.name}-${last.name}`;
     const release = String((this.asm.manifest.source as Record<string, unknown> | undefined)?.annotationRelease ?? `genegym mirror of ${this.asm.name}`);
     const assemblyAcc = this.names.grch38 ? 'GCF_000001405.40' : `${this.asm.name} (synthetic)`;
+    const info = this.names.geneInfo(uid);
     return {
       uid,
       name: g.symbol,
-      description: this.names.grch38 ? '' : `synthetic gene ${g.symbol}`,
+      description: info?.description ?? (this.names.grch38 ? '' : `synthetic gene ${g.symbol}`),
       status: '',
       currentid: '',
       chromosome: chr,
       geneticsource: 'genomic',
       maplocation,
-      otheraliases: '',
+      otheraliases: (info?.synonyms ?? []).join(', '),
       otherdesignations: '',
       nomenclaturesymbol: g.symbol,
       nomenclaturename: '',
       nomenclaturestatus: this.names.grch38 ? 'Official' : '',
-      mim: [],
+      mim: info?.mim ?? [],
       genomicinfo: [{ chrloc: chr, chraccver: acc, chrstart, chrstop, exoncount }],
       geneweight: 0,
       summary: '',

@@ -1,8 +1,9 @@
 // Fidelity: NCBI Gene UIDs. Where the assembly's annotation carries real Gene ids (UCSC
 // ncbiRefSeqLink.locusLinkId, which `assembly fetch` downloads; or an NCBI GFF's
 // Dbxref=GeneID:N), esearch db=gene returns that id and esummary/esearch agree on it; without
-// them the mirror falls back to stable local numbers. Facts used: MYC is NCBI Gene 4609 in the
-// fixture GFF (Dbxref=GeneID:4609); its NCBI Gene extent is chr8:127,735,434-127,742,951.
+// them the mirror falls back to stable local numbers. Facts used, from the fixture GFF's MYC gene
+// feature: GeneID 4609, HGNC:7553, MIM 190080, its description and synonyms; from the fixture
+// README: its NCBI Gene extent is chr8:127,735,434-127,742,951.
 
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -93,6 +94,15 @@ test('real hg38 fixtures with the NCBI GFF: esummary id=4609 is MYC at its NCBI 
   const gi = doc.genomicinfo[0];
   assert.equal(gi.chraccver, 'NC_000008.11');
   assert.deepEqual([gi.chrstart + 1, gi.chrstop + 1], [127735434, 127742951], '0-based chrstart/chrstop of the 1-based NCBI extent');
+  // what the GFF gene feature states: description, synonyms, OMIM number
+  assert.equal(doc.description, 'MYC proto-oncogene, bHLH transcription factor');
+  assert.deepEqual(doc.otheraliases.split(', ').sort(), ['MRTL', 'MYCC', 'bHLHe39', 'c-Myc'].sort());
+  assert.deepEqual(doc.mim, ['190080']);
+  const ds = JSON.parse((await m.fetch('https://api.ncbi.nlm.nih.gov/datasets/v2/gene/id/4609')).body).reports[0].gene;
+  assert.equal(ds.gene_id, '4609');
+  assert.equal(ds.description, doc.description);
+  assert.deepEqual(ds.nomenclature_authority, { authority: 'HGNC', identifier: 'HGNC:7553' });
+  assert.deepEqual(ds.omim_ids, ['190080']);
   // genes the GFF does not cover keep local uids that still round-trip
   const myt1l = (await getJson(m, `${E}/esearch.fcgi?db=gene&term=MYT1L[sym]&retmode=json`)).esearchresult.idlist[0];
   assert.equal((await getJson(m, `${E}/esummary.fcgi?db=gene&id=${myt1l}&retmode=json`)).result[myt1l].name, 'MYT1L');
