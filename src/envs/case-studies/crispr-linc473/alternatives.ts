@@ -10,7 +10,7 @@ const alt = (name: string, choice: string, change: Partial<LincPipeline>): Alter
 });
 
 export const alternativesLinc: Alternative[] = [
-  alt('gc_matched_controls', 'GC bias removed by centring each guide on the median of the 25 control guides closest in GC, instead of a fitted trend', { gc: 'matched_controls' }),
+  alt('gc_matched_controls', 'GC bias removed by centring each guide on the median of the 15 control guides closest in GC, instead of a fitted trend', { gc: 'matched_controls' }),
   alt('casrx_drop_offtarget', 'CasRx guides that knock down KIN1 mRNA (kd_KIN1 > 0.1) dropped instead of modelled', { casrxKin1: 'drop' }),
   alt('arrayed_drop_mismatch', 'arrayed wells whose sequenced guide differs from the intended one dropped instead of re-assigned', { arrayed: 'drop_mismatch' }),
   alt('unweighted_locus_model', 'locus model fitted by ordinary least squares instead of inverse-variance weights', { weights: 'ols' }),

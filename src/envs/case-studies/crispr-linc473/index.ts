@@ -10,11 +10,14 @@ import { lincAnswerSchema } from './schema.js';
 import { CASE_ID, simulateLinc } from './simulator.js';
 
 /**
- * Tolerances: max(floor, 3 × RMSE_ref) from the calibration sweep
- * `npm run bench:cases -- --case crispr-linc473 --seeds 200` (docs/calibration/crispr-linc473.md): RMSE βL 0.0085, βK 0.0350, so βK ±0.106;
- * Floors from the design notes: βL ±0.04, βK ±0.08.
+ * Tolerances: max(floor, 3 × RMSE_ref). Reference RMSE over served test instances
+ * (`npm run bench:cases -- --case crispr-linc473 --seeds 200`, docs/calibration/crispr-linc473.md):
+ * βL ≈ 0.006 (CasRx), βK ≈ 0.024 (locus model), so βK ±0.075 (3 × RMSE, rounded up); βL keeps a
+ * floor of ±0.035 that also covers the defensible alternatives (dropping the CasRx guides that hit
+ * KIN1 leaves half the T1 guides, RMSE ≈ 0.01). The truths spread with SD ≈ 0.4 (βL) and ≈ 0.9
+ * (βK), more than 10 half-widths each.
  */
-export const LINC_TOLERANCE = { lncrna_specific_lfc: 0.035, neighbor_mediated_lfc: 0.075 } as const;
+export const LINC_TOLERANCE = { lncrna_specific_lfc: 0.035, neighbor_mediated_lfc: 0.08 } as const;
 
 export function lincBounds(truth: Truth): Bounds {
   const t = LINC_TOLERANCE;
@@ -25,13 +28,41 @@ export function lincBounds(truth: Truth): Bounds {
   };
 }
 
-/** Serving rule on the simulated design (no analysis): enough KIN1-repressing guides survive the day-0 filter. */
-export const LINC_ACCEPT = { minKin1Guides: 12 } as const;
+/**
+ * Serving rule on the simulated design (identifiability; no analysis runs): the locus model needs
+ * enough well-represented guides that repress KIN1 substantially, and enough well-represented
+ * ANKRD42-TSS guides to pin the ANKRD42 term apart from KIN1.
+ */
+export const LINC_ACCEPT = { minKin1Guides: 20, minAnkrd42Guides: 10 } as const;
 
 export function lincAccept(inst: CaseInstance): string | null {
-  const n = Number(inst.meta.kin1_informative_guides);
-  return n >= LINC_ACCEPT.minKin1Guides ? null : `only ${n} well-represented guides repress KIN1 by >= 30%`;
+  const kin = Number(inst.meta.kin1_informative_guides);
+  const ank = Number(inst.meta.ankrd42_informative_guides);
+  if (!(kin >= LINC_ACCEPT.minKin1Guides)) return `only ${kin} well-represented guides repress KIN1 by >= 30%`;
+  if (!(ank >= LINC_ACCEPT.minAnkrd42Guides)) return `only ${ank} well-represented ANKRD42-TSS guides`;
+  return null;
 }
+
+/**
+ * A guess from the design alone: the library tiles the LINC473 promoter most densely, so "the
+ * transcript matters, KIN1 barely": advance with a typical lncRNA-hit effect and a mild KIN1 effect.
+ */
+const libraryFramingGuess = (files: ReadonlyMap<string, Uint8Array>) => {
+  if (!files.has('guides.tsv.gz')) throw new Error('guides.tsv.gz missing');
+  return { advance_target: 1, lncrna_specific_lfc: -0.3, neighbor_mediated_lfc: -0.1 };
+};
+
+const designNotes = `Traps planted in every instance (never the answer values); each is one realistic mistake in the trap matrix:
+- CasRx growth is read at day 20: halve it to the day-10 scale.
+- Five of the ten T1 CasRx guides also knock down KIN1 mRNA (kd_KIN1 0.5-0.9): a slope on kd_T1 alone books KIN1's effect to LINC473 (model kd_KIN1 jointly, or drop those guides).
+- The CRISPRi screen's own slope on kL carries KIN1, ANKRD42 and DNA-occupancy effects: the transcript effect comes from CasRx.
+- The day-10 sequencing libraries carry a GC-dependent amplification bias (smooth hinge, knot 0.55-0.65, strong above it) in the screen counts only; the CpG island over the shared promoter peaks at the KIN1 TSS. It must be fitted on NTC/safe-targeting guides with a nonlinear trend (a straight line fails); arrayed and CasRx growth are cell counts without it.
+- Every guide within 1 kb of the LINC473 TSS carries a DNA-occupancy effect: the locus model needs a window term.
+- An ANKRD42 enhancer sits 150-320 bp from the KIN1 TSS inside the promoter: guides there repress ANKRD42 (measured in the expression file), itself a strong fitness gene; the locus model needs the ANKRD42 knockdown term (its 15 TSS guides pin it).
+- Arrayed growth is raw log2(day10/day0) cell growth with large plate offsets: centre each plate on its own NTC wells. Plates 3 (KIN1 guides) and 4 (safe-targeting guides) were seeded from each other's plate map: assign wells by seq_confirmed_guide (or drop mismatched wells).
+- Bottlenecked guides (tiny day-0 counts, GC-rich more often) drift down by day 10: a day-0 count filter removes them (not a claimed trap: keeping them rarely moves the answer beyond tolerance).
+Effects are drawn per instance: βL mostly negative, |βL| log-uniform 0.06-1.2; βK mostly negative, |βK| log-uniform 0.1-3; truths keep a margin from the decision thresholds.
+Legitimate alternatives that pass: GC-matched control centring, dropping the KIN1-hitting CasRx guides, dropping mismatched wells, unweighted locus model, screen-only locus model.`;
 
 export const crisprLinc473: CaseStudy = {
   id: CASE_ID,
@@ -49,7 +80,10 @@ export const crisprLinc473: CaseStudy = {
   naive: naiveLinc,
   alternatives: alternativesLinc,
   accept: lincAccept,
+  metadataGuesses: [{ name: 'advance from the library design (dense LINC473 tiling read as a transcript hit)', analyse: libraryFramingGuess }],
   rubric: rubric.items,
+  redFlags: rubric.red_flags,
+  designNotes,
 };
 
 export default crisprLinc473;

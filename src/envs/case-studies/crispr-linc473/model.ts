@@ -9,7 +9,7 @@ export const LOCUS = {
   kinTss: 99_450, // KIN1, − strand (divergent promoter shared with LINC473)
   ankTss: 140_000, // ANKRD42, 40 kb away; its promoter loops to an enhancer inside the LINC473 promoter
   /** centre of the CpG island over the shared promoter (GC peaks here) */
-  islandCentre: 99_550,
+  islandCentre: 99_450,
   /** half-width of the local DNA-occupancy window around the LINC473 TSS */
   dnaWindowBp: 1_000,
   /** CRISPRi repression length scale (bp) */

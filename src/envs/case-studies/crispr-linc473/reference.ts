@@ -100,8 +100,8 @@ export interface LincPipeline {
   betaLFrom: 'casrx' | 'screen_slope';
   /** arrayed wells: by sequenced guide, drop wells whose sequenced guide differs, intended guide, or no arrayed data */
   arrayed: 'seq_guide' | 'drop_mismatch' | 'intended_guide' | 'none';
-  /** centre each arrayed plate on its own NTC wells (false: on the NTC wells of all plates) */
-  plateCentre: boolean;
+  /** arrayed growth made relative to controls: each plate on its own NTC wells, on the NTC wells of all plates, or not at all */
+  plateCentre: 'per_plate' | 'global' | 'none';
   /** local DNA-occupancy term in the locus model */
   dnaTerm: boolean;
   /** ANKRD42 knockdown term in the locus model */
@@ -119,7 +119,7 @@ export const REFERENCE_PIPELINE: LincPipeline = {
   casrxKin1: 'joint',
   betaLFrom: 'casrx',
   arrayed: 'seq_guide',
-  plateCentre: true,
+  plateCentre: 'per_plate',
   dnaTerm: true,
   ankrd42Term: true,
   spreading: true,
@@ -166,8 +166,8 @@ export function gcTrend(d: LincData, screen: Map<string, number[]>, how: LincPip
   if (how === 'none') return () => 0;
   const ctrl = d.guides.filter((g) => (g.nominal === 'NTC' || g.nominal === 'safe_targeting') && screen.has(g.id)).map((g) => ({ gc: g.gc, y: mean(screen.get(g.id)!) }));
   if (how === 'matched_controls') {
-    // Matched controls: the median LFC of the 25 controls closest in GC.
-    const K = 25;
+    // Matched controls: the median LFC of the 15 controls closest in GC.
+    const K = 15;
     return (gc) => median(ctrl.map((c) => ({ d: Math.abs(c.gc - gc), y: c.y })).sort((a, b) => a.d - b.d).slice(0, K).map((c) => c.y));
   }
   const basis = how === 'linear' ? (gc: number) => [1, gc] : splineBasis;
@@ -219,7 +219,7 @@ export function guideLfcs(d: LincData, p: LincPipeline): Map<string, GuideLfc> {
   let nNtc = Infinity;
   for (const plate of new Set(wellsUsed.map((r) => r.plate))) {
     const onPlate = wellsUsed.filter((r) => r.plate === plate);
-    const c = p.plateCentre ? ntcMean(onPlate) : globalCentre;
+    const c = p.plateCentre === 'per_plate' ? ntcMean(onPlate) : p.plateCentre === 'global' ? globalCentre : 0;
     nNtc = Math.min(nNtc, onPlate.filter((r) => ntcIds.has(r.id)).length);
     for (const r of onPlate) {
       if (ntcIds.has(r.id)) continue;

@@ -10,8 +10,9 @@
 // - bottlenecked guides with tiny day-0 representation whose day-10 counts drift;
 // - CasRx growth read at day 20 (twice the day-10 scale) and some T1 guides that also knock down
 //   KIN1 mRNA (kd_KIN1);
-// - arrayed plates with their own growth offsets, and plates 3 and 4 seeded from each other's plate
-//   map (visible only in seq_confirmed_guide).
+// - arrayed growth that is raw (not yet relative to controls) with plate offsets, and plates 2 (KIN1
+//   guides) and 3 (safe-targeting guides) seeded from each other's plate map (visible only in
+//   seq_confirmed_guide).
 
 import type { CaseFile, Truth } from '../types.js';
 import { advanceRule, gcHingeSmooth, kernel, LOCUS, RULE, type LincEffects } from './model.js';
@@ -29,9 +30,9 @@ export const DESIGN = {
   ntcGuides: 110,
   safeGuides: 40,
   replicates: 3,
-  readsPerGuide: 6_000,
+  readsPerGuide: 10_000,
   bottleneckShare: 0.03,
-  casrxT1: 10,
+  casrxT1: 12,
   casrxT1OffTarget: 5,
   casrxT2: 5,
   casrxNtc: 8,
@@ -81,12 +82,12 @@ export function drawEffects(rng: Rng): LincEffects {
   return {
     betaL,
     betaK,
-    betaA: -logUniform(rng, 0.4, 1.5),
-    betaD: unif(-0.25, -0.06),
-    enhancerPos: Math.round(unif(LOCUS.kinTss - 100, LOCUS.kinTss + 250)),
-    enhancerShare: unif(0.6, 0.95),
-    gcKnot: unif(0.58, 0.7),
-    gcSlope: unif(-0.5, -0.25),
+    betaA: -logUniform(rng, 1.0, 2.5),
+    betaD: unif(-0.3, -0.1),
+    enhancerPos: Math.round(unif(LOCUS.kinTss + 150, LOCUS.kinTss + 320)),
+    enhancerShare: unif(0.7, 0.95),
+    gcKnot: unif(0.55, 0.65),
+    gcSlope: unif(-0.6, -0.35),
   };
 }
 
@@ -126,7 +127,7 @@ function makeGuides(rng: Rng, fx: LincEffects): Guide[] {
   };
   const unif = (a: number, b: number) => a + (b - a) * rng.uniform();
   // The promoter is a CpG island: GC-rich guides exactly where the signal is.
-  // GC peaks near the KIN1 TSS and falls off towards the island's edges.
+  // GC peaks at the KIN1 TSS and falls off towards the island's edges.
   const islandGc = (c: number) => round2(Math.min(0.9, 0.55 + 0.27 * Math.exp(-(((c - LOCUS.islandCentre) / 450) ** 2)) + unif(-0.04, 0.04)));
   for (let i = 0; i < DESIGN.promoterGuides; i++) {
     const c = Math.round(LOCUS.lncTss - 420 + i * 23 + unif(-6, 6));
@@ -175,13 +176,13 @@ export function simulateLinc(seed: number, subSeed: number): LincSimulation {
   // bottlenecked guides start from a few cells and drift. Each replicate has a growth offset and
   // a day-10 library with its own GC amplification bias (a smooth hinge above the knot).
   const cr = root.stream('screen');
-  const abundance = guides.map((g) => Math.exp(cr.normal(0, 0.3)) * (g.bottleneck ? 0.0012 : 1));
+  const abundance = guides.map((g) => Math.exp(cr.normal(0, 0.3)) * (g.bottleneck ? 0.0008 : 1));
   const counts: (string | number)[][] = [];
   for (let r = 1; r <= DESIGN.replicates; r++) {
     const offset = cr.normal(0.1, 0.05);
     const gcSlope = fx.gcSlope * (1 + cr.normal(0, 0.15));
     const a0 = guides.map((_, i) => DESIGN.readsPerGuide * abundance[i] * Math.exp(cr.normal(0, 0.1)));
-    const day0 = a0.map((a) => cr.negBinomial(a, 3000));
+    const day0 = a0.map((a) => cr.negBinomial(a, 10_000));
     const w = guides.map((g, i) => {
       // A guide carried by a few cells is often lost by chance (one-sided drift).
       const drift = g.bottleneck ? -Math.abs(cr.normal(0, 1.5)) : 0;
@@ -189,7 +190,7 @@ export function simulateLinc(seed: number, subSeed: number): LincSimulation {
     });
     const wSum = w.reduce((a, b) => a + b, 0);
     const depth10 = DESIGN.readsPerGuide * guides.length * (0.9 + 0.2 * cr.uniform());
-    guides.forEach((g, i) => counts.push([g.id, r, day0[i], cr.negBinomial((depth10 * w[i]) / wSum, 3000)]));
+    guides.forEach((g, i) => counts.push([g.id, r, day0[i], cr.negBinomial((depth10 * w[i]) / wSum, 10_000)]));
   }
   files.push({ path: 'crispri_screen_counts.tsv.gz', data: tsvGz(['guide_id', 'replicate', 'day0_count', 'day10_count'], counts) });
 
@@ -242,33 +243,38 @@ export function simulateLinc(seed: number, subSeed: number): LincSimulation {
     data: tsvGz(['casrx_guide_id', 'target_isoform', 'plate', 'replicate', 'assay_day', 'kd_T1', 'kd_KIN1', 'log2_growth', 'gc'], casrx),
   });
 
-  // Arrayed single-guide follow-up: the first 96 promoter and KIN1 guides in library order, 24 per
-  // plate in three replicate wells plus 20 NTC wells. Values are raw log2(day10/day0) cell growth
-  // with a plate offset. The plate maps of plates 3 and 4 were swapped when the cells were seeded:
-  // each of those plates holds the other's guides (seq_confirmed_guide shows it).
+  // Arrayed single-guide follow-up: 24 promoter guides (plate 1) and 24 KIN1 guides (plate 2)
+  // spread evenly along each tiling, 24 safe-targeting guides (plate 3), the ANKRD42 guides and 9
+  // gene-body guides (plate 4); three wells per guide plus 20 NTC wells per plate, every plate in
+  // the same randomised layout. Values are raw log2(day10/day0) cell growth with a plate offset
+  // (seeding density). Plates 2 and 3 were seeded from each other's plate map: each holds the
+  // other's guides (seq_confirmed_guide shows it).
   const ar = root.stream('arrayed');
-  const order = guides.filter((g) => g.nominal === 'LINC473_promoter' || g.nominal === 'KIN1_TSS').slice(0, DESIGN.arrayedPlates * DESIGN.arrayedGuidesPerPlate);
+  const G = DESIGN.arrayedGuidesPerPlate;
+  const ofKind = (k: Guide['nominal']) => guides.filter((g) => g.nominal === k);
+  const picked = [
+    ...pickEvery(ofKind('LINC473_promoter'), G),
+    ...pickEvery(ofKind('KIN1_TSS'), G),
+    ...pickEvery(ofKind('safe_targeting'), G),
+    ...ofKind('ANKRD42'),
+    ...pickEvery(ofKind('LINC473_body'), G - DESIGN.ankGuides),
+  ];
   const arrayedNtc = ntcGuides.slice(20, 20 + DESIGN.arrayedPlates * DESIGN.arrayedNtcPerPlate);
+  const template: { slot: number; ntc: boolean; replicate: number }[] = [];
+  for (let r = 1; r <= 3; r++) for (let k = 0; k < G; k++) template.push({ slot: k, ntc: false, replicate: r });
+  for (let k = 0; k < DESIGN.arrayedNtcPerPlate; k++) template.push({ slot: k, ntc: true, replicate: 1 + (k % 3) });
+  shuffle(ar, template);
+  const plateGuide = (p: number, t: (typeof template)[number]) => (t.ntc ? arrayedNtc[(p - 1) * DESIGN.arrayedNtcPerPlate + t.slot] : picked[(p - 1) * G + t.slot]);
   const baseGrowth = 5.5 + 1.5 * ar.uniform();
   const arrayed: (string | number)[][] = [];
   const wellName = (i: number) => `${'ABCDEFGH'[Math.floor(i / 12)]}${String((i % 12) + 1).padStart(2, '0')}`;
-  const G = DESIGN.arrayedGuidesPerPlate;
-  const maps: Guide[][] = [];
+  const seededFrom = (p: number) => (p === 2 ? 3 : p === 3 ? 2 : p);
   for (let p = 1; p <= DESIGN.arrayedPlates; p++) {
-    const onPlate = order.slice((p - 1) * G, p * G);
-    const layout: Guide[] = [];
-    for (let r = 0; r < 3; r++) layout.push(...onPlate);
-    layout.push(...arrayedNtc.slice((p - 1) * DESIGN.arrayedNtcPerPlate, p * DESIGN.arrayedNtcPerPlate));
-    maps.push(layout);
-  }
-  const seededFrom = (p: number) => (p === 3 ? 4 : p === 4 ? 3 : p);
-  for (let p = 1; p <= DESIGN.arrayedPlates; p++) {
-    const off = ar.normal(0, 1.0);
-    const actual = maps[seededFrom(p) - 1];
-    maps[p - 1].forEach((g, i) => {
-      const replicate = i < 3 * G ? 1 + Math.floor(i / G) : 1 + ((i - 3 * G) % 3);
-      const y = baseGrowth + off + actual[i].lfc + ar.normal(0, 0.035);
-      arrayed.push([g.id, p, wellName(i), replicate, actual[i].id, round4(y)]);
+    const off = ar.normal(0, 0.7);
+    template.forEach((t, i) => {
+      const actual = plateGuide(seededFrom(p), t);
+      const y = baseGrowth + off + actual.lfc + ar.normal(0, 0.035);
+      arrayed.push([plateGuide(p, t).id, p, wellName(i), t.replicate, actual.id, round4(y)]);
     });
   }
   files.push({
@@ -284,10 +290,11 @@ export function simulateLinc(seed: number, subSeed: number): LincSimulation {
   // Identifiability of the locus model (design facts, not an analysis): guides that repress KIN1
   // substantially and are not bottlenecked.
   const kinInformative = guides.filter((g) => g.kK >= 0.3 && !g.bottleneck).length;
+  const ankInformative = guides.filter((g) => g.nominal === 'ANKRD42' && !g.bottleneck).length;
   return {
     files,
     truth,
-    meta: { n_guides: guides.length, n_casrx_rows: casrx.length, n_arrayed_wells: arrayed.length, kin1_informative_guides: kinInformative },
+    meta: { n_guides: guides.length, n_casrx_rows: casrx.length, n_arrayed_wells: arrayed.length, kin1_informative_guides: kinInformative, ankrd42_informative_guides: ankInformative },
     latent: { effects: fx, guides: guides.map((g) => ({ id: g.id, kL: g.kL, kK: g.kK, kA: g.kA, lfc: g.lfc, bottleneck: g.bottleneck })) },
   };
 }
@@ -295,3 +302,17 @@ export function simulateLinc(seed: number, subSeed: number): LincSimulation {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+function pickEvery<T>(xs: T[], n: number): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(xs[Math.floor(((i + 0.5) * xs.length) / n)]);
+  return out;
+}
+
+function shuffle<T>(rng: Rng, xs: T[]): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    [xs[i], xs[j]] = [xs[j], xs[i]];
+  }
+  return xs;
+}
