@@ -3,7 +3,8 @@
 // Source layout (https://hgdownload.soe.ucsc.edu/goldenPath/<name>/...):
 //   bigZips/<name>.2bit, bigZips/<name>.chrom.sizes, bigZips/md5sum.txt
 //   database/cytoBand.txt.gz, database/ncbiRefSeq.txt.gz (else refGene.txt.gz),
-//   database/ncbiRefSeqSelect.txt.gz, database/ncbiRefSeqLink.txt.gz (NCBI Gene ids)
+//   database/ncbiRefSeqSelect.txt.gz, database/ncbiRefSeqLink.txt.gz (NCBI Gene ids),
+//   database/chromAlias.txt.gz (other sequence names)
 // Every file is verified before it is renamed into place: bigZips files against md5sum.txt,
 // tables by decompressing and parsing them (md5sum.txt lists none of database/). assembly.json
 // records only verified files, with their ETag and Last-Modified, so a re-run asks the server
@@ -80,6 +81,8 @@ function layout(name: string): FileSpec[] {
     { role: 'ncbiRefSeqSelect', remote: db('ncbiRefSeqSelect.txt.gz'), local: 'ncbiRefSeqSelect.txt.gz', required: false },
     // transcript -> NCBI Gene id (locusLinkId): the mirror's esearch/esummary answer with real Gene ids
     { role: 'ncbiRefSeqLink', remote: db('ncbiRefSeqLink.txt.gz'), local: 'ncbiRefSeqLink.txt.gz', required: false },
+    // other names of each sequence (RefSeq, GenBank, Ensembl): the mirror resolves chrom= through it
+    { role: 'chromAlias', remote: db('chromAlias.txt.gz'), local: 'chromAlias.txt.gz', required: false },
   ];
 }
 

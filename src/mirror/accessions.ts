@@ -7,6 +7,10 @@
 import type { AssemblyApi, Gene } from '../genome/types.js';
 import { hashString } from '../envs/genome-qa/rng.js';
 import { partialChromosomes } from '../genome/import.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseChromAlias } from '../genome/chrom-alias.js';
+import { readTextFileSync } from '../genome/text-file.js';
 import { geneIdOf, loadGeneIds, type GeneInfo } from './gene-ids.js';
 
 const GRCH38: Record<string, string> = {
@@ -75,6 +79,16 @@ export class Names {
       // GenBank's CM0006xx record is a different nuccore entry (own GI and title): UCSC alias only
       if (gb) this.genbankAcc.set(chrom, gb);
     });
+    // the assembly's own chromAlias table (fetched with it) names every sequence, alts and randoms too
+    const aliasFile = chromAliasFile(asm);
+    if (aliasFile) {
+      const sizes = asm.chromSizes();
+      for (const row of parseChromAlias(readTextFileSync(aliasFile), aliasFile)) {
+        if (!sizes.has(row.chrom) || this.partial.has(row.chrom)) continue;
+        const k = row.alias.toLowerCase();
+        if (!this.alias.has(k)) this.alias.set(k, row.chrom);
+      }
+    }
     const ids = loadGeneIds(asm);
     this.geneIdSource = ids.source;
     this.info = ids.info;
@@ -151,4 +165,10 @@ export class Names {
       ? { scientificname: 'Homo sapiens', commonname: 'human', taxid: 9606 }
       : { scientificname: `synthetic ${this.asm.name}`, commonname: 'synthetic', taxid: 0 };
   }
+}
+
+function chromAliasFile(asm: AssemblyApi): string | undefined {
+  const recorded = asm.manifest.files?.chromAlias?.path;
+  const candidates = [recorded ? resolve(asm.dir, recorded) : '', join(asm.dir, 'chromAlias.txt'), join(asm.dir, 'chromAlias.txt.gz')];
+  return candidates.find((p) => p && existsSync(p));
 }

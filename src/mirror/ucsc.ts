@@ -100,7 +100,8 @@ export class UcscMirror {
     const fn = ALLOWED[path] ? path : '';
     if (fn) {
       const extra = list.filter(([k]) => !ALLOWED[fn].includes(k) && !ALWAYS_OK.includes(k));
-      if (extra.length) bad(`extraneous arguments found for function ${fn} '${extra.map(([k, v]) => `${k}=${v}`).join(';')}'`);
+      // kent writes /search's message without the space the others have
+      if (extra.length) bad(`extraneous arguments found for function ${fn}${fn === '/search' ? '' : ' '}'${extra.map(([k, v]) => `${k}=${v}`).join(';')}'`);
       if (params.get('hubUrl')) bad(`track hubs are not available in this offline mirror (hubUrl given) for endpoint '${fn}'`);
     }
     switch (path) {
@@ -326,9 +327,10 @@ export class UcscMirror {
 
   private search(params: Map<string, string>): MirrorReply {
     const fn = '/search';
+    const db = params.get('genome');
+    if (!db) bad(`missing URL variable genome=<ucscDb> name for endpoint '${fn}/`);
     const term = (params.get('search') ?? '').trim();
-    if (!term) bad(`missing URL search=<term> for endpoint '${fn}'`);
-    const db = this.requireGenome(fn, params);
+    if (!term) bad(`missing URL variable search=<search query> for endpoint '${fn}/`);
     const cats = (params.get('categories') ?? 'allTracks,helpDocs,publicHubs').split(',');
     const base = { ...this.envelope(), genome: db };
     // a coordinate query answers with the chromInfo shape

@@ -64,6 +64,7 @@ test('assembly fetch downloads ncbiRefSeqLink; esearch/esummary then answer with
   // a damaged link table is caught at download time, like the other tables
   srv.files.set('/tiny/database/ncbiRefSeqLink.txt.gz', gzipSync('NM_000001.1\tonly three\tcolumns\n'));
   await assert.rejects(fetchAssembly('tiny', { dir: join(tmp, 'tiny2'), progress: false, log: () => {}, retryDelayMs: 10, attempts: 1, mirror: srv.base }), /ncbiRefSeqLink\.txt\.gz is damaged/);
+  srv.files.delete('/tiny/database/ncbiRefSeqLink.txt.gz');
 });
 
 test('without real ids: stable local uids, consistent between esearch and esummary', async () => {
@@ -106,4 +107,25 @@ test('real hg38 fixtures with the NCBI GFF: esummary id=4609 is MYC at its NCBI 
   // genes the GFF does not cover keep local uids that still round-trip
   const myt1l = (await getJson(m, `${E}/esearch.fcgi?db=gene&term=MYT1L[sym]&retmode=json`)).esearchresult.idlist[0];
   assert.equal((await getJson(m, `${E}/esummary.fcgi?db=gene&id=${myt1l}&retmode=json`)).result[myt1l].name, 'MYT1L');
+});
+
+test('assembly fetch downloads chromAlias; UCSC chrom= then resolves every alias it lists (test rows, not real accessions)', async () => {
+  srv.files.set('/tiny/database/chromAlias.txt.gz', gzipSync('1\tchr1\tensembl\nXX000001.1\tchr1\tgenbank\nXX_000002.1\tchrM\trefseq\nghost\tchrZ\trefseq\n'));
+  const dir = join(tmp, 'tiny-alias');
+  const r = await fetchAssembly('tiny', { dir, progress: false, log: () => {}, retryDelayMs: 10, mirror: srv.base });
+  assert.equal(r.manifest.files.chromAlias?.path, 'chromAlias.txt.gz');
+  const asm = await openAssembly(dir);
+  try {
+    const m = new Mirror(asm);
+    const get = async (chrom: string) => JSON.parse((await m.fetch(`https://api.genome.ucsc.edu/getData/sequence?genome=tiny;chrom=${chrom};start=0;end=10`)).body);
+    assert.equal((await get('XX000001.1')).chrom, 'chr1');
+    assert.equal((await get('xx_000002.1')).chrom, 'chrM');
+    assert.equal((await get('XX_000002.1')).dna, (await get('chrM')).dna);
+    assert.match((await get('ghost')).error, /can not find specified chrom=ghost/, 'an alias of a sequence the assembly lacks resolves to nothing');
+  } finally {
+    await asm.close();
+  }
+  srv.files.set('/tiny/database/chromAlias.txt.gz', gzipSync('no tabs here\n'));
+  await assert.rejects(fetchAssembly('tiny', { dir: join(tmp, 'tiny-alias2'), progress: false, log: () => {}, retryDelayMs: 10, attempts: 1, mirror: srv.base }), /chromAlias\.txt\.gz is damaged/);
+  srv.files.delete('/tiny/database/chromAlias.txt.gz');
 });

@@ -79,3 +79,12 @@ export const GENE_DOCSUM: Shape = {
   genomicinfo: [{ chrloc: 'string', chraccver: 'string', chrstart: 'number', chrstop: 'number', exoncount: 'number' }],
   organism: { scientificname: 'string', commonname: 'string', taxid: 'number' },
 };
+
+/** chromInfoJsonOutput (no track) */
+export const UCSC_CHROMOSOMES: Shape = { downloadTime: 'string', downloadTimeStamp: 'number', genome: 'string', dataTime: 'string', dataTimeStamp: 'number', chromCount: 'number', chromosomes: 'any' };
+
+/** getSearchResults / hgPositionsJson */
+export const UCSC_SEARCH: Shape = { downloadTime: 'string', downloadTimeStamp: 'number', genome: 'string', positionMatches: [{ name: 'string', description: 'string', matches: [{ position: 'string', posName: 'string' }] }] };
+
+/** jsonDbDb: one object per genome, keyed by its name */
+export const UCSC_GENOME_ENTRY: Shape = { description: 'string', nibPath: 'string', organism: 'string', defaultPos: 'string', active: 'number', orderKey: 'number', genome: 'string', scientificName: 'string', htmlPath: 'string', hgNearOk: 'number', hgPbOk: 'number', sourceName: 'string', taxId: 'number' };

@@ -8,12 +8,13 @@ import { gunzip } from 'node:zlib';
 import { parseChromSizes } from '../chrom-sizes.js';
 import { parseCytoBands } from '../cytoband.js';
 import { parseGenePred } from '../genepred.js';
+import { parseChromAlias } from '../chrom-alias.js';
 import { parseRefSeqLink } from '../refseq-link.js';
 import { isGzipBuffer } from '../text-file.js';
 
 const gunzipAsync = promisify(gunzip);
 
-export type TableRole = 'chromSizes' | 'cytoBand' | 'ncbiRefSeq' | 'refGene' | 'ncbiRefSeqSelect' | 'ncbiRefSeqLink';
+export type TableRole = 'chromSizes' | 'cytoBand' | 'ncbiRefSeq' | 'refGene' | 'ncbiRefSeqSelect' | 'ncbiRefSeqLink' | 'chromAlias';
 
 const PARSERS: Record<TableRole, (text: string, source: string) => unknown[] | Map<string, number>> = {
   chromSizes: parseChromSizes,
@@ -22,6 +23,7 @@ const PARSERS: Record<TableRole, (text: string, source: string) => unknown[] | M
   refGene: parseGenePred,
   ncbiRefSeqSelect: parseGenePred,
   ncbiRefSeqLink: parseRefSeqLink,
+  chromAlias: parseChromAlias,
 };
 
 export function isTableRole(role: string): role is TableRole {
