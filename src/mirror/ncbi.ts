@@ -77,7 +77,7 @@ export class EutilsMirror {
 
   /** AND-joined terms with optional [field] tags: sym/gene/preferred symbol, orgn, chr. */
   private searchGenes(term: string): string[] {
-    const clauses = term.split(/\s+AND\s+/i).map((c) => c.trim()).filter(Boolean);
+    const clauses = andClauses(term);
     let genes = this.names.genes();
     for (const clause of clauses) {
       const m = clause.match(/^"?(.+?)"?\s*(?:\[([^\]]+)\])?$/);
@@ -90,6 +90,8 @@ export class EutilsMirror {
         if (!org) return [];
         continue;
       }
+      // alive[prop] (current records) and srcdb_refseq[prop]: every gene the mirror has is both
+      if (['prop', 'properties', 'filter'].includes(field) && ['alive', 'srcdb_refseq', 'refseq'].includes(value)) continue;
       if (field === 'uid') {
         genes = genes.filter(([uid]) => uid === value);
         continue;
@@ -109,7 +111,7 @@ export class EutilsMirror {
 
   /** nuccore terms: accession[.version] ([accn] or bare), uid ([uid]), chromosome ([chr]), organism and RefSeq filters; UIDs are GIs. */
   private searchNuccore(term: string): string[] {
-    const clauses = term.split(/\s+AND\s+/i).map((c) => c.trim()).filter(Boolean);
+    const clauses = andClauses(term);
     let chroms = this.asm.primaryChromosomes().filter((c) => this.names.accession(c));
     for (const clause of clauses) {
       const m = clause.match(/^"?(.+?)"?\s*(?:\[([^\]]+)\])?$/);
@@ -291,6 +293,29 @@ export class EutilsMirror {
     for (let i = 0; i < seq.length; i += 70) lines.push(seq.slice(i, i + 70));
     return text(200, `${lines.join('\n')}\n\n`, 'text/plain');
   }
+}
+
+/** AND-joined clauses of an Entrez term, each without its enclosing parentheses: "(MYC[sym]) AND (human[orgn])". */
+function andClauses(term: string): string[] {
+  let t = term.trim();
+  while (/^\(.*\)$/.test(t) && balanced(t.slice(1, -1))) t = t.slice(1, -1).trim();
+  return t
+    .split(/\s+AND\s+/i)
+    .map((c) => {
+      let x = c.trim();
+      while (/^\(.*\)$/.test(x) && balanced(x.slice(1, -1))) x = x.slice(1, -1).trim();
+      return x;
+    })
+    .filter(Boolean);
+}
+
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 function mergedExonCount(g: Gene): number {

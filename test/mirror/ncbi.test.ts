@@ -85,3 +85,15 @@ test('web_search index: at most 5 results pointing at mirror URLs', () => {
   assert.ok(mirror.search('chrX sequence').some((x) => x.url.includes('chrom=chrX')));
   assert.equal(mirror.search('zzzz qqqq').length, 0);
 });
+
+test('esearch terms as people write them: parentheses, alive[prop], quoted symbols, + for spaces', async () => {
+  const uid = await uidOf('ALPHA2');
+  const human = new Mirror({ ...asm, name: 'hg38' } as typeof asm);
+  const ids = async (m: Mirror, q: string) => JSON.parse((await m.fetch(`${E}/esearch.fcgi?db=gene&term=${q}&retmode=json`)).body).esearchresult.idlist;
+  const huid = JSON.parse((await human.fetch(`${E}/esearch.fcgi?db=gene&term=ALPHA2[sym]&retmode=json`)).body).esearchresult.idlist[0];
+  for (const q of ['(ALPHA2[sym])+AND+(Homo+sapiens[orgn])', 'ALPHA2[sym]+AND+alive[prop]', '%22ALPHA2%22[sym]+AND+human[orgn]+AND+alive[prop]', '((ALPHA2[sym]+AND+txid9606[Organism:exp]))']) {
+    assert.deepEqual(await ids(human, q), [huid], q);
+  }
+  assert.deepEqual(await ids(mirror, 'ALPHA2[sym]+AND+alive[prop]'), [uid]);
+  assert.deepEqual(await ids(human, 'ALPHA2[sym]+AND+discontinued[prop]'), [], 'a property the mirror cannot vouch for finds nothing');
+});
