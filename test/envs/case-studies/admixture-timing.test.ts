@@ -3,10 +3,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admixtureAccept, admixtureTiming } from '../../../src/envs/case-studies/admixture-timing/index.js';
+import { ADMIXTURE_TOLERANCE, admixtureAccept, admixtureTiming, tRelativeTolerance } from '../../../src/envs/case-studies/admixture-timing/index.js';
 import { ANC_A, ANC_B, countSwitches, ctmcLogLik, fitPulseTime, flipChromosome, switchRateEstimate, type Haplotype, type Tract } from '../../../src/envs/case-studies/admixture-timing/model.js';
 import { cleanHaplotypes, dropAndFill, fixInversions, isFlaggedMicro, REFERENCE_PIPELINE, repairReciprocalSwitches, type PipelineOptions } from '../../../src/envs/case-studies/admixture-timing/reference.js';
-import { simulateAdmixture, simulateChromosome } from '../../../src/envs/case-studies/admixture-timing/simulator.js';
+import { DESIGN, simulateAdmixture, simulateChromosome } from '../../../src/envs/case-studies/admixture-timing/simulator.js';
 import { Rng } from '../../../src/envs/case-studies/framework/prng.js';
 import { gzip, readText } from '../../../src/envs/case-studies/framework/gzip.js';
 import { loadAdmixture } from '../../../src/envs/case-studies/admixture-timing/io.js';
@@ -129,4 +129,29 @@ test('malformed inputs give clear errors', () => {
   assert.throws(() => loadAdmixture(edit(tracts.replace('\th1\t', '\th3\t'))), /hap must be h1 or h2/);
   assert.throws(() => loadAdmixture(edit(tracts.replace(/\tA\t/, '\tC\t'))), /anc must be A or B/);
   assert.throws(() => loadAdmixture(edit(tracts.replace('chr1\t', 'chrX\t'))), /chromosome chrX is not in chromosomes/);
+});
+
+test('pulse times span recent to old admixture; the t window follows the expected switch count', () => {
+  const ts = [0, 1, 2, 3, 4, 5, 6, 7].flatMap((seed) => simulateAdmixture(seed, 0).latent.t);
+  for (const t of ts) assert.ok(t >= DESIGN.tRange[0] && t <= DESIGN.tRange[1], `t ${t}`);
+  assert.ok(Math.max(...ts) / Math.min(...ts) > 5, `pulse times ${ts.map((t) => t.toFixed(0))} are too alike`);
+  // few junctions (recent pulse, lopsided fraction) → wide window; many (old pulse) → the floor
+  assert.ok(tRelativeTolerance(15, 0.2) > 0.3);
+  assert.ok(tRelativeTolerance(60, 0.4) < tRelativeTolerance(20, 0.4));
+  assert.equal(tRelativeTolerance(400, 0.5), ADMIXTURE_TOLERANCE.tFloor);
+  const truth = { parent1_A_fraction: 0.3, parent1_t: 20, parent2_A_fraction: 0.7, parent2_t: 300 };
+  const b = admixtureTiming.bounds(truth);
+  assert.ok(b.parent1_t[1] - b.parent1_t[0] > 2 * 0.2 * 20, 'a recent pulse gets a wide relative window');
+  assert.ok(Math.abs((b.parent2_t[1] - b.parent2_t[0]) / 600 - ADMIXTURE_TOLERANCE.tFloor) < 1e-12, 'an old pulse gets the floor');
+});
+
+test('artifact counts follow the expected switches, so they move t by a similar share for recent and old pulses', () => {
+  for (const seed of [0, 1, 2, 3]) {
+    const sim = simulateAdmixture(seed, 0);
+    const { m, t } = sim.latent;
+    const called = Number(sim.meta.calledMorgan);
+    const expected = [0, 1].map((p) => 2 * t[p] * m[p] * (1 - m[p]) * called);
+    const share = sim.latent.micro.map((n, p) => n / expected[p]);
+    for (const x of share) assert.ok(x > 0.15 && x < 0.35, `seed ${seed}: micro-tracts ${x.toFixed(2)} per expected switch`);
+  }
 });

@@ -6,24 +6,38 @@ import { admixtureAlternatives, admixtureMistakes } from './naive.js';
 import { admixturePrompt } from './prompt.js';
 import { referenceAdmixture } from './reference.js';
 import { admixtureAnswerSchema } from './schema.js';
-import { CASE_ID, DESIGN, simulateAdmixture } from './simulator.js';
+import { CASE_ID, DESIGN, expectedCalledMorgan, simulateAdmixture } from './simulator.js';
 
 /**
  * Tolerances, max(floor, 3 × RMSE_ref) from the calibration sweeps in
- * docs/calibration/admixture-timing.md: fractions ±0.005 absolute (reference RMSE ≈ 0.0007: the QC
- * repairs restore the clean tracts almost exactly; the floor covers the rare pair or inversion a
- * repair misses); t ±15% relative (reference RMSE 4–5% of t, the Poisson noise of 400–900
- * junctions per haplotype, so 3 × RMSE decides; at ±12% the reference passed 96.0% of 200 seeds).
+ * docs/calibration/admixture-timing.md. Fractions ±0.003 absolute (reference RMSE ≈ 0.0007, so
+ * 3 × RMSE ≈ 0.0021, largest error 0.0023 over 120 development haplotypes; the floor covers the rare
+ * pair or inversion a repair misses). t: the reference's relative error is the Poisson noise of the haplotype's
+ * junctions, RMSE ≈ k/√S with S = 2·t·f(1 − f)·L the expected switches over the called length L
+ * (f the A fraction), so the relative half-width is max(tFloor, tNoise/√S) with tNoise = 3·k
+ * measured on served instances; a recent pulse (few junctions) gets a wider window than an old one.
  */
-export const ADMIXTURE_TOLERANCE = { fraction: 0.005, tRelative: 0.15 } as const;
+export const ADMIXTURE_TOLERANCE = { fraction: 0.003, tFloor: 0.1, tNoise: 3.5 } as const;
+
+/** Relative half-width of a parent's t window, from its truth (t, A fraction). */
+export function tRelativeTolerance(t: number, fraction: number): number {
+  const switches = 2 * t * fraction * (1 - fraction) * NOMINAL_CALLED_MORGAN;
+  return Math.max(ADMIXTURE_TOLERANCE.tFloor, ADMIXTURE_TOLERANCE.tNoise / Math.sqrt(Math.max(switches, 1)));
+}
+
+const NOMINAL_CALLED_MORGAN = expectedCalledMorgan();
 
 export function admixtureBounds(truth: Truth): Bounds {
-  const f = ADMIXTURE_TOLERANCE.fraction, r = ADMIXTURE_TOLERANCE.tRelative;
+  const f = ADMIXTURE_TOLERANCE.fraction;
+  const tWindow = (t: number, frac: number): [number, number] => {
+    const r = tRelativeTolerance(t, frac);
+    return [t * (1 - r), t * (1 + r)];
+  };
   return {
     parent1_A_fraction: [truth.parent1_A_fraction - f, truth.parent1_A_fraction + f],
-    parent1_t: [truth.parent1_t * (1 - r), truth.parent1_t * (1 + r)],
+    parent1_t: tWindow(truth.parent1_t, truth.parent1_A_fraction),
     parent2_A_fraction: [truth.parent2_A_fraction - f, truth.parent2_A_fraction + f],
-    parent2_t: [truth.parent2_t * (1 - r), truth.parent2_t * (1 + r)],
+    parent2_t: tWindow(truth.parent2_t, truth.parent2_A_fraction),
   };
 }
 
@@ -67,12 +81,12 @@ export const admixtureTiming: CaseStudy = {
   redFlags: rubric.red_flags,
   consistency: admixtureConsistency,
   designNotes: [
-    'Traps planted in every instance (each is one realistic mistake in the trap matrix):',
-    '- 80–120 micro-tracts per haplotype: < 0.01 M, opposite ancestry inside a real tract, posterior < 0.8 AND low_complexity_frac > 0.6. Kept, they add ~2 switches each and inflate t.',
-    '- About 15% of real tracts (all < 0.05 M) carry a low posterior only, and another ~15% a high low-complexity share only: filtering short tracts on either flag alone, or on length alone, deletes real switches and deflates t.',
-    '- 80–120 reciprocal phase-switch pairs per genome: h1 and h2 exchange ancestry over 0.004–0.03 M with coincident breakpoints (within 1e-4 M); unrepaired, each adds 2 switches per haplotype and shifts both fractions.',
+    'Traps planted in every instance (each is one realistic mistake in the trap matrix). Each parent\'s pulse time is drawn log-uniformly over 14–400 generations, independently; artifact counts scale with the expected switches:',
+    '- Micro-tracts, 20–28% as many as the haplotype\'s real switches: < 0.01 M (shorter for old pulses), opposite ancestry inside a real tract, posterior < 0.8 AND low_complexity_frac > 0.6. Kept, they add ~2 switches each and inflate t.',
+    '- About 20–26% of real tracts (all < 0.05 M; at most half of the short ones) carry a low posterior only, and as many a high low-complexity share only: filtering short tracts on either flag alone, or on length alone, deletes real switches and deflates t (and moves the fractions).',
+    '- Reciprocal phase-switch pairs, 12–18% as many as an average haplotype\'s real switches: h1 and h2 exchange ancestry over 0.004–0.03 M (shorter for old pulses) with coincident breakpoints (within 1e-4 M); unrepaired, each adds 2 switches per haplotype and shifts both fractions.',
     '- One chromosome (drawn in proportion to its called length) has A and B inverted on both haplotypes; detectable as a likelihood or z-score gain when flipped back (both haplotypes deviate in opposite directions). Unfixed, fractions shift.',
-    '- Chromosome ends outside called_start/called_end and ~4 interior gaps per Morgan are uncalled (about a quarter of the map): the map length is the wrong denominator for the switch rate, and tracts cut by ends or gaps are censored (raw mean tract length overstates t).',
+    '- Chromosome ends outside called_start/called_end and 12–16 interior gaps per Morgan are uncalled (about a third of the map): the map length is the wrong denominator for the switch rate, and tracts cut by ends or gaps are censored (raw mean tract length overstates t).',
     '- h1/h2 are not parent1/parent2: parents are ordered by A fraction.',
     'Legitimate alternatives that pass: closed-form switch-count MLE, joint ML of t and m, z-score inversion scan.',
 ].join('\n'),

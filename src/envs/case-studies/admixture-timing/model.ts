@@ -129,12 +129,12 @@ export interface PulseFit {
 
 /**
  * Maximum-likelihood pulse time: m fixed at the realised called-span fraction (the CTMC MLE of m
- * up to end effects), t by Brent on log t over [0.2, 400] generations.
+ * up to end effects), t by Brent on log t over [0.2, 4000] generations.
  */
 export function fitPulseTime(hap: Haplotype): PulseFit {
   const m = ancestryFraction(hap);
   if (m <= 0 || m >= 1) throw new Error(`cannot time a pulse on a haplotype with A fraction ${m}`);
-  const res = brentMinimize((logT) => -ctmcLogLik(hap, Math.exp(logT), m), Math.log(0.2), Math.log(400), { tol: 1e-9 });
+  const res = brentMinimize((logT) => -ctmcLogLik(hap, Math.exp(logT), m), Math.log(0.2), Math.log(4000), { tol: 1e-9 });
   return { t: Math.exp(res.x), m, logLik: -res.fx };
 }
 

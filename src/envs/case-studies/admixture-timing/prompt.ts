@@ -3,8 +3,8 @@
 export const admixturePrompt = `You are analysing a simulated population-genetics data set; treat it exactly as you would real
 data. One admixed person has been phased and run through a local-ancestry caller with two source
 ancestries, A and B. Each of the person's two haplotypes was transmitted by a different parent, and
-each parent descends from a single recent admixture pulse between A and B, with its own pulse time and
-its own ancestry proportions. Estimate, for each transmitted parental haplotype, its ancestry-A
+each parent descends from a single admixture pulse between A and B, with its own pulse time (anywhere
+from about ten to a few hundred generations ago) and its own ancestry proportions. Estimate, for each transmitted parental haplotype, its ancestry-A
 fraction and the number of generations since its admixture pulse.
 
 Files in your workspace:
@@ -31,7 +31,7 @@ Report, per transmitted parental haplotype:
 - parent2_t (float): generations since the pulse for parent2's haplotype.
 
 The data are simulated and depart from real data in two ways: apart from the caller artifacts,
-every call is exact, and a larger share of the map than usual (about a quarter) is uncalled.
+every call is exact, and a larger share of the map than usual (about a third) is uncalled.
 
 Be alert to: caller artifacts among the tracts (use the posterior and low_complexity_frac columns),
 artifacts that involve both haplotypes at once, ancestry labels that may not be correct on every

@@ -1,17 +1,22 @@
 // Simulator for case 9: phased local-ancestry tracts of one admixed person, one haplotype from each
-// parent, with parent-specific single-pulse admixture (A proportion m_p, t_p generations).
+// parent, with parent-specific single-pulse admixture (A proportion m_p, t_p generations; t_p
+// log-uniform over 14–400, independently per parent, so no constant t is a good guess).
 //
 // Clean tracts: per haplotype and chromosome, ancestry junctions at rate t_p per Morgan with
 // ancestry A drawn with probability m_p at each junction (the single-pulse CTMC), observed only on
-// the called span minus interior gaps (about a quarter of the map is uncalled). Planted, in order:
+// the called span minus interior gaps (about a third of the map is uncalled, in 12–16 gaps per
+// Morgan). Planted, in order:
 //   1. real short tracts (< 0.05 M) carrying exactly one QC flag: low posterior, or a high
-//      low-complexity share (about 15% of real tracts each);
-//   2. reciprocal phase-switch pairs: 80–120 per genome, the two haplotypes' ancestry exchanged over
-//      0.004–0.03 M where they differ (same breakpoints on both, jittered by < 1e-4 M);
-//   3. micro-tracts: 80–120 per haplotype, < 0.01 M, opposite ancestry inside a real tract, with
-//      posterior < 0.8 AND low_complexity_frac > 0.6;
+//      low-complexity share (20–26% of real tracts each, at most half of the short ones);
+//   2. reciprocal phase-switch pairs, 12–18% as many as an average haplotype's expected switches:
+//      the two haplotypes' ancestry exchanged over 0.004–0.03 M where they differ (same
+//      breakpoints on both, jittered by < 1e-4 M);
+//   3. micro-tracts, 20–28% as many as the haplotype's expected switches: < 0.004 M, opposite
+//      ancestry inside a real tract, with posterior < 0.8 AND low_complexity_frac > 0.6;
 //   4. one chromosome, drawn with probability proportional to its called length, with A/B inverted
 //      on both haplotypes.
+// Artifact counts follow the expected switches so each artifact class moves t by a similar share
+// for a recent and an old pulse; artifact lengths shrink with the tract scale for old pulses.
 // Truth: realised A fraction of each haplotype's clean tracts over the called span, and the
 // generative t_p. One draw per sub-seed; `admixtureAccept` serves it when the data make the answer
 // identifiable (parent order, inversion evidence), never on any estimator's success.
@@ -30,24 +35,31 @@ export const DESIGN = {
   mLow: [0.15, 0.42],
   mHigh: [0.58, 0.85],
   /**
-   * Expected ancestry switches per haplotype, 2·t·m(1 − m)·L_called, drawn log-uniformly; t follows
-   * from it and m. This keeps every haplotype informative enough to time (relative SD of t̂ about
-   * 1/√switches, 3–5%), so t runs from about 35 to 125 generations.
+   * Pulse time per parent, log-uniform and independent between parents: from recent admixture (a
+   * few hundred years) to old admixture (several thousand years), so no constant t is a good guess.
    */
-  expectedSwitches: [400, 900],
+  tRange: [14, 400],
   calledStartMargin: [0.03, 0.09],
   calledEndMargin: [0.03, 0.08],
   /** interior uncalled gaps per Morgan of chromosome, and their lengths */
-  gapsPerMorgan: [3.5, 5],
-  gapLength: [0.03, 0.065],
-  /** visible reciprocal phase-switch pairs per genome */
-  swapsPerGenome: [80, 120],
+  gapsPerMorgan: [12, 16],
+  gapLength: [0.01, 0.026],
+  /** visible reciprocal phase-switch pairs per genome, per expected real switch of an average haplotype */
+  swapsPerSwitch: [0.12, 0.18],
   swapLength: [0.004, 0.03],
   swapJitter: 6e-5,
-  microPerHaplotype: [80, 120],
+  /** micro-tracts per haplotype, per expected real switch of that haplotype */
+  microPerSwitch: [0.2, 0.28],
+  /** at least this many of each artifact */
+  minArtifacts: 8,
   microLength: [0.0005, 0.004],
+  /**
+   * Artifact lengths (and the room they need inside a host tract) shrink as tracts get shorter:
+   * they are multiplied by min(1, lengthScaleT / t).
+   */
+  lengthScaleT: 60,
   /** share of real tracts (chosen among those < 0.05 M) that carry exactly one QC flag, per flag */
-  decoyShare: [0.13, 0.17],
+  decoyShare: [0.2, 0.26],
   decoyMaxLength: 0.05,
   /** flip evidence (nats, generative t and m) the inverted chromosome must carry to be identifiable */
   inversionMinEvidence: 6,
@@ -102,6 +114,15 @@ function callChromosomes(rng: Rng): CalledChromosome[] {
     gaps.sort((x, y) => x[0] - y[0]);
     return { ...c, calledStart, calledEnd, gaps };
   });
+}
+
+/**
+ * Expected called Morgan of the genome under DESIGN (chromosome lengths minus the mean end margins
+ * and the mean gap total): the nominal length the t tolerance uses, since bounds see only the truth.
+ */
+export function expectedCalledMorgan(): number {
+  const mid = ([a, b]: readonly [number, number]) => (a + b) / 2;
+  return AUTOSOMES.reduce((s, c) => s + c.lengthMorgan - mid(DESIGN.calledStartMargin) - mid(DESIGN.calledEndMargin) - Math.max(1, c.lengthMorgan * mid(DESIGN.gapsPerMorgan)) * mid(DESIGN.gapLength), 0);
 }
 
 /** Called Morgan of a chromosome (span minus gaps). */
@@ -194,17 +215,16 @@ function pickChromosome(rng: Rng, chroms: readonly CalledChromosome[]): number {
 }
 
 /** Reciprocal phase-switch pairs where the two haplotypes differ; returns how many were planted. */
-function plantReciprocalSwitches(rng: Rng, chroms: readonly CalledChromosome[], haps: [Haplotype, Haplotype]): number {
-  const target = rng.integer(...DESIGN.swapsPerGenome);
+function plantReciprocalSwitches(rng: Rng, chroms: readonly CalledChromosome[], haps: [Haplotype, Haplotype], target: number, scale: number): number {
   let planted = 0;
   for (let tries = 0; planted < target && tries < 50_000; tries++) {
     const c = pickChromosome(rng, chroms);
     const a = roundMorgan(rng.uniformRange(chroms[c].calledStart, chroms[c].calledEnd));
-    const b = roundMorgan(a + rng.uniformRange(...DESIGN.swapLength));
+    const b = roundMorgan(a + scale * rng.uniformRange(...DESIGN.swapLength));
     const jitter = () => roundMorgan(rng.uniformRange(-DESIGN.swapJitter, DESIGN.swapJitter));
     const a2 = roundMorgan(a + jitter()), b2 = roundMorgan(b + jitter());
-    const i1 = hostTract(haps[0][c], Math.min(a, a2), Math.max(b, b2), 0.002);
-    const i2 = hostTract(haps[1][c], Math.min(a, a2), Math.max(b, b2), 0.002);
+    const i1 = hostTract(haps[0][c], Math.min(a, a2), Math.max(b, b2), 0.002 * scale);
+    const i2 = hostTract(haps[1][c], Math.min(a, a2), Math.max(b, b2), 0.002 * scale);
     if (i1 < 0 || i2 < 0) continue;
     const anc1 = haps[0][c][i1].anc, anc2 = haps[1][c][i2].anc;
     if (anc1 === anc2) continue; // an exchange between equal ancestries is invisible
@@ -216,15 +236,15 @@ function plantReciprocalSwitches(rng: Rng, chroms: readonly CalledChromosome[], 
 }
 
 /** Spurious short calls of the opposite ancestry inside real tracts, both flags set; returns how many. */
-function plantMicroTracts(rng: Rng, hap: Haplotype, chroms: readonly CalledChromosome[]): number {
-  const target = rng.integer(...DESIGN.microPerHaplotype);
+function plantMicroTracts(rng: Rng, hap: Haplotype, chroms: readonly CalledChromosome[], target: number, scale: number): number {
   let planted = 0;
   for (let tries = 0; planted < target && tries < 50_000; tries++) {
     const c = pickChromosome(rng, chroms);
-    const len = rng.uniformRange(...DESIGN.microLength);
+    const len = scale * rng.uniformRange(...DESIGN.microLength);
     const a = roundMorgan(rng.uniformRange(chroms[c].calledStart, chroms[c].calledEnd - len));
     const b = roundMorgan(a + len);
-    const i = hostTract(hap[c], a, b, 0.002);
+    if (b <= a) continue;
+    const i = hostTract(hap[c], a, b, 0.002 * scale);
     if (i < 0) continue;
     splice(rng, hap[c], i, a, b, {
       anc: (1 - hap[c][i].anc) as Ancestry,
@@ -284,9 +304,9 @@ export function simulateAdmixture(seed: number, subSeed: number): AdmixtureSimul
   const called = chroms.reduce((s, c) => s + calledLength(c), 0);
   const params = rng.split('parameters');
   const mLow = params.uniformRange(...DESIGN.mLow), mHigh = params.uniformRange(...DESIGN.mHigh);
-  const [e0, e1] = DESIGN.expectedSwitches;
-  const timeFor = (mp: number) => Math.exp(params.uniformRange(Math.log(e0), Math.log(e1))) / (2 * mp * (1 - mp) * called);
-  const tLow = timeFor(mLow), tHigh = timeFor(mHigh);
+  const [t0, t1] = DESIGN.tRange;
+  const timeDraw = () => Math.exp(params.uniformRange(Math.log(t0), Math.log(t1)));
+  const tLow = timeDraw(), tHigh = timeDraw();
   // Which file haplotype carries the low-A parent is random: h1/h2 are not parent1/parent2.
   const lowIsH1 = params.bernoulli(0.5);
   const m: [number, number] = lowIsH1 ? [mLow, mHigh] : [mHigh, mLow];
@@ -300,8 +320,15 @@ export function simulateAdmixture(seed: number, subSeed: number): AdmixtureSimul
 
   const observed = [cloneHap(clean[0]), cloneHap(clean[1])] as [Haplotype, Haplotype];
   const decoys = [0, 1].map((p) => plantDecoys(rng.split('artifact.decoys', p), observed[p]));
-  const swaps = plantReciprocalSwitches(rng.split('artifact.reciprocal'), chroms, observed);
-  const micro = [0, 1].map((p) => plantMicroTracts(rng.split('artifact.micro', p), observed[p], chroms)) as [number, number];
+  // Artifact counts follow the expected real switches (2·t·m(1 − m) per called Morgan), so each
+  // artifact class moves t by a similar share whatever t is; their lengths follow the tract scale.
+  const expectedSwitches = [0, 1].map((p) => 2 * t[p] * m[p] * (1 - m[p]) * called);
+  const lengthScale = (tp: number) => Math.min(1, DESIGN.lengthScaleT / tp);
+  const ar = rng.split('artifact.counts');
+  const nSwaps = Math.max(DESIGN.minArtifacts, Math.round(ar.uniformRange(...DESIGN.swapsPerSwitch) * (expectedSwitches[0] + expectedSwitches[1]) / 2));
+  const nMicro = [0, 1].map((p) => Math.max(DESIGN.minArtifacts, Math.round(ar.uniformRange(...DESIGN.microPerSwitch) * expectedSwitches[p])));
+  const swaps = plantReciprocalSwitches(rng.split('artifact.reciprocal'), chroms, observed, nSwaps, lengthScale(Math.max(t[0], t[1])));
+  const micro = [0, 1].map((p) => plantMicroTracts(rng.split('artifact.micro', p), observed[p], chroms, nMicro[p], lengthScale(t[p]))) as [number, number];
   for (const p of [0, 1]) observed[p][inverted] = observed[p][inverted].map((tr) => ({ ...tr, anc: (1 - tr.anc) as Ancestry }));
 
   const p1 = frac[0] <= frac[1] ? 0 : 1, p2 = 1 - p1;
