@@ -19,5 +19,6 @@ export const naiveLinc: Mistake[] = [
   flip('wells_at_intended_guide', "arrayed wells taken at the plate map's guide: plates 2 and 3, seeded from each other's map, put safe-targeting growth on KIN1 guides", { arrayed: 'intended_guide' }),
   flip('arrayed_not_centred', 'arrayed growth pooled with the screen without subtracting the NTC wells: raw day-10 growth read as a growth effect', { plateCentre: 'none' }),
   flip('no_dna_term', 'locus model without the local DNA-occupancy term: the effect of binding the promoter is booked to KIN1', { dnaTerm: false }),
+  flip('nominal_target_knockdown', 'CRISPRi spreading ignored in the locus model: each guide assumed to repress only its nominal target, so KIN1 repression by promoter guides goes unmodelled', { spreading: false }),
   flip('no_ankrd42_term', 'locus model without ANKRD42: its repression through the enhancer in the LINC473 promoter is booked to KIN1', { ankrd42Term: false }),
 ];

@@ -7,7 +7,7 @@
 //   a fitness gene in its own right;
 // - a GC-dependent amplification bias of the day-10 screen libraries (a measurement bias of the
 //   pooled counts only; arrayed and CasRx growth are cell counts and carry none);
-// - bottlenecked guides with tiny day-0 representation whose day-10 counts drift;
+// - bottlenecked guides (tiny day-0 representation, GC-rich ones more often) that drift down by day 10;
 // - CasRx growth read at day 20 (twice the day-10 scale) and some T1 guides that also knock down
 //   KIN1 mRNA (kd_KIN1);
 // - arrayed growth that is raw (not yet relative to controls) with plate offsets, and plates 2 (KIN1
@@ -21,7 +21,11 @@ import { tsvGz } from './io.js';
 
 export const CASE_ID = 'crispr-linc473';
 
-/** Design sizes (the guide library of the task definition, screen depth, follow-ups). */
+/**
+ * Design sizes: the guide classes of the task definition with denser tiling (60 promoter, 50 KIN1,
+ * 15 ANKRD42 guides instead of 40/15/5) and deep read coverage, so the locus model is precise
+ * enough that the truth spreads over many tolerance widths.
+ */
 export const DESIGN = {
   promoterGuides: 60,
   kinGuides: 50,
