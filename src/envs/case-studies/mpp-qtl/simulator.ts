@@ -18,7 +18,7 @@ import { N_FOUNDERS, stayProbability } from './hmm.js';
 import { type PhenotypeDesign, powerReport } from './power.js';
 
 /** Markers within this distance of the QTL must tell the high founder from each other founder (accept rule). */
-export const ACCEPT_WINDOW_CM = 7;
+export const ACCEPT_WINDOW_CM = 8;
 
 export const CASE_ID = 'mpp-qtl';
 export const FOUNDER_LABELS = ['F1', 'F2', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8'] as const;
@@ -36,23 +36,23 @@ export const DESIGN = {
    * where each allele is carried by at least two founders (no private founder alleles), so no
    * single marker tags one founder and founder haplotypes must be reconstructed.
    */
-  sdpWeights: [0.35, 0.35, 0.3],
+  sdpWeights: [0.4, 0.4, 0.2],
   qtlRange: [8, 117] as [number, number],
   /** founder effects in residual-SD units, drawn per instance */
-  highEffect: [1.2, 1.6] as [number, number],
+  highEffect: [1.4, 1.9] as [number, number],
   secondEffect: [0.2, 0.6] as [number, number],
   /** the nuisance locus lies this far from the QTL on chromosome 1 (cM), on a side that fits */
   nuisanceOffsetCm: [25, 55] as [number, number],
   /** P(high batch | nuisance founder at the nuisance locus) vs otherwise */
-  pHighBatch: [0.85, 0.1] as [number, number],
+  pHighBatch: [0.9, 0.08] as [number, number],
   /** high batch mean above the others' (residual SD units); the other three spread ±0.3 */
-  highBatchShift: [3.2, 3.6] as [number, number],
+  highBatchShift: [3.8, 4.4] as [number, number],
   /**
    * P(a marker's 0/1 coding in the RIL calls is the reverse of founders.tsv) for 2- and 3-of-8
    * markers, drawn per instance (the files follow different allele-coding conventions); 4-of-8
    * markers are reversed with P = 0.5.
    */
-  reversedCoding: [0.6, 0.9] as [number, number],
+  reversedCoding: [0.9, 1] as [number, number],
   genotypeError: 0.01,
   missing: 0.03,
   het: 0.005,
