@@ -101,8 +101,9 @@ export function fitTrajectory(samples: readonly DerivedSample[]): { s: number; l
   };
   // start from a coarse scan of the slope (the likelihood can be flat far from the sweep)
   let best = { x: [0, 0], fx: Infinity };
-  for (let b = -0.2; b <= 0.3; b += 0.01)
-    for (let mid = 0; mid <= 200; mid += 20) {
+  const last = Math.max(...samples.map((x) => x.generation));
+  for (let b = -0.3; b <= 0.5; b += 0.01)
+    for (let mid = 0; mid <= last + 20; mid += 10) {
       const x0 = [-b * mid, b];
       const fx = negLogLik(x0);
       if (fx < best.fx) best = { x: x0, fx };

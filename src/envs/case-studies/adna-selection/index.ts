@@ -9,12 +9,12 @@ import { adnaAnswerSchema } from './schema.js';
 import { CASE_ID, LOCI, simulateAdna, type LocusLabel } from './simulator.js';
 
 /**
- * Tolerance on s: max(0.002, 0.14·s_true), from the calibration rule max(floor, 3 × RMSE_ref):
- * the reference's error is relative (sweeps of large s span few samples), relative RMSE 3.5–4.5%
- * on two sets of 30 development seeds (max 12%), re-measured in docs/calibration/adna-selection.md.
- * The floor never binds (s ≥ 0.02). The locus is exact.
+ * Tolerance on s: max(0.001, 0.10·s_true), from the calibration rule max(floor, 3 × RMSE_ref): the
+ * reference's error is relative (a fast sweep spans few samples, a slow one is drift-limited),
+ * relative RMSE about 3% on development seeds across s = 0.01–0.4, re-measured in
+ * docs/calibration/adna-selection.md. The floor never binds (s ≥ 0.01). The locus is exact.
  */
-export const ADNA_TOLERANCE = { sFloor: 0.002, sRelative: 0.14 } as const;
+export const ADNA_TOLERANCE = { sFloor: 0.001, sRelative: 0.1 } as const;
 
 export function adnaBounds(truth: Truth): Bounds {
   const tol = Math.max(ADNA_TOLERANCE.sFloor, ADNA_TOLERANCE.sRelative * truth.s);
@@ -30,9 +30,9 @@ export const ADNA_MIN_SLOPE_RATIO = 1.3;
 /**
  * Serving rule on the simulated data (power and identifiability): the selected locus's sweep
  * midpoint falls inside the sampled window (realised derived frequency below one half at the first
- * sample, above it at the last), and its realised logit change per generation over the window is at
- * least ADNA_MIN_SLOPE_RATIO times the other locus's, so drift has not made the weaker sweep look
- * the stronger. Never on any estimator's success.
+ * sample, above it at the last), and its realised logit change per generation over the window
+ * (while the allele is between 2% and 98%) is at least ADNA_MIN_SLOPE_RATIO times the other locus's,
+ * so drift has not made the weaker sweep look the stronger. Never on any estimator's success.
  */
 export function adnaAccept(inst: CaseInstance): string | null {
   const windows = inst.meta.frequencyWindow as Record<LocusLabel, [number, number]> | undefined;
@@ -66,7 +66,7 @@ export const adnaSelection: CaseStudy = {
   redFlags: rubric.red_flags,
   designNotes: [
     'Traps planted in every instance (each is one realistic mistake in the trap matrix):',
-    '- allele orientation: at both loci the alt allele is the ancestral allele, so on the alt scale both sweeps look like negative selection;',
+    '- allele orientation: at both loci the alt allele is the ancestral allele, so on the alt scale the selected sweep looks like negative selection (and a disfavoured derived allele at the other locus like positive selection);',
     '- directional, time-trending read error: deamination reads C as T and G as A, strongest in the oldest samples; at both loci it turns ancestral into derived reads; seq_error is the mean of the two directional rates, so the damage direction is 2·seq_error − 0.01 and the other about 0.01; a symmetric rate or no error model flattens the sweep;',
     '- time unit: the generation column is the time axis; sample_year is in calendar years (37 years per generation in these data), so years as generations rescale s 37-fold and a textbook 25-year generation biases s by about −32%.',
     'Not a trap: the demography has a bottleneck, but a constant Ne (harmonic mean) moves ŝ by only a few per cent; it widens the likelihood, so it matters for the interval, not the point estimate.',

@@ -228,7 +228,7 @@ export interface SelectionFit {
   logLik: number;
 }
 
-export const S_RANGE: [number, number] = [-0.15, 0.3];
+export const S_RANGE: [number, number] = [-0.2, 0.6];
 const SCAN_STEP = 0.0125;
 
 /** Maximum-likelihood s: a coarse scan (the likelihood can be flat far from the optimum), then Brent. */

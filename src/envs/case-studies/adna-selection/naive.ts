@@ -15,7 +15,7 @@ type Files = ReadonlyMap<string, Uint8Array>;
 export const adnaMistakes: Mistake[] = [
   {
     name: 'alt_allele_scale',
-    trap: 'selection fitted to the alt allele as reported; at both loci alt is the ancestral allele, so both sweeps come out as negative selection and the weaker locus (less negative) is reported with a negative s',
+    trap: 'selection fitted to the alt allele as reported; at both loci alt is the ancestral allele, so the selected sweep comes out as negative selection and the other locus (or a negative s) is reported',
     analyse: analysis({ ...REFERENCE_OPTIONS, scale: 'alt' }),
   },
   {

@@ -2,9 +2,9 @@
 
 export const adnaPrompt = `You are analysing a simulated population-genetics data set; treat it exactly as you would real
 ancient-DNA data. Two unlinked biallelic loci, A and B, were followed in one haploid population over
-many generations by sequencing ancient samples. Both derived alleles may be under selection; one locus
-is under stronger positive selection than the other. Find that locus and estimate its selection
-coefficient.
+many generations by sequencing ancient samples. Both derived alleles may be under selection, in
+either direction; one locus is under stronger positive selection than the other. Find that locus and
+estimate its selection coefficient.
 
 Model and conventions:
 - Haploid selection per generation: a derived-allele frequency x becomes x(1 + s) / (1 + s·x) before
@@ -30,10 +30,10 @@ Report:
 Be alert to: which allele each file counts, how the miscall rates differ by direction and over time,
 and the time unit of the selection coefficient.
 
-Where these data depart from real ones: each time point pools 240–720 reads at the locus from many
-individuals and the effective size is tens of thousands (both well above typical human ancient-DNA
-series), and damage reaches up to about 45% of reads at the oldest time points, several times the
-per-site rate of typical untreated libraries.
+Where these data depart from real ones: each time point pools 500–1,500 reads at the locus from many
+individuals and the effective size is in the hundreds of thousands (both far above typical human
+ancient-DNA series), and damage reaches up to about 45% of reads at the oldest time points, several
+times the per-site rate of typical untreated libraries.
 
 Analyse the files rigorously: your reasoning and quality control are graded, not only the numbers.
 Reply with exactly one JSON object — no markdown fences, no text before or after it, no key omitted:
