@@ -11,13 +11,20 @@
 //     already spreads over every core, so replicas are not expected to add much here);
 //   - HAProxy's overhead: the arithmetic calculator (a trivial tool) through HAProxy in front
 //     of one replica vs the same replica directly; p50/p99 latency and the ratio.
-// The load generator (fetch, one session per loop) shares the machine with the servers, so the
-// ratio understates what replicas on separate cores or machines give. The load average is
+// The load generator shares the machine with the servers, so the ratio understates what replicas
+// on separate cores or machines give. With `wrk` installed (Debian: apt-get install wrk) the
+// fetch_url and calculator loads come from wrk (C, epoll; far less CPU per call than Node's fetch)
+// with a Lua script giving each session its own thread and connection; BENCH_LOADGEN=node forces the Node loops.
+// run_python always uses the Node loops (one call at a time per session). The load average is
 // printed before and after: numbers taken on a busy machine are not scaling numbers.
 // Env: BENCH_SLICES (default 6), BENCH_SLICE_SECONDS (2), BENCH_SESSIONS (16), BENCH_PAGE_BP (200000),
-// BENCH_PY_SESSIONS (8; 0 skips the run_python workload).
+// BENCH_PY_SESSIONS (8; 0 skips the run_python workload), BENCH_LOADGEN (wrk when installed, else node).
 
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startReplicas, type ReplicaSet } from '../src/deploy/replicas.js';
@@ -30,10 +37,20 @@ const SLICE_SECONDS = Number(process.env.BENCH_SLICE_SECONDS ?? 2);
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 16);
 const PAGE_BP = Number(process.env.BENCH_PAGE_BP ?? 200_000);
 const PY_SESSIONS = Number(process.env.BENCH_PY_SESSIONS ?? 8);
+const haveWrk = (() => {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (err) {
+    return (err as { status?: number }).status !== undefined; // wrk --version exits 1 but runs
+  }
+})();
+const LOADGEN = process.env.BENCH_LOADGEN ?? (haveWrk ? 'wrk' : 'node');
+if (LOADGEN === 'wrk' && !haveWrk) throw new Error('BENCH_LOADGEN=wrk but wrk is not installed (apt-get install wrk)');
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
-console.log(`bench:scale on ${os.cpus().length} cores, load average ${load()} (1/5/15 min); ${SLICES} slices × ${SLICE_SECONDS} s, ${SESSIONS} sessions`);
+console.log(`bench:scale on ${os.cpus().length} cores, load average ${load()} (1/5/15 min); ${SLICES} slices × ${SLICE_SECONDS} s, ${SESSIONS} sessions; load generator ${LOADGEN}`);
 
 
 async function replicas(n: number): Promise<ReplicaSet> {
@@ -73,11 +90,16 @@ async function call(url: string, env: string, sid: string, c: Call): Promise<voi
 }
 
 interface Tally {
-  latencies: number[];
+  calls: number;
   seconds: number;
+  /** every call's latency (Node loops) */
+  latencies: number[];
+  /** per-slice percentiles (wrk reports only those) */
+  sliceP50: number[];
+  sliceP99: number[];
   perSlice: number[];
 }
-const tally = (): Tally => ({ latencies: [], seconds: 0, perSlice: [] });
+const tally = (): Tally => ({ calls: 0, latencies: [], seconds: 0, perSlice: [], sliceP50: [], sliceP99: [] });
 
 /** SESSIONS loops calling for `seconds`; adds to the tally. */
 async function slice(url: string, env: string, sids: string[], next: (i: number, k: number) => Call, t: Tally): Promise<void> {
@@ -96,15 +118,67 @@ async function slice(url: string, env: string, sids: string[], next: (i: number,
   );
   const secs = (performance.now() - began) / 1000;
   t.seconds += secs;
+  t.calls += calls;
   t.perSlice.push(calls / secs);
 }
+
+const run = promisify(execFile);
+const wrkDir = mkdtempSync(join(os.tmpdir(), 'genegym-bench-wrk-'));
+process.on('exit', () => rmSync(wrkDir, { recursive: true, force: true }));
+const lua = (v: string) => JSON.stringify(v); // a JSON string literal is a valid Lua string here (ASCII, no control characters)
+
+/** The same load from wrk: one thread and connection per session, each calling in a loop. */
+async function sliceWrk(url: string, env: string, sids: string[], next: (i: number, k: number) => Call, t: Tally): Promise<void> {
+  const bodies: string[] = [];
+  for (let k = 0; k < 64; k++) for (let i = 0; i < sids.length; i++) bodies.push(JSON.stringify(next(i, k)));
+  const script = join(wrkDir, `${env}-${sids.length}.lua`);
+  writeFileSync(
+    script,
+    [
+      // one wrk thread and connection per session, as real clients keep a session on its own
+      // connection (HAProxy would otherwise switch backends between calls on one connection)
+      `local sids = {${sids.map(lua).join(',')}}`,
+      `local bodies = {${bodies.map(lua).join(',\n')}}`,
+      'local made = 0',
+      'setup = function(thread)',
+      '  made = made + 1',
+      '  thread:set("me", made)',
+      'end',
+      'local n = 0',
+      'request = function()',
+      '  n = n + 1',
+      `  return wrk.format("POST", "/${env}/call", {["content-type"] = "application/json", ["accept"] = "text/event-stream", ["x-session-id"] = sids[me]}, bodies[((n * #sids + me) % #bodies) + 1])`,
+      'end',
+      'done = function(summary, latency, requests)',
+      '  local e = summary.errors',
+      '  io.write(string.format("WRK %d %.6f %.3f %.3f %d\\n", summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000, e.connect + e.read + e.write + e.status + e.timeout))',
+      'end',
+    ].join('\n'),
+  );
+  const { stdout } = await run('wrk', [`-t${sids.length}`, `-c${sids.length}`, `-d${SLICE_SECONDS}s`, '--timeout', '10s', '-s', script, url], { maxBuffer: 1 << 20 });
+  const m = /WRK (\d+) ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stdout);
+  if (!m) throw new Error(`wrk printed no summary: ${stdout}`);
+  const [calls, secs, p50, p99, errors] = m.slice(1).map(Number);
+  if (errors > 0) throw new Error(`wrk: ${errors} failed calls against ${url} (${env})`);
+  t.calls += calls;
+  t.seconds += secs;
+  t.perSlice.push(calls / secs);
+  t.sliceP50.push(p50);
+  t.sliceP99.push(p99);
+}
+
+/** A slice from the chosen load generator (run_python always from Node: one call at a time per session). */
+const loadSlice = (url: string, env: string, sids: string[], next: (i: number, k: number) => Call, t: Tally) =>
+  LOADGEN === 'wrk' && env !== 'case-studies' ? sliceWrk(url, env, sids, next, t) : slice(url, env, sids, next, t);
 
 const q = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(p * s.length))];
 };
+/** p50 and p99 over every call, or (wrk) the median of the slices' own percentiles. */
+const pctl = (t: Tally, p: 0.5 | 0.99) => (t.latencies.length ? q(t.latencies, p) : q(p === 0.5 ? t.sliceP50 : t.sliceP99, 0.5));
 const report = (label: string, t: Tally) =>
-  console.log(`  ${label.padEnd(34)} ${(t.latencies.length / t.seconds).toFixed(0).padStart(6)} calls/s   p50 ${q(t.latencies, 0.5).toFixed(1)} ms   p99 ${q(t.latencies, 0.99).toFixed(1)} ms   (${t.latencies.length} calls)`);
+  console.log(`  ${label.padEnd(34)} ${(t.calls / t.seconds).toFixed(0).padStart(6)} calls/s   p50 ${pctl(t, 0.5).toFixed(1)} ms   p99 ${pctl(t, 0.99).toFixed(1)} ms   (${t.calls} calls${t.latencies.length ? '' : '; wrk: median of per-slice percentiles'})`);
 
 const asm = await openAssembly(await ensureDemoAssembly()); // built once before the replicas load it
 const chroms = asm.primaryChromosomes().filter((c) => (asm.chromSizes().get(c) ?? 0) > PAGE_BP * 2);
@@ -127,7 +201,7 @@ const PY_CASE_OFFSET = 9;
 /** Calls/s ratio of two tallies overall and per interleaved round. */
 function ratioLine(a: Tally, b: Tally, goal: string): string {
   const ratios = b.perSlice.map((v, i) => v / a.perSlice[i]).sort((x, y) => x - y);
-  return `  2 ÷ 1 replicas calls/s: ${((b.latencies.length / b.seconds) / (a.latencies.length / a.seconds)).toFixed(2)}× overall; per round median ${q(ratios, 0.5).toFixed(2)}× (range ${ratios[0].toFixed(2)}–${ratios.at(-1)!.toFixed(2)})${goal}`;
+  return `  2 ÷ 1 replicas calls/s: ${((b.calls / b.seconds) / (a.calls / a.seconds)).toFixed(2)}× overall; per round median ${q(ratios, 0.5).toFixed(2)}× (range ${ratios[0].toFixed(2)}–${ratios.at(-1)!.toFixed(2)})${goal}`;
 }
 
 const one = await replicas(1);
@@ -143,23 +217,27 @@ try {
   const py2 = await pySessions(two.url);
   // the same replica's sessions, addressed directly (HAProxy hashed them all to it: one replica)
   const t = { cpu1: tally(), cpu2: tally(), py1: tally(), py2: tally(), lb: tally(), direct: tally() };
-  // warm-up slice each, not counted
-  await slice(one.url, 'genome-qa', cpu1, fetchPage, tally());
-  await slice(two.url, 'genome-qa', cpu2, fetchPage, tally());
-  await slice(one.url, 'arithmetic', viaLb, calculator, tally());
+  // each workload's call answers ok (wrk counts only HTTP failures), then a warm-up slice each, not counted
+  await call(one.url, 'genome-qa', cpu1[0], fetchPage(0, 0));
+  await call(two.url, 'genome-qa', cpu2[0], fetchPage(0, 0));
+  await call(one.url, 'arithmetic', viaLb[0], calculator(0, 0));
+  await call(direct, 'arithmetic', viaLb[0], calculator(0, 0));
+  await loadSlice(one.url, 'genome-qa', cpu1, fetchPage, tally());
+  await loadSlice(two.url, 'genome-qa', cpu2, fetchPage, tally());
+  await loadSlice(one.url, 'arithmetic', viaLb, calculator, tally());
   if (PY_SESSIONS > 0) {
     await slice(one.url, 'case-studies', py1, pythonWork, tally());
     await slice(two.url, 'case-studies', py2, pythonWork, tally());
   }
   for (let s = 0; s < SLICES; s++) {
-    await slice(one.url, 'genome-qa', cpu1, fetchPage, t.cpu1);
-    await slice(two.url, 'genome-qa', cpu2, fetchPage, t.cpu2);
+    await loadSlice(one.url, 'genome-qa', cpu1, fetchPage, t.cpu1);
+    await loadSlice(two.url, 'genome-qa', cpu2, fetchPage, t.cpu2);
     if (PY_SESSIONS > 0) {
       await slice(one.url, 'case-studies', py1, pythonWork, t.py1);
       await slice(two.url, 'case-studies', py2, pythonWork, t.py2);
     }
-    await slice(one.url, 'arithmetic', viaLb, calculator, t.lb);
-    await slice(direct, 'arithmetic', viaLb, calculator, t.direct);
+    await loadSlice(one.url, 'arithmetic', viaLb, calculator, t.lb);
+    await loadSlice(direct, 'arithmetic', viaLb, calculator, t.direct);
   }
   console.log(`CPU-bound: genome-qa fetch_url of ${PAGE_BP / 1000} kb sequence pages, ${SESSIONS} sessions`);
   report('1 replica behind HAProxy', t.cpu1);
@@ -174,7 +252,7 @@ try {
   console.log(`HAProxy overhead: arithmetic calculator, ${SESSIONS} sessions on one replica`);
   report('through HAProxy', t.lb);
   report('direct to the replica', t.direct);
-  console.log(`  latency through HAProxy ÷ direct: p50 ${(q(t.lb.latencies, 0.5) / q(t.direct.latencies, 0.5)).toFixed(2)}×, p99 ${(q(t.lb.latencies, 0.99) / q(t.direct.latencies, 0.99)).toFixed(2)}×; goal ≤ 1.3×`);
+  console.log(`  latency through HAProxy ÷ direct: p50 ${(pctl(t.lb, 0.5) / pctl(t.direct, 0.5)).toFixed(2)}×, p99 ${(pctl(t.lb, 0.99) / pctl(t.direct, 0.99)).toFixed(2)}×; goal ≤ 1.3×`);
 } finally {
   await Promise.all([one.stop(), two.stop()]);
 }
