@@ -9,11 +9,11 @@ import { mppAnswerSchema } from './schema.js';
 import { CASE_ID, simulateMppQtl } from './simulator.js';
 
 /**
- * Tolerances: max(floor 3 cM, 3 × RMSE_ref) for the position, exact for the founder. On 40
- * served test instances the reference's RMSE is 0.76 cM (3 × RMSE = 2.3 cM, largest error 2.5
+ * Tolerances: max(floor 3 cM, 3 × RMSE_ref) for the position, exact for the founder. On 200
+ * served test instances the reference's RMSE is 0.76 cM (3 × RMSE = 2.3 cM, largest error 2.7
  * cM); the floor covers the alternatives (hard founder calls, probabilities at the markers only),
  * whose peaks sit on a coarser footing (scan grid 0.5 cM, markers ~1.1 cM apart). The QTL is
- * drawn on U(8, 117) cM, a truth SD of 31.5 cM, 10.5 half-widths. Measured in
+ * drawn on U(8, 117) cM (served truth SD 32.7 cM, 10.9 half-widths). Measured in
  * docs/calibration/mpp-qtl.md (`npm run bench:cases -- --case mpp-qtl --seeds 200`).
  */
 export const MPP_TOLERANCE = { qtl_pos_cM: 3 } as const;
@@ -69,7 +69,7 @@ export const mppQtl: CaseStudy = {
     '- founders.tsv codes the founder-minor allele as 1; the RIL calls follow another convention, reversed at 90–100% of the 2- and 3-of-8 markers and half of the 4-of-8 markers, genome-wide (unrelated to the QTL). Allele frequency reveals the reversal except at 4-of-8 markers, where the founder HMM fit does. Used as given, the HMM reads each founder as the one most unlike it (no_orientation_check).',
     '- phenotyping batch is aligned with one founder (not the high one) at a second chromosome-1 locus 25–55 cM from the QTL, and one batch shifts the phenotype by 3.8–4.4 residual SD, so a scan without batch peaks there (no_batch_covariate).',
     '- markers.tsv.gz rows and the genotype columns are out of map order; no marker carries an allele private to one founder (each allele is carried by ≥ 2 founders), so a single marker never names the founder.',
-    'Measured and not claimed as traps (they pass 5–20%): the HMM walked in file order (it degenerates into a single-marker analysis), a frequency-only coding check, a single-marker scan with the founder read off the peak marker.',
+    'Measured and not claimed as traps (100 served seeds): the HMM walked in file order passes 8% (it degenerates into a single-marker analysis), a single-marker scan with the founder read off the peak marker 29%, a frequency-only coding check 86%.',
     'Legitimate alternatives that pass: regression on hard founder calls, dropping 4-of-8 markers instead of checking them with the HMM, probabilities at the markers with other HMM rates.',
     'Expected method: sort markers; coding check (frequency, then HMM fit for 4-of-8 markers); 8-state founder HMM with posteriors on a grid; Haley–Knott scan with batch, sex and age; founder effects at the peak; support interval.',
   ].join('\n'),
