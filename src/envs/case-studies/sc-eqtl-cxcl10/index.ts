@@ -1,7 +1,8 @@
 // Case 5: CXCL10 eQTL in interferon-activated monocytes after ambient RNA correction.
 
-import type { Bounds, CaseStudy, Truth } from '../types.js';
+import type { Bounds, CaseInstance, CaseStudy, Truth } from '../types.js';
 import rubric from './rubric.json' with { type: 'json' };
+import { alternativesScEqtl } from './alternatives.js';
 import { naiveScEqtl } from './naive.js';
 import { scEqtlPrompt } from './prompt.js';
 import { referenceScEqtl } from './reference.js';
@@ -9,30 +10,41 @@ import { scEqtlAnswerSchema } from './schema.js';
 import { CASE_ID, simulateScEqtl } from './simulator.js';
 
 /**
- * Tolerance: max(floor 0.05, 3 × RMSE_ref), rounded up, from
- * `npm run bench:cases -- --case sc-eqtl-cxcl10 --seeds 200 --out docs/calibration/sc-eqtl-cxcl10.md`:
- * reference RMSE 0.0219 (bias −0.0117, from residual activation-call errors in the dirtiest lanes),
- * so 3 × RMSE = 0.0656 → ±0.066. With it the naive analyses miss on 100% / 97.5% / 96.5% of seeds and
- * 6.5% of sub-seeds are re-drawn (table in docs/calibration/sc-eqtl-cxcl10.md).
+ * Tolerance: max(floor 0.035, 3 × RMSE_ref), rounded up. The reference (Poisson GLMM) has RMSE
+ * 0.0129 over 40 served test instances (`npm run bench:cases -- --case sc-eqtl-cxcl10 --seeds 40`),
+ * so 3 × RMSE = 0.039; the 200-seed report is docs/calibration/sc-eqtl-cxcl10.md. The truth spreads
+ * over ±(0.2–1.2) (SD ≈ 0.72, about 18 half-widths).
  */
-export const SC_EQTL_TOLERANCE = { beta_activated: 0.066 } as const;
+export const SC_EQTL_TOLERANCE = { beta_activated: 0.039 } as const;
 
 export function scEqtlBounds(truth: Truth): Bounds {
   const t = SC_EQTL_TOLERANCE.beta_activated;
   return { beta_activated: [truth.beta_activated - t, truth.beta_activated + t] };
 }
 
-const designNotes = `Traps planted in this case (for the rubric judge; no truth values):
-- Each lane's ambient RNA is rich in the activation markers IFI6/ISG15 and carries CXCL10; contamination
-  differs by lane (a few % to ~40%), so raw ISG fractions make resting cells of dirty lanes look activated.
-- Dirty lanes hold mostly alt-allele donors and have smaller libraries, so every ambient error is
-  confounded with genotype.
-- Correct pipeline: soup per lane from empty droplets; contamination from HBB (not expressed by
-  monocytes); ambient-corrected marker fractions BEFORE the activation call (per lane); donor-level
-  pseudobulk count model with an ambient offset for CXCL10 and overdispersion.
-- Naive analyses that fail: no correction at all; correction of CXCL10 only after calling on raw markers;
-  cells treated as replicates (per-cell log-normalised regression). The effect allele is the T allele
-  counted by rs_cxcl10_alt_dosage.`;
+/** Serving rule on the simulated data (identifiability and power of the donor-level slope), never on an analysis. */
+export const SC_EQTL_ACCEPT = { minHomAlt: 3, minDosageSumSquares: 18, minActivatedCells: 8 } as const;
+
+export function scEqtlAccept(inst: CaseInstance): string | null {
+  const counts = inst.meta.genotypeCounts as number[];
+  const ss = Number(inst.meta.dosageSumSquares);
+  const act = Number(inst.meta.activatedCellsMin);
+  const A = SC_EQTL_ACCEPT;
+  if (!(counts[2] >= A.minHomAlt)) return `only ${counts[2]} donors homozygous for the effect allele`;
+  if (!(ss >= A.minDosageSumSquares)) return `dosage sum of squares ${ss.toFixed(1)} too small for the slope`;
+  if (!(act >= A.minActivatedCells)) return `a donor has only ${act} activated cells`;
+  return null;
+}
+
+const designNotes = `Traps planted in the data (for the rubric judge; no truth values); each is one realistic mistake in the trap matrix:
+- Every droplet of a lane captures about the same ambient UMIs (the empty droplets show how many), so a small cell is proportionally dirtier; lanes differ (a few % to ~40% of a median cell's UMIs).
+- The simulated ambient pool is far richer in interferon-stimulated transcripts (IFI6, ISG15, IFIT1, MX1) and CXCL10 than real blood soup (stated in the prompt), so raw marker fractions make small resting cells look activated.
+- Dirty lanes hold mostly effect-allele donors and have smaller libraries, so every ambient error is confounded with genotype.
+- Correct pipeline: soup per lane from empty droplets; ambient UMIs per droplet from HBB (not expressed by monocytes); per-cell ambient-corrected marker fractions BEFORE the activation call (per lane); donor-level pseudobulk count model (Poisson GLMM with donor random intercepts) with an ambient term for CXCL10.
+- Mistakes that fail: no correction at all; activation called on raw markers with CXCL10 corrected afterwards; ambient CXCL10 left in the modelled counts. One contamination fraction per lane applied to every cell (SoupX default) calls like raw markers, but its errors partly cancel for strongly negative effects, so it is not a claimed trap.
+- Legitimate alternatives that pass: ambient UMIs from the empty droplets' totals; a negative-binomial pseudobulk model; log-linear least squares on donor pseudobulks; IFI6/ISG15 alone as the marker set.
+- Cells as replicates (per-cell log1p regression) is a reasoning red flag, but its point estimate is not reliably off; lane fixed effects estimate a within-lane slope, which the prompt's estimand (across all donors) excludes.
+- The effect allele is the T allele counted by rs_cxcl10_alt_dosage; the true effect may be negative.`;
 
 export const scEqtlCxcl10: CaseStudy = {
   id: CASE_ID,
@@ -48,6 +60,8 @@ export const scEqtlCxcl10: CaseStudy = {
   bounds: scEqtlBounds,
   reference: referenceScEqtl,
   naive: naiveScEqtl,
+  alternatives: alternativesScEqtl,
+  accept: scEqtlAccept,
   rubric: rubric.items,
   redFlags: rubric.red_flags,
   designNotes,

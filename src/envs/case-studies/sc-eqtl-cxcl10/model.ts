@@ -2,7 +2,7 @@
 // non-expressed gene, ambient-corrected marker fractions, a two-component mixture activation call,
 // donor pseudobulks and the donor-level negative-binomial eQTL model with an ambient term.
 
-import { nelderMead } from '../framework/optim/index.js';
+import { brentMinimize, nelderMead } from '../framework/optim/index.js';
 import { lgamma } from '../framework/special.js';
 import type { Cells, Empties, ScData } from './io.js';
 import { G, gi, ISG_MARKERS, NON_EXPRESSED, TARGET } from './simulator.js';
@@ -36,6 +36,37 @@ export function laneContamination(cells: Cells, soup: Float64Array[], gene = NON
     exp[l] += cells.totalUmi[i] * soup[l][j];
   }
   return obs.map((o, l) => Math.min(0.95, exp[l] > 0 ? o / exp[l] : 0));
+}
+
+/**
+ * Ambient UMIs per cell droplet, per lane, from a gene the cells do not express: every read of it
+ * is ambient, so Â = Σ y_gene / (cells · soup_gene) over the lane's cell droplets.
+ */
+export function ambientPerDroplet(cells: Cells, soup: Float64Array[], gene = NON_EXPRESSED): Float64Array {
+  const j = gi(gene);
+  const obs = new Float64Array(soup.length);
+  const n = new Float64Array(soup.length);
+  for (let i = 0; i < cells.n; i++) {
+    obs[cells.lane[i]] += cells.counts[i * G + j];
+    n[cells.lane[i]]++;
+  }
+  return obs.map((o, l) => (n[l] > 0 && soup[l][j] > 0 ? o / (n[l] * soup[l][j]) : 0));
+}
+
+/** Ambient UMIs per droplet, per lane, as the mean total UMI of the lane's empty droplets. */
+export function ambientFromEmpties(empties: Empties, nLanes: number): Float64Array {
+  const sum = new Float64Array(nLanes);
+  const n = new Float64Array(nLanes);
+  for (let i = 0; i < empties.n; i++) {
+    sum[empties.lane[i]] += empties.totalUmi[i];
+    n[empties.lane[i]]++;
+  }
+  return sum.map((s, l) => (n[l] > 0 ? s / n[l] : 0));
+}
+
+/** ρ per cell when each droplet of a lane captures the same ambient UMIs: Â_lane / total UMI (capped). */
+export function rhoFromAmbient(cells: Cells, laneAmbient: ArrayLike<number>): Float64Array {
+  return Float64Array.from(cells.lane, (l, i) => Math.min(0.95, laneAmbient[l] / cells.totalUmi[i]));
 }
 
 /** ρ per cell from its lane (0 everywhere = no correction). */
@@ -241,4 +272,88 @@ export function fitDonorNb(pb: Pseudobulk, dosage: ArrayLike<number>): NbFit {
   best = nelderMead(negLl, best.x, { step: [0.05, 0.05, 0.3], tolF: 1e-12, tolX: 1e-8 });
   const [mu, beta, logAlpha] = best.x;
   return { mu, beta, alpha: Math.exp(logAlpha), logLik: -best.fx, donors: idx.length };
+}
+
+function donorsWithCells(pb: Pseudobulk): number[] {
+  const idx: number[] = [];
+  for (let d = 0; d < pb.y.length; d++) if (pb.exposure[d] > 0) idx.push(d);
+  if (idx.length < 5) throw new Error(`only ${idx.length} donors have selected cells; need at least 5`);
+  return idx;
+}
+
+/**
+ * Donor-level eQTL as a Poisson GLMM with a normal donor random intercept (a Poisson–lognormal
+ * model on the pseudobulks): Y_d ~ Poisson(ambient_d + exp(μ + β g_d + u_d) · exposure_d),
+ * u_d ~ N(0, σ²), marginal likelihood by the Laplace approximation per donor, maximised over
+ * (μ, β, log σ).
+ */
+export function fitDonorPoissonLognormal(pb: Pseudobulk, dosage: ArrayLike<number>): NbFit {
+  const idx = donorsWithCells(pb);
+  const logLikDonor = (y: number, a: number, b: number, sigma: number): number => {
+    // h(u) = y log m − m − u²/2σ², m = a + b e^u; the mode lies between 0 and the data's own log ratio
+    const h = (u: number) => {
+      const m = a + b * Math.exp(u);
+      return y * Math.log(m) - m - (u * u) / (2 * sigma * sigma);
+    };
+    const uData = Math.log(Math.max(y - a, 0.5) / b);
+    const lo = Math.min(0, uData) - 0.05, hi = Math.max(0, uData) + 0.05;
+    const u = brentMinimize((x) => -h(x), lo, hi, { tol: 1e-9 }).x;
+    const be = b * Math.exp(u);
+    const m = a + be;
+    const h2 = be * (y / m - 1) - (y * be * be) / (m * m) - 1 / (sigma * sigma);
+    return h(u) - lgamma(y + 1) - 0.5 * Math.log(Math.max(1e-300, -h2 * sigma * sigma));
+  };
+  let ys = 0, as = 0, es = 0;
+  for (const d of idx) {
+    ys += pb.y[d];
+    as += pb.ambient[d];
+    es += pb.exposure[d];
+  }
+  const mu0 = Math.log(Math.max(1e-3 * ys, ys - as) / es);
+  const negLl = ([mu, beta, logSigma]: number[]) => {
+    const sigma = Math.exp(Math.max(-6, Math.min(1.5, logSigma)));
+    let ll = 0;
+    for (const d of idx) ll += logLikDonor(pb.y[d], pb.ambient[d], Math.exp(mu + beta * dosage[d]) * pb.exposure[d], sigma);
+    return -ll;
+  };
+  let best = nelderMead(negLl, [mu0, 0, Math.log(0.2)], { step: [0.2, 0.2, 0.5], tolF: 1e-10, tolX: 1e-7 });
+  best = nelderMead(negLl, best.x, { step: [0.05, 0.05, 0.2], tolF: 1e-12, tolX: 1e-8 });
+  const [mu, beta, logSigma] = best.x;
+  return { mu, beta, alpha: Math.exp(2 * logSigma), logLik: -best.fx, donors: idx.length };
+}
+
+/**
+ * Donor-level eQTL by least squares on the log of each donor's ambient-subtracted CXCL10 rate,
+ * log((Y_d − ambient_d) / exposure_d) (floored at half a count), on dosage; with `lane` given, lane
+ * fixed effects (donors compared within their lane only).
+ */
+export function fitDonorLogLinear(pb: Pseudobulk, dosage: ArrayLike<number>, lane?: ArrayLike<number>): NbFit {
+  const idx = donorsWithCells(pb);
+  const z = idx.map((d) => Math.log(Math.max(pb.y[d] - pb.ambient[d], 0.5) / pb.exposure[d]));
+  const g = idx.map((d) => dosage[d]);
+  const centre = (xs: number[]) => {
+    const groups = new Map<number, number[]>();
+    idx.forEach((d, k) => {
+      const key = lane ? lane[d] : 0;
+      let list = groups.get(key);
+      if (!list) groups.set(key, (list = []));
+      list.push(k);
+    });
+    const out = xs.slice();
+    for (const ks of groups.values()) {
+      const m = ks.reduce((a, k) => a + xs[k], 0) / ks.length;
+      for (const k of ks) out[k] = xs[k] - m;
+    }
+    return out;
+  };
+  const zc = centre(z), gc = centre(g);
+  let sxy = 0, sxx = 0;
+  for (let k = 0; k < idx.length; k++) {
+    sxy += gc[k] * zc[k];
+    sxx += gc[k] * gc[k];
+  }
+  if (!(sxx > 0)) throw new Error('dosage does not vary (within lanes)');
+  const beta = sxy / sxx;
+  const mu = z.reduce((a, x) => a + x, 0) / z.length - (beta * g.reduce((a, x) => a + x, 0)) / g.length;
+  return { mu, beta, alpha: NaN, logLik: NaN, donors: idx.length };
 }

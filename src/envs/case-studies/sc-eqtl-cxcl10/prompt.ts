@@ -16,13 +16,15 @@ Files in your workspace:
 - empty_droplets.tsv.gz — barcodes without a cell, per lane: lane, barcode, total_umi and the same
   gene columns; they contain only the lane's cell-free (ambient) RNA.
 
-Every droplet also captures ambient RNA from its lane, and the ambient pool differs between lanes.
-In these simulated data the ambient pool is far richer in interferon-stimulated transcripts (IFI6
-and ISG15 together about a fifth of ambient UMIs) than the cell-free RNA of a typical blood
-sample, so the contamination visibly distorts the activation markers.
-It affects both the target gene and the genes that mark the activated state, so it has to be removed
-before the activated cells are identified and before the eQTL is modelled. Monocytes do not express
-haemoglobin genes.
+Every droplet also captures ambient (cell-free) RNA from its lane. Within a lane each droplet
+captures about the same amount of it, whatever cell it holds, so cells with small libraries are
+proportionally more contaminated; lanes differ in how much ambient RNA they carry. In these
+simulated data the ambient pool is far richer in interferon-stimulated transcripts (IFI6, ISG15,
+IFIT1, MX1 together about 15% of ambient UMIs) and in CXCL10 than the cell-free RNA of a
+typical blood sample, and the dirtiest lanes are dirtier than most real runs, so the contamination
+visibly distorts the activation markers. It affects both the target gene and the genes that mark
+the activated state, so it has to be removed before the activated cells are identified and before
+the eQTL is modelled. Monocytes do not express haemoglobin genes.
 
 Report:
 - beta_activated (float): the per-allele log rate ratio of CXCL10 expression in activated monocytes,
