@@ -26,6 +26,7 @@ import {
   laneContamination,
   logFraction,
   markerFraction,
+  rhoFromAmbient,
   soupProfiles,
 } from './model.js';
 
@@ -72,8 +73,7 @@ function ambientRho(data: ScData, soup: Float64Array[], p: ScPipeline): Float64A
   const nLanes = data.donors.lanes.length;
   if (p.ambient === 'none') return cellRho(data.cells, null);
   if (p.ambient === 'lane_fraction') return cellRho(data.cells, laneContamination(data.cells, soup));
-  const a = p.ambientFrom === 'hbb' ? ambientPerDroplet(data.cells, soup) : ambientFromEmpties(data.empties, nLanes);
-  return Float64Array.from(data.cells.lane, (l, i) => Math.min(0.95, a[l] / data.cells.totalUmi[i]));
+  return rhoFromAmbient(data.cells, p.ambientFrom === 'hbb' ? ambientPerDroplet(data.cells, soup) : ambientFromEmpties(data.empties, nLanes));
 }
 
 /** Steps 1–3: soup, contamination and the activation call. */
