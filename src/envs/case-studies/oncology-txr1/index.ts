@@ -9,12 +9,15 @@ import { txrAnswerSchema } from './schema.js';
 import { CASE_ID, simulateTxr } from './simulator.js';
 
 /**
- * Tolerances: max(floor, 3 × RMSE_ref), floors RD 5, toxicity 3, NCU 5 pp (below the design notes'
+ * Tolerances: max(floor, 3 × RMSE_ref), floors RD 3, toxicity 2, NCU 3 pp (below the design notes'
  * 6/4/7 so they do not swamp the reference's own error); the code is exact. Reference RMSE from a
- * 17-seed probe of this simulator (30,000 patients): RD 2.05, toxicity 1.20, NCU 2.20 pp → 6.2, 3.6,
- * 6.6; re-checked by `npm run bench:cases -- --case oncology-txr1` (docs/calibration/oncology-txr1.md).
+ * 6-seed sweep of this simulator (40,000 patients, about 11,400 in the estimand): RD 1.34, toxicity
+ * 0.59, NCU 1.42 pp (RD carries a shared bias of about −1 pp: every estimator shows it, on the true
+ * subgroup too) → 4.0 / 1.8 / 4.3, set at 4.5 / 2.4 / 4.6 against the small sweep (the reference missed
+ * ±2.0 pp toxicity by 0.12 pp on CI test seed 3); re-checked by `npm run bench:cases -- --case
+ * oncology-txr1` (docs/calibration/oncology-txr1.md).
  */
-export const TXR_TOLERANCE = { benefit_rd_pp: 6.2, toxicity_dropout_risk_pp: 3.6, net_clinical_utility_pp: 6.6 } as const;
+export const TXR_TOLERANCE = { benefit_rd_pp: 4.5, toxicity_dropout_risk_pp: 2.4, net_clinical_utility_pp: 4.6 } as const;
 
 export function txrBounds(truth: Truth): Bounds {
   const t = TXR_TOLERANCE;

@@ -54,8 +54,9 @@ export function toxRiskTxr1i(c: ClinicalCovariates, toxShift = 0): number {
 }
 
 export const TOX_RISK_OTHER = expit(-3.2);
-// A treatment-limiting toxicity stop at 8 weeks leaves little chance of week-16 benefit (design notes: 1.2).
-export const TOX_BENEFIT_PENALTY = 2.0;
+// A treatment-limiting toxicity stop at 8 weeks lowers the chance of week-16 benefit (design notes: 1.2;
+// 1.6 so that ignoring the toxicity-driven missing visits biases the benefit beyond the tolerance).
+export const TOX_BENEFIT_PENALTY = 1.6;
 
 /**
  * P(benefit) under a therapy, integrating over the toxicity stop. `delta` is the TXR1i log-odds

@@ -57,9 +57,9 @@ export const txrMistakes: Mistake[] = [
 
 /**
  * Measured but not claimed: the crude toxicity rate among treated patients (not standardised to the
- * subgroup) misses by 4–9 pp on most seeds but lands inside the ±3.6 pp tolerance when the regimen is
- * very toxic (≈ 70%: the phenotype gap in risk saturates), e.g. on CI test seed 3, so it is not in the
- * trap matrix (issue 20: a trap that cannot be made to bite is not claimed).
+ * subgroup) misses by about 3.4 pp on average but lands inside the ±2 pp tolerance on about one seed in
+ * ten (a very toxic regimen: the phenotype gap in risk saturates), so it is not in the trap matrix
+ * (issue 20: a trap that cannot be made to bite is not claimed).
  */
 export const txrWeakMistakes: Mistake[] = [
   {

@@ -11,7 +11,7 @@
 // analyseTxr, so each realistic mistake (naive.ts) is this pipeline with one option flipped.
 
 import type { Answer } from '../types.js';
-import { logisticRegression } from '../framework/optim/glm.js';
+import { logitCoef } from './logit.js';
 import { expit } from '../framework/special.js';
 import { tableRecords } from '../framework/tsv.js';
 import { readTable } from '../framework/files.js';
@@ -104,7 +104,24 @@ export function loadTxr(files: Files, opts: TargetOptions = REFERENCE_TARGETING)
   return d;
 }
 
-function parseTxr(files: Files, opts: TargetOptions): TxrData {
+interface SampleRow { sid: string; pid: string; day: number; purity: number; n50: number; qcPass: boolean; log2tpm: number }
+interface DomainCall { alt: number; total: number; pos1: number; pos2: number }
+interface BaseData {
+  registry: RegistryRow[];
+  byId: Map<string, RegistryRow>;
+  /** germline DLR1 structural-allele breakpoints per patient */
+  germlineBp: Map<string, [number, number]>;
+  samples: SampleRow[];
+  /** TXR1-domain SV calls per sample */
+  domainCalls: Map<string, DomainCall[]>;
+}
+
+// The parsed tables in analysis form, per files object (the target-call options only filter them).
+const baseCache = new WeakMap<Files, BaseData>();
+
+function baseData(files: Files): BaseData {
+  const hit = baseCache.get(files);
+  if (hit) return hit;
   const alleleValue = new Map(records(files, 'dlr1_allele_table.tsv.gz').map((r) => [r.allele, Number(r.function_value)]));
   const pgx = new Map(records(files, 'germline_pgx.tsv.gz').map((r) => [r.patient_id, r]));
   const registry: RegistryRow[] = records(files, 'registry.tsv.gz').map((r) => {
@@ -130,60 +147,82 @@ function parseTxr(files: Files, opts: TargetOptions): TxrData {
       labPhenotype: (g?.lab_phenotype ?? 'NM') as Phenotype,
     };
   });
-  const byId = new Map(registry.map((r) => [r.id, r]));
-
-  const samples = records(files, 'tumor_samples.tsv.gz');
-  const expr = new Map(records(files, 'tumor_expression.tsv.gz').map((r) => [r.sample_id, r]));
-  const svBySample = new Map<string, Record<string, string>[]>();
+  const germlineBp = new Map<string, [number, number]>();
+  for (const [pid, g] of pgx) if (g.dlr1_sv_bp1 !== '' && g.dlr1_sv_bp2 !== '') germlineBp.set(pid, [Number(g.dlr1_sv_bp1), Number(g.dlr1_sv_bp2)]);
+  const expr = new Map(records(files, 'tumor_expression.tsv.gz').map((r) => [r.sample_id, Number(r.txr1_log2tpm)]));
+  const samples: SampleRow[] = records(files, 'tumor_samples.tsv.gz').map((r) => ({
+    sid: r.sample_id,
+    pid: r.patient_id,
+    day: Number(r.collection_day),
+    purity: Number(r.purity),
+    n50: Number(r.read_n50_kb),
+    qcPass: r.qc_pass === '1',
+    log2tpm: expr.get(r.sample_id) ?? NaN,
+  }));
+  const domainCalls = new Map<string, DomainCall[]>();
   for (const sv of records(files, 'longread_sv_calls.tsv.gz')) {
     if (sv.txr1_domain_overlap !== '1') continue;
-    if (!svBySample.has(sv.sample_id)) svBySample.set(sv.sample_id, []);
-    svBySample.get(sv.sample_id)!.push(sv);
+    let list = domainCalls.get(sv.sample_id);
+    if (!list) domainCalls.set(sv.sample_id, (list = []));
+    list.push({ alt: Number(sv.alt_reads), total: Number(sv.total_reads), pos1: Number(sv.pos1), pos2: Number(sv.pos2) });
   }
+  const base = { registry, byId: new Map(registry.map((r) => [r.id, r])), germlineBp, samples, domainCalls };
+  baseCache.set(files, base);
+  return base;
+}
+
+function parseTxr(files: Files, opts: TargetOptions): TxrData {
+  const { registry, byId, germlineBp, samples, domainCalls } = baseData(files);
 
   // Usable samples and their somatic TXR1 SV status.
   interface Usable { sid: string; pid: string; purity: number; svPositive: boolean; anyDomainCall: boolean; lineage: string; log2tpm: number }
   const usable: Usable[] = [];
   for (const s of samples) {
-    const p = byId.get(s.patient_id);
+    const p = byId.get(s.pid);
     if (!p) continue;
-    const purity = Number(s.purity);
-    if (opts.baselineOnly && Number(s.collection_day) > p.t0) continue;
-    if (opts.sampleQc && (purity < 0.2 || Number(s.read_n50_kb) < 10 || s.qc_pass !== '1')) continue;
-    const g = pgx.get(s.patient_id);
-    const bp1 = g && g.dlr1_sv_bp1 !== '' ? Number(g.dlr1_sv_bp1) : null;
-    const bp2 = g && g.dlr1_sv_bp2 !== '' ? Number(g.dlr1_sv_bp2) : null;
-    const svPositive = (svBySample.get(s.sample_id) ?? []).some((sv) => {
-      const alt = Number(sv.alt_reads);
-      const ccf = (2 * alt) / Number(sv.total_reads) / purity;
-      if (alt < opts.minAlt || ccf < opts.minCcf) return false;
-      if (opts.germlineFilter && bp1 !== null && bp2 !== null && Math.abs(Number(sv.pos1) - bp1) <= 1000 && Math.abs(Number(sv.pos2) - bp2) <= 1000) return false;
+    const purity = s.purity;
+    if (opts.baselineOnly && s.day > p.t0) continue;
+    if (opts.sampleQc && (purity < 0.2 || s.n50 < 10 || !s.qcPass)) continue;
+    const bp = germlineBp.get(s.pid);
+    const calls = domainCalls.get(s.sid);
+    const svPositive = (calls ?? []).some((sv) => {
+      const ccf = (2 * sv.alt) / sv.total / purity;
+      if (sv.alt < opts.minAlt || ccf < opts.minCcf) return false;
+      if (opts.germlineFilter && bp && Math.abs(sv.pos1 - bp[0]) <= 1000 && Math.abs(sv.pos2 - bp[1]) <= 1000) return false;
       return true;
     });
-    const e = expr.get(s.sample_id);
-    usable.push({ sid: s.sample_id, pid: s.patient_id, purity, svPositive, anyDomainCall: svBySample.has(s.sample_id), lineage: p.lineage, log2tpm: e ? Number(e.txr1_log2tpm) : NaN });
+    usable.push({ sid: s.sid, pid: s.pid, purity, svPositive, anyDomainCall: calls !== undefined, lineage: p.lineage, log2tpm: s.log2tpm });
   }
 
   // Purity-corrected expression: per lineage, bulk TPM = S + purity·(T − S) among SV-negative samples
   // (no TXR1-domain call at all, so germline *5 carriers, whose TXR1 expression is raised, stay out);
   // tumour-cell TPM of a sample = S + (TPM − S)/purity; z against SV-negative tumours of the lineage.
+  // The SV-negative set still holds overexpressed tumours (amplified, unseen germline *5s, activations
+  // whose SV was not called), which would drag the least-squares line: fit, drop samples at z ≥ 2 from
+  // the reference set, refit (three rounds).
   const zOf = new Map<string, number>();
   for (const lin of new Set(usable.map((u) => u.lineage))) {
-    const neg = usable.filter((u) => u.lineage === lin && !u.anyDomainCall && Number.isFinite(u.log2tpm));
-    const n = neg.length;
-    const mx = neg.reduce((a, u) => a + u.purity, 0) / n;
-    const my = neg.reduce((a, u) => a + 2 ** u.log2tpm, 0) / n;
-    const sxy = neg.reduce((a, u) => a + (u.purity - mx) * (2 ** u.log2tpm - my), 0);
-    const sxx = neg.reduce((a, u) => a + (u.purity - mx) ** 2, 0);
-    const slope = sxy / sxx;
-    const stroma = Math.max(0.1, my - slope * mx);
-    const corrected = (u: Usable) => Math.log2(Math.max(0.1, stroma + (2 ** u.log2tpm - stroma) / u.purity));
-    const ref = neg.map(corrected).sort((a, b) => a - b);
-    const med = ref[Math.floor(ref.length / 2)];
-    // Scale from the lower half only: the upper tail holds amplified tumours and unseen germline *5s.
-    const below = ref.filter((v) => v < med).map((v) => med - v).sort((a, b) => a - b);
-    const scale = 1.4826 * below[Math.floor(below.length / 2)];
-    for (const u of usable) if (u.lineage === lin) zOf.set(u.sid, Number.isFinite(u.log2tpm) ? (corrected(u) - med) / scale : NaN);
+    const all = usable.filter((u) => u.lineage === lin && !u.anyDomainCall && Number.isFinite(u.log2tpm));
+    let neg = all;
+    let z = (_u: Usable) => NaN;
+    for (let round = 0; round < 3; round++) {
+      const n = neg.length;
+      const mx = neg.reduce((a, u) => a + u.purity, 0) / n;
+      const my = neg.reduce((a, u) => a + 2 ** u.log2tpm, 0) / n;
+      const sxy = neg.reduce((a, u) => a + (u.purity - mx) * (2 ** u.log2tpm - my), 0);
+      const sxx = neg.reduce((a, u) => a + (u.purity - mx) ** 2, 0);
+      const slope = sxy / sxx;
+      const stroma = Math.max(0.1, my - slope * mx);
+      const corrected = (u: Usable) => Math.log2(Math.max(0.1, stroma + (2 ** u.log2tpm - stroma) / u.purity));
+      const ref = neg.map(corrected).sort((a, b) => a - b);
+      const med = ref[Math.floor(ref.length / 2)];
+      // Scale from the lower half only: the upper tail holds the overexpressed tumours.
+      const below = ref.filter((v) => v < med).map((v) => med - v).sort((a, b) => a - b);
+      const scale = 1.4826 * below[Math.floor(below.length / 2)];
+      z = (u: Usable) => (Number.isFinite(u.log2tpm) ? (corrected(u) - med) / scale : NaN);
+      neg = all.filter((u) => z(u) < 2);
+    }
+    for (const u of usable) if (u.lineage === lin) zOf.set(u.sid, z(u));
   }
 
   const target = new Map<string, boolean>();
@@ -233,8 +272,8 @@ export interface Estimates {
 /** Propensity of TXR1i given L (with PGx: the lab phenotype drove prescribing), truncated at 1%/99%. */
 export function propensity(pop: RegistryRow[]): number[] {
   const X = pop.map((r) => [...covariates(r, false), r.labPhenotype === 'IM' ? 1 : 0, r.labPhenotype === 'PM' ? 1 : 0]);
-  const fit = logisticRegression(X, pop.map((r) => r.treated));
-  const e = X.map((x) => predict(fit.coef, x));
+  const coef = logitCoef(X, pop.map((r) => r.treated));
+  const e = X.map((x) => predict(coef, x));
   const lo = quantileOf(e, 0.01);
   const hi = quantileOf(e, 0.99);
   return e.map((v) => Math.min(hi, Math.max(lo, v)));
@@ -258,8 +297,8 @@ export interface EstimatorOptions {
 export const REFERENCE_ESTIMATOR: EstimatorOptions = { benefit: 'aipw', toxicity: 'aipw', phenotype: 'recomputed' };
 
 const fitPredict = (X: number[][], y: number[]) => {
-  const fit = logisticRegression(X, y);
-  return (x: number[]) => predict(fit.coef, x);
+  const coef = logitCoef(X, y);
+  return (x: number[]) => predict(coef, x);
 };
 
 /** Benefit and toxicity in the given population by the chosen estimators. */

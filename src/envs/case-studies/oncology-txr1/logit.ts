@@ -1,0 +1,107 @@
+// Logistic regression for case 1's many-row, few-column designs (≈ 10,000 patients × ≤ 15 columns,
+// fitted ~10 times per analysis and for each mistake and alternative): Newton–Raphson on the normal
+// equations, p × p Cholesky, flat typed arrays. The same maximum-likelihood estimates as the
+// framework's QR-based IRLS (optim/glm.ts), which builds an n × p matrix object per iteration and
+// made these fits most of an analysis's time. Responses may be fractions in [0, 1] (quasi-binomial
+// regression of fitted probabilities, as the two-stage AIPW needs). A tiny ridge penalty (RIDGE·|β|²/2,
+// against a log-likelihood summed over ~10⁴ rows) keeps the estimates finite under quasi-separation
+// (e.g. toxicity stops among assessed comparator patients, a rare cell) and changes nothing else.
+
+import { expit } from '../framework/special.js';
+
+function cholesky(A: Float64Array, p: number): Float64Array | null {
+  const L = new Float64Array(p * p);
+  for (let j = 0; j < p; j++) {
+    let d = A[j * p + j];
+    for (let k = 0; k < j; k++) d -= L[j * p + k] ** 2;
+    if (!(d > 1e-10 * Math.max(1, A[j * p + j]))) return null;
+    const ljj = Math.sqrt(d);
+    L[j * p + j] = ljj;
+    for (let i = j + 1; i < p; i++) {
+      let s = A[i * p + j];
+      for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
+      L[i * p + j] = s / ljj;
+    }
+  }
+  return L;
+}
+
+function cholSolve(L: Float64Array, b: Float64Array, p: number): Float64Array {
+  const z = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let s = b[i];
+    for (let k = 0; k < i; k++) s -= L[i * p + k] * z[k];
+    z[i] = s / L[i * p + i];
+  }
+  const x = new Float64Array(p);
+  for (let i = p - 1; i >= 0; i--) {
+    let s = z[i];
+    for (let k = i + 1; k < p; k++) s -= L[k * p + i] * x[k];
+    x[i] = s / L[i * p + i];
+  }
+  return x;
+}
+
+const RIDGE = 1e-3;
+
+const binDev = (y: number, mu: number) => {
+  const m = Math.min(1 - 1e-15, Math.max(1e-15, mu));
+  return 2 * ((y > 0 ? y * Math.log(y / m) : 0) + (y < 1 ? (1 - y) * Math.log((1 - y) / (1 - m)) : 0));
+};
+
+/** Coefficients of logit P(y = 1 | x) = x·β (ridge-penalised as above; collinear columns share their effect). */
+export function logitCoef(X: readonly (readonly number[])[], y: ArrayLike<number>, maxIter = 50): number[] {
+  const n = X.length;
+  if (n === 0) throw new Error('logitCoef: no rows');
+  if (y.length !== n) throw new Error(`logitCoef: X has ${n} rows, y has ${y.length}`);
+  const p = X[0].length;
+  for (let i = 0; i < n; i++) if (!(y[i] >= 0 && y[i] <= 1)) throw new Error(`logitCoef: bad response ${y[i]} at row ${i}`);
+  let beta = new Float64Array(p);
+  let prev = beta;
+  let prevDev = Infinity;
+  const H = new Float64Array(p * p);
+  const g = new Float64Array(p);
+  for (let it = 0; it < maxIter; it++) {
+    H.fill(0);
+    g.fill(0);
+    let dev = 0;
+    for (let i = 0; i < n; i++) {
+      const x = X[i];
+      let eta = 0;
+      for (let j = 0; j < p; j++) eta += x[j] * beta[j];
+      const mu = expit(eta);
+      dev += binDev(y[i], mu);
+      const w = mu * (1 - mu);
+      const r = y[i] - mu;
+      for (let j = 0; j < p; j++) {
+        const xj = x[j];
+        g[j] += xj * r;
+        const wx = w * xj;
+        for (let k = 0; k <= j; k++) H[j * p + k] += wx * x[k];
+      }
+    }
+    for (let j = 0; j < p; j++) {
+      dev += RIDGE * beta[j] * beta[j];
+      g[j] -= RIDGE * beta[j];
+      H[j * p + j] += RIDGE;
+    }
+    // Step-halving keeps the penalised deviance monotone (as the framework's IRLS does).
+    if (dev > prevDev * (1 + 1e-12) + 1e-12) {
+      const back = beta;
+      beta = prev.map((b, j) => (b + back[j]) / 2);
+      if (Math.max(...beta.map((b, j) => Math.abs(b - prev[j]))) < 1e-12) break;
+      continue;
+    }
+    for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) H[k * p + j] = H[j * p + k];
+    const L = cholesky(H, p);
+    if (!L) throw new Error('logitCoef: design is singular (separation or collinear columns)');
+    const step = cholSolve(L, g, p);
+    prev = beta;
+    prevDev = dev;
+    beta = beta.map((b, j) => b + step[j]);
+    let maxStep = 0;
+    for (let j = 0; j < p; j++) maxStep = Math.max(maxStep, Math.abs(step[j]));
+    if (maxStep < 1e-9) break;
+  }
+  return Array.from(beta);
+}
