@@ -77,13 +77,10 @@ export class EutilsMirror {
 
   /** AND-joined terms with optional [field] tags: sym/gene/preferred symbol, orgn, chr. */
   private searchGenes(term: string): string[] {
-    const clauses = andClauses(term);
+    const clauses = fieldClauses(term);
+    if (!clauses) return [];
     let genes = this.names.genes();
-    for (const clause of clauses) {
-      const m = clause.match(/^"?(.+?)"?\s*(?:\[([^\]]+)\])?$/);
-      if (!m) return [];
-      const value = m[1].trim().toLowerCase();
-      const field = (m[2] ?? 'all').trim().toLowerCase();
+    for (const { value, field } of clauses) {
       // [Organism], [orgn], [Organism:exp]/[:noexp] (name or txid<N>) and [taxid]/[Taxonomy ID] (N or txid<N>)
       const org = this.organismMatches(value, field);
       if (org !== undefined) {
@@ -111,13 +108,10 @@ export class EutilsMirror {
 
   /** nuccore terms: accession[.version] ([accn] or bare), uid ([uid]), chromosome ([chr]), organism and RefSeq filters; UIDs are GIs. */
   private searchNuccore(term: string): string[] {
-    const clauses = andClauses(term);
+    const clauses = fieldClauses(term);
+    if (!clauses) return [];
     let chroms = this.asm.primaryChromosomes().filter((c) => this.names.accession(c));
-    for (const clause of clauses) {
-      const m = clause.match(/^"?(.+?)"?\s*(?:\[([^\]]+)\])?$/);
-      if (!m) return [];
-      const value = m[1].trim().toLowerCase();
-      const field = (m[2] ?? 'all').trim().toLowerCase();
+    for (const { value, field } of clauses) {
       const org = this.organismMatches(value, field);
       if (org !== undefined) {
         if (!org) return [];
@@ -296,6 +290,17 @@ export class EutilsMirror {
 }
 
 /** AND-joined clauses of an Entrez term, each without its enclosing parentheses: "(MYC[sym]) AND (human[orgn])". */
+/** AND-joined `value[field]` clauses, lower-cased (field "all" when untagged); null if one is unreadable. */
+function fieldClauses(term: string): { value: string; field: string }[] | null {
+  const out: { value: string; field: string }[] = [];
+  for (const clause of andClauses(term)) {
+    const m = clause.match(/^"?(.+?)"?\s*(?:\[([^\]]+)\])?$/);
+    if (!m) return null;
+    out.push({ value: m[1].trim().toLowerCase(), field: (m[2] ?? 'all').trim().toLowerCase() });
+  }
+  return out;
+}
+
 function andClauses(term: string): string[] {
   let t = term.trim();
   while (/^\(.*\)$/.test(t) && balanced(t.slice(1, -1))) t = t.slice(1, -1).trim();

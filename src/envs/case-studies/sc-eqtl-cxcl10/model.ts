@@ -248,17 +248,9 @@ function nbLogLik(y: number, m: number, alpha: number): number {
  * maximised over (μ, β, log α). Donors without selected cells are left out.
  */
 export function fitDonorNb(pb: Pseudobulk, dosage: ArrayLike<number>): NbFit {
-  const idx: number[] = [];
-  for (let d = 0; d < pb.y.length; d++) if (pb.exposure[d] > 0) idx.push(d);
-  if (idx.length < 5) throw new Error(`only ${idx.length} donors have selected cells; need at least 5`);
+  const idx = donorsWithCells(pb);
   // start from log of pooled own-RNA rate, no effect, moderate dispersion
-  let ys = 0, as = 0, es = 0;
-  for (const d of idx) {
-    ys += pb.y[d];
-    as += pb.ambient[d];
-    es += pb.exposure[d];
-  }
-  const mu0 = Math.log(Math.max(1e-3 * ys, ys - as) / es);
+  const mu0 = pooledLogRate(pb, idx);
   const negLl = ([mu, beta, logAlpha]: number[]) => {
     const alpha = Math.exp(Math.max(-12, Math.min(4, logAlpha)));
     let ll = 0;
@@ -279,6 +271,17 @@ function donorsWithCells(pb: Pseudobulk): number[] {
   for (let d = 0; d < pb.y.length; d++) if (pb.exposure[d] > 0) idx.push(d);
   if (idx.length < 5) throw new Error(`only ${idx.length} donors have selected cells; need at least 5`);
   return idx;
+}
+
+/** Log of the donors' pooled own-RNA rate (counts less ambient, per exposure): a fit's starting μ. */
+function pooledLogRate(pb: Pseudobulk, idx: number[]): number {
+  let ys = 0, as = 0, es = 0;
+  for (const d of idx) {
+    ys += pb.y[d];
+    as += pb.ambient[d];
+    es += pb.exposure[d];
+  }
+  return Math.log(Math.max(1e-3 * ys, ys - as) / es);
 }
 
 /**
@@ -303,13 +306,7 @@ export function fitDonorPoissonLognormal(pb: Pseudobulk, dosage: ArrayLike<numbe
     const h2 = be * (y / m - 1) - (y * be * be) / (m * m) - 1 / (sigma * sigma);
     return h(u) - lgamma(y + 1) - 0.5 * Math.log(Math.max(1e-300, -h2 * sigma * sigma));
   };
-  let ys = 0, as = 0, es = 0;
-  for (const d of idx) {
-    ys += pb.y[d];
-    as += pb.ambient[d];
-    es += pb.exposure[d];
-  }
-  const mu0 = Math.log(Math.max(1e-3 * ys, ys - as) / es);
+  const mu0 = pooledLogRate(pb, idx);
   const negLl = ([mu, beta, logSigma]: number[]) => {
     const sigma = Math.exp(Math.max(-6, Math.min(1.5, logSigma)));
     let ll = 0;
