@@ -5,29 +5,21 @@
 // relative to that descriptor (/proc/self/fd/<dirfd>/<name>), so a swapped-in link is only
 // ever unlinked itself. Linux only (needs /proc).
 
-import { constants as C } from 'node:fs';
-import { type FileHandle, lstat, open, opendir, rmdir, unlink } from 'node:fs/promises';
+import { type FileHandle, lstat, open, rmdir, unlink } from 'node:fs/promises';
+import { at, DIR_FLAGS, openChildDir, readNames } from './dir-fd.js';
 
-const DIR_FLAGS = C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW | C.O_NONBLOCK;
 /** Directory levels removed; a deeper tree is refused (each level holds a descriptor). */
 export const REMOVE_MAX_DEPTH = 4096;
 /** Passes over one directory while something keeps adding entries to it. */
 const MAX_PASSES = 64;
 const BATCH = 1024;
 
-const at = (dir: FileHandle, name: string) => `/proc/self/fd/${dir.fd}/${name}`;
 const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
 
 async function empty(dir: FileHandle, depth: number): Promise<void> {
   if (depth > REMOVE_MAX_DEPTH) throw new Error(`directory tree deeper than ${REMOVE_MAX_DEPTH} levels; not removed`);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const names: string[] = [];
-    const it = await opendir(`/proc/self/fd/${dir.fd}`, { bufferSize: 64 });
-    try {
-      for (let e = await it.read(); e !== null && names.length < BATCH; e = await it.read()) names.push(e.name);
-    } finally {
-      await it.close().catch(() => {});
-    }
+    const { names } = await readNames(dir, BATCH);
     if (names.length === 0) return;
     for (const name of names) {
       const st = await lstat(at(dir, name)).catch(() => null);
@@ -36,7 +28,7 @@ async function empty(dir: FileHandle, depth: number): Promise<void> {
         await unlink(at(dir, name)).catch(() => {}); // a link goes, never its target
         continue;
       }
-      const child = await open(at(dir, name), DIR_FLAGS).catch(() => null); // swapped for a link: next pass unlinks it
+      const child = await openChildDir(dir, name); // swapped for a link: next pass unlinks it
       if (!child) continue;
       try {
         await empty(child, depth + 1);

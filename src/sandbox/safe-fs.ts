@@ -7,7 +7,8 @@
 // makes the open fail instead of leading out of the workspace. Linux only (needs /proc).
 
 import { constants as C, type Stats } from 'node:fs';
-import { type FileHandle, lstat, open, opendir } from 'node:fs/promises';
+import { type FileHandle, lstat, open } from 'node:fs/promises';
+import { at, DIR_FLAGS, openChildDir, readNames } from './dir-fd.js';
 import { checkRelativePath } from './workspace.js';
 
 /** A refusal whose message is safe to show the agent (no host paths). */
@@ -21,11 +22,8 @@ export class WorkspaceFsError extends Error {
   }
 }
 
-const DIR_FLAGS = C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW | C.O_NONBLOCK;
 // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
 const FILE_FLAGS = C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK;
-
-const at = (dir: FileHandle, name: string) => `/proc/self/fd/${dir.fd}/${name}`;
 
 /** The errno of a failed open, as a message about the agent's path (never the host path). */
 async function refusal(err: unknown, dir: FileHandle, name: string, shown: string): Promise<WorkspaceFsError> {
@@ -163,20 +161,9 @@ export async function listWorkspace(workspace: string, sub = '', opts: ListOptio
   let chars = opts.maxPathChars ?? LIST_MAX_PATH_CHARS;
   const top = await openDirPath(workspace, rel === '' ? [] : rel.split('/'));
   const walk = async (dir: FileHandle, prefix: string, depth: number): Promise<void> => {
-    const names: string[] = [];
-    const it = await opendir(`/proc/self/fd/${dir.fd}`, { bufferSize: 64 });
-    try {
-      for (let e = await it.read(); e !== null; e = await it.read()) {
-        if (budget === 0) {
-          out.truncated = true;
-          break;
-        }
-        budget--;
-        names.push(e.name);
-      }
-    } finally {
-      await it.close().catch(() => {});
-    }
+    const { names, more } = await readNames(dir, budget);
+    budget -= names.length;
+    if (more) out.truncated = true;
     names.sort((a, b) => a.localeCompare(b));
     // lstat in small parallel batches: one at a time, a loaded thread pool makes 5,000 slow.
     const stats: (Stats | null)[] = [];
@@ -202,7 +189,7 @@ export async function listWorkspace(workspace: string, sub = '', opts: ListOptio
           out.skippedDeep++;
           continue;
         }
-        const child = await open(at(dir, name), DIR_FLAGS).catch(() => null); // swapped for a link: skip
+        const child = await openChildDir(dir, name); // swapped for a link: skip
         if (!child) continue;
         try {
           await walk(child, shown, depth + 1);
@@ -231,19 +218,9 @@ export async function walkNoFollow(root: string, visit: (path: string, st: Stats
   let budget = opts.maxEntries;
   let truncated = false;
   const walk = async (dir: FileHandle, path: string, depth: number): Promise<void> => {
-    const it = await opendir(`/proc/self/fd/${dir.fd}`, { bufferSize: 64 });
-    const names: string[] = [];
-    try {
-      for (let e = await it.read(); e !== null; e = await it.read()) {
-        if (budget-- <= 0) {
-          truncated = true;
-          break;
-        }
-        names.push(e.name);
-      }
-    } finally {
-      await it.close().catch(() => {});
-    }
+    const { names, more } = await readNames(dir, budget);
+    budget -= names.length;
+    if (more) truncated = true;
     for (const name of names) {
       const st = await lstat(at(dir, name)).catch(() => null); // gone meanwhile
       if (!st) continue;
@@ -255,7 +232,7 @@ export async function walkNoFollow(root: string, visit: (path: string, st: Stats
         truncated = true;
         continue;
       }
-      const child = await open(at(dir, name), DIR_FLAGS).catch(() => null); // swapped for a link: skip
+      const child = await openChildDir(dir, name); // swapped for a link: skip
       if (!child) continue;
       try {
         await walk(child, `${path}/${name}`, depth + 1);
