@@ -152,6 +152,14 @@ export function serverSandboxCaps(env: NodeJS.ProcessEnv = process.env): { memor
   return { memoryBytes: num('GENEGYM_SANDBOX_MEMORY_TOTAL', Math.floor(totalmem() * 0.85)), processes: num('GENEGYM_SANDBOX_PROCESSES_TOTAL', 16_384) };
 }
 
+/** mkdir that accepts an existing directory; removed at exit like the session groups. */
+async function makeTracked(dir: string): Promise<void> {
+  await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EEXIST') throw e;
+  });
+  track([dir]);
+}
+
 let serverGroup: Promise<Layout> | null = null;
 /** The layout with every path one level down, in this server's capped sandboxes group (made once). */
 function sandboxesGroup(l: Layout): Promise<Layout> {
@@ -160,10 +168,7 @@ function sandboxesGroup(l: Layout): Promise<Layout> {
     const name = `genegym-${process.pid}-sandboxes`;
     if (l.kind === 'v2') {
       const dir = join(l.base, name);
-      await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EEXIST') throw e;
-      });
-      track([dir]);
+      await makeTracked(dir);
       await writeFile(join(dir, 'memory.max'), String(caps.memoryBytes));
       await writeFile(join(dir, 'pids.max'), String(caps.processes));
       await writeFile(join(dir, 'cgroup.subtree_control'), '+memory +pids');
@@ -171,12 +176,8 @@ function sandboxesGroup(l: Layout): Promise<Layout> {
     }
     const mem = join(l.memory, name);
     const pids = join(l.pids, name);
-    for (const d of [mem, pids]) {
-      await mkdir(d).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'EEXIST') throw e;
-      });
-      track([d]);
-    }
+    await makeTracked(mem);
+    await makeTracked(pids);
     await writeFile(join(mem, 'memory.limit_in_bytes'), String(caps.memoryBytes));
     await writeFile(join(pids, 'pids.max'), String(caps.processes));
     return { kind: 'v1', memory: mem, pids };

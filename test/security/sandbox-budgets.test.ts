@@ -15,7 +15,7 @@ import { BwrapSandbox, DEFAULT_LIMITS, MAX_QUEUED_RUNS, UidAllocator } from '../
 import { imageBytes, imagePath, mountWorkspaceFs, releaseMountsUnder } from '../../src/sandbox/disk-quota.js';
 import { currentOwner, OWNER_FILE, sweepStaleWorkspaceRoots, WORKSPACES_DIR } from '../../src/sandbox/workspace-root.js';
 import { UID_BASE, UIDS_PER_BLOCK } from '../../src/sandbox/uid-pool.js';
-import { MiB, skip, startServer, text } from './sandbox-fixture.js';
+import { forkStorm, MiB, skip, startServer, text } from './sandbox-fixture.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -237,19 +237,7 @@ print("children ok:", ok)
     const a = await srv.session();
     const b = await srv.session();
     try {
-      const storm = a.s.call('run_python', { code: `
-import os, time
-n = 0
-try:
-    for i in range(500):
-        if os.fork() == 0:
-            time.sleep(3); os._exit(0)
-        n += 1
-except OSError:
-    pass
-print("forked", n, flush=True)
-time.sleep(2.5)
-` });
+      const storm = a.s.call('run_python', { code: forkStorm(3, 2.5) });
       await new Promise((r) => setTimeout(r, 800));
       const other = await b.s.call('run_bash', { command: 'for i in $(seq 20); do (sleep 0.2 &); done; echo other-ok' });
       assert.ok(other.ok && /other-ok/.test(text(other.output)), JSON.stringify(other));

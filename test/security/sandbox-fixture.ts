@@ -18,6 +18,21 @@ if (!probe.ok) {
 }
 export const skip = probe.ok ? false : `bubblewrap unavailable: ${probe.reason}`;
 
+/** Python that forks sleeping children until refused, prints how many it got, then holds them. */
+export const forkStorm = (childSeconds: number, holdSeconds: number) => `
+import os, time
+n = 0
+try:
+    for i in range(500):
+        if os.fork() == 0:
+            time.sleep(${childSeconds}); os._exit(0)
+        n += 1
+except OSError:
+    pass
+print("forked", n, flush=True)
+time.sleep(${holdSeconds})
+`;
+
 export const text = (o: ToolOutput) => o.blocks.map((b) => (b.type === 'text' ? b.text : '')).join('\n');
 
 export async function startServer(limits: Partial<Limits>) {

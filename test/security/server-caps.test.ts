@@ -6,22 +6,9 @@ import './server-caps-env.js'; // first: sets the cap before any sandbox exists
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { serverSandboxCaps } from '../../src/sandbox/cgroup.js';
-import { skip, startServer, text } from './sandbox-fixture.js';
+import { forkStorm, MiB, skip, startServer, text } from './sandbox-fixture.js';
 
-const MiB = 1024 * 1024;
-const storm = `
-import os, time
-n = 0
-try:
-    for i in range(500):
-        if os.fork() == 0:
-            time.sleep(4); os._exit(0)
-        n += 1
-except OSError:
-    pass
-print("forked", n, flush=True)
-time.sleep(3)
-`;
+const storm = forkStorm(4, 3);
 
 test('caps come from the environment and are validated', () => {
   assert.deepEqual(serverSandboxCaps({ GENEGYM_SANDBOX_MEMORY_TOTAL: '1073741824', GENEGYM_SANDBOX_PROCESSES_TOTAL: '99' }), { memoryBytes: 1073741824, processes: 99 });
