@@ -13,6 +13,27 @@ export interface BalanceResult {
   iterations: number;
 }
 
+/** Rows with no contacts left cannot be balanced: drops them from `valid`; returns how many remain. */
+function dropEmptyRows(valid: Uint8Array, sums: Float64Array, who: string): number {
+  let nValid = 0;
+  for (let i = 0; i < valid.length; i++) {
+    if (valid[i] && sums[i] === 0) valid[i] = 0;
+    nValid += valid[i];
+  }
+  if (nValid < 2) throw new Error(`${who}: fewer than two bins left after masking`);
+  return nValid;
+}
+
+/** Mean row sum over valid bins, and the largest relative deviation from it (the convergence test). */
+function coverageSpread(sums: Float64Array, valid: Uint8Array, nValid: number): { mean: number; worst: number } {
+  let mean = 0;
+  for (let i = 0; i < sums.length; i++) if (valid[i]) mean += sums[i];
+  mean /= nValid;
+  let worst = 0;
+  for (let i = 0; i < sums.length; i++) if (valid[i]) worst = Math.max(worst, Math.abs(sums[i] / mean - 1));
+  return { mean, worst };
+}
+
 /**
  * Iterative correction (ICE): repeatedly divide each pixel by the product of its row's and
  * column's relative coverage until every valid row has the same sum, then scale rows to sum 1.
@@ -43,26 +64,16 @@ export function iceBalance(matrix: ArrayLike<number>, n: number, mask: ArrayLike
       sums[i] = s;
     }
   };
-  // Rows with no contacts left cannot be balanced; drop them.
   rowSums();
-  for (let i = 0; i < n; i++) if (valid[i] && sums[i] === 0) valid[i] = 0;
-  let nValid = 0;
-  for (let i = 0; i < n; i++) nValid += valid[i];
-  if (nValid < 2) throw new Error(`ICE: fewer than two bins left after masking`);
+  const nValid = dropEmptyRows(valid, sums, 'ICE');
   let iterations = 0;
   let mean = 0;
   for (; iterations < maxIter; iterations++) {
     rowSums();
-    mean = 0;
-    for (let i = 0; i < n; i++) if (valid[i]) mean += sums[i];
-    mean /= nValid;
-    let worst = 0;
-    for (let i = 0; i < n; i++) {
-      if (!valid[i]) continue;
-      sums[i] /= mean; // relative coverage
-      worst = Math.max(worst, Math.abs(sums[i] - 1));
-    }
+    let worst;
+    ({ mean, worst } = coverageSpread(sums, valid, nValid));
     if (worst < tol) break;
+    for (let i = 0; i < n; i++) if (valid[i]) sums[i] /= mean; // relative coverage
     for (let i = 0; i < n; i++) {
       if (!valid[i]) continue;
       const ri = sums[i];
@@ -143,19 +154,13 @@ export function sinkhornBalance(matrix: ArrayLike<number>, n: number, mask: Arra
     }
   };
   rowSums();
-  for (let i = 0; i < n; i++) if (valid[i] && sums[i] === 0) valid[i] = 0;
-  let nValid = 0;
-  for (let i = 0; i < n; i++) nValid += valid[i];
-  if (nValid < 2) throw new Error('balancing: fewer than two bins left after masking');
+  const nValid = dropEmptyRows(valid, sums, 'balancing');
   let iterations = 0;
   let mean = 0;
   for (; iterations < maxIter; iterations++) {
     rowSums();
-    mean = 0;
-    for (let i = 0; i < n; i++) if (valid[i]) mean += sums[i];
-    mean /= nValid;
-    let worst = 0;
-    for (let i = 0; i < n; i++) if (valid[i]) worst = Math.max(worst, Math.abs(sums[i] / mean - 1));
+    let worst;
+    ({ mean, worst } = coverageSpread(sums, valid, nValid));
     if (worst < tol) break;
     for (let i = 0; i < n; i++) if (valid[i]) scale[i] *= Math.sqrt(mean / sums[i]);
   }
