@@ -2,7 +2,7 @@
 // path that a concurrent process could redirect with a symlink.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,12 +112,20 @@ test('listing: depth-first in name order, sub-directories, and an entry budget e
   }
 });
 
+/** Kills the swapper's whole process group and waits for it, so no `ln`/`mv` still in flight
+ *  re-creates a file while the directory is being removed. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => child.once('exit', () => r()));
+  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+  await exited;
+}
+
 test('a process swapping a file for a symlink in a loop never gets a read outside', async () => {
   const dir = join(ws, 'race');
   await mkdir(dir);
   await writeFile(join(dir, 'ok.txt'), 'inside');
   // Renames are atomic: the name is always either the real file or a link to the secret.
-  const swapper = spawn('bash', ['-c', `cd ${dir}; n=0; while :; do ln -f ok.txt tmp && mv -f tmp f; ln -sfn ${join(outside, 'secret.txt')} tmp2 && mv -Tf tmp2 f; n=$((n+1)); [ $n = 5 ] && echo swapping; done`], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const swapper = spawn('bash', ['-c', `cd ${dir}; n=0; while :; do ln -f ok.txt tmp && mv -f tmp f; ln -sfn ${join(outside, 'secret.txt')} tmp2 && mv -Tf tmp2 f; n=$((n+1)); [ $n = 5 ] && echo swapping; done`], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
   await new Promise<void>((r) => swapper.stdout!.once('data', () => r())); // reads start once the swaps do
   try {
     let inside = 0;
@@ -137,8 +145,8 @@ test('a process swapping a file for a symlink in a loop never gets a read outsid
     assert.ok(inside + links === round * 20);
     assert.ok(links > 0 && inside > 0, `the race was exercised (inside ${inside}, refused ${links})`);
   } finally {
-    swapper.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
+    await stopGroup(swapper);
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 });
 
@@ -162,7 +170,7 @@ test('the disk-usage walk never counts a host tree that a directory is swapped f
     '    n += 1',
     '    if n == 50: print("swapping", flush=True)',
   ].join('\n');
-  const swapper = spawn('python3', ['-c', swap], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const swapper = spawn('python3', ['-c', swap], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
   await new Promise<void>((r) => swapper.stdout!.once('data', () => r()));
   try {
     let sawDir = 0;
@@ -174,8 +182,8 @@ test('the disk-usage walk never counts a host tree that a directory is swapped f
     }
     assert.ok(sawDir > 0, 'the walk entered the real directory at least once');
   } finally {
-    swapper.kill('SIGKILL');
-    await rm(root, { recursive: true, force: true });
+    await stopGroup(swapper);
+    await rm(root, { recursive: true, force: true, maxRetries: 5 });
     await rm(host, { recursive: true, force: true });
   }
 });
