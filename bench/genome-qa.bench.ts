@@ -1,4 +1,4 @@
-// npm run bench:genome-qa [-- --demo-only] [--solve]
+// npm run bench:genome-qa [-- --demo-only] [--solve] [--baselines]
 // 0. On the demo assembly: both default splits (1,000 tasks each) from a cold generator, with
 //    the generation time per 1,000 tasks, the distinct questions per split and the tasks per
 //    domain/kind, and the kinds or domains that ran out of distinct tasks (--demo-only stops here).
@@ -9,6 +9,11 @@
 //    requests. Goal: p99 < 5 ms.
 // 3. With --solve, runs the tool-only solver over the whole train split of the (small) demo
 //    assembly and reports its score.
+// 4. With --baselines (then only this runs), answers that never looked at the assembly, graded by
+//    the programmatic grader an agent's submit_answer takes, on the 1,000 test tasks of the demo
+//    assembly and, when ../shared/data/hg38 is present, of the real-hg38 fixture assembly:
+//    per task kind the constant answer learned from the train split (median of numeric fields,
+//    mode of the rest) and another test task's answer of the same kind. Pass rates per domain.
 // Env: GENEGYM_BENCH_HOME (default $TMPDIR/genegym-bench) holds the cached human-size build.
 
 import { existsSync } from 'node:fs';
@@ -25,6 +30,12 @@ import { buildDemoAssembly, ensureDemoAssembly } from '../src/genome/demo/index.
 const home = process.env.GENEGYM_BENCH_HOME ?? join(tmpdir(), 'genegym-bench');
 const dir = join(home, 'assemblies', 'human-synth');
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+if (process.argv.includes('--baselines')) {
+  const { guessingBaselines } = await import('./genome-qa-baselines.js');
+  await guessingBaselines(home);
+  process.exit(0);
+}
 
 {
   const demo = await openAssembly(await ensureDemoAssembly({ home }));
