@@ -1,20 +1,25 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { DirLockedError, fetchAssembly, parseMd5Sums, type FetchOptions } from '../../src/genome/fetch.js';
 import { LOCK_FILE } from '../../src/genome/fetch/lock.js';
 import { formatBytes, Progress } from '../../src/genome/fetch/progress.js';
 import { openAssembly } from '../../src/genome/assembly.js';
+import { processStartTime } from '../../src/platform/process.js';
 import { DamagedFileError } from '../../src/genome/text-file.js';
 import type { AssemblyManifest } from '../../src/genome/types.js';
 import { addTinyAssembly, LAST_MODIFIED, RangeServer } from './range-server.js';
 
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let root: string;
 const srv = new RangeServer();
 const TWOBIT = '/tiny/bigZips/tiny.2bit';
@@ -321,6 +326,69 @@ test('genegym assembly fetch through the CLI: --mirror --dir --stall-timeout --a
   await assert.rejects(cli(['assembly', 'fetch', 'trunc', '--mirror', srv.base, '--dir', freshDir(), '--no-progress', '--quiet', '--attempts', '1']), /cytoBand\.txt\.gz is damaged: it does not decompress/);
 });
 
+test('every fault through the genegym command (a real process): a verified file and exit 0, or exit 1 with a message naming the file', { timeout: 120_000 }, async () => {
+  const body = srv.files.get(TWOBIT)!;
+  const fetchCmd = (dir: string, ...extra: string[]) => genegymProcess(['assembly', 'fetch', 'tiny', '--mirror', srv.base, '--dir', dir, '--stall-timeout', '1', ...extra]);
+  const identical = async (dir: string) => assert.ok((await readFile(join(dir, 'tiny.2bit'))).equals(body), `${dir}: 2bit byte-identical`);
+
+  // a stall and a dropped connection mid-transfer: resumed by Range; progress lines without a terminal
+  for (const fault of ['cut', 'drop'] as const) {
+    srv.clearFaults();
+    srv.inject(TWOBIT, fault);
+    srv.requests.length = 0;
+    const dir = freshDir();
+    const r = await fetchCmd(dir);
+    assert.equal(r.code, 0, `${fault}: ${r.stderr}`);
+    assert.equal(r.stdout, `${dir}\n`);
+    await identical(dir);
+    assert.match(r.stderr, /tiny\.2bit: transfer broke off at byte \d+ \(.+\); will resume at byte [1-9]\d*/, `${fault}: ${r.stderr}`);
+    assert.match(r.stderr, /tiny\.2bit: resuming at byte [1-9]\d*/);
+    assert.match(r.stderr, /^tiny\.2bit: \d+% \(/m, 'a progress line per 5% on stderr');
+    assert.match(srv.of(TWOBIT).at(-1)!.range ?? '', /^bytes=[1-9]\d*-$/, `${fault}: the last request resumed`);
+  }
+
+  // a .part left behind, then: the whole file already there (416 bytes */N), a 206 at the wrong
+  // byte, a server that ignores Range, a 416 for a part of the wrong size
+  for (const [fault, partBytes] of [[undefined, body.length], ['wrong-start', 5000], ['ignore-range', 5000], ['always-416', 5000]] as const) {
+    srv.clearFaults();
+    if (fault) srv.inject(TWOBIT, fault);
+    const dir = freshDir();
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'tiny.2bit.part'), body.subarray(0, partBytes));
+    await writeFile(join(dir, 'tiny.2bit.part.json'), JSON.stringify({ url: `${srv.base}${TWOBIT}`, etag: RangeServer.etag(body) }));
+    srv.requests.length = 0;
+    const r = await fetchCmd(dir, '--no-progress');
+    assert.equal(r.code, 0, `${fault ?? 'complete part'}: ${r.stderr}`);
+    await identical(dir);
+    assert.ok(!existsSync(join(dir, 'tiny.2bit.part')));
+    if (!fault) assert.deepEqual(srv.of(TWOBIT).map((q) => q.status), [416], 'a complete .part is kept, not downloaded again');
+  }
+
+  // a server that keeps failing: exit 1, the file and the last status named
+  srv.clearFaults();
+  srv.inject(TWOBIT, 'unavailable', 'unavailable');
+  const failing = await fetchCmd(freshDir(), '--no-progress', '--attempts', '2');
+  assert.equal(failing.code, 1, failing.stderr);
+  assert.match(failing.stderr, /^genegym: .*tiny\.2bit: download failed after 2 attempts without progress \(last: HTTP 503 Service Unavailable\)/m);
+
+  // a second fetch into a directory another live fetch holds: refused, naming the owner
+  srv.clearFaults();
+  const locked = freshDir();
+  await mkdir(locked, { recursive: true });
+  await writeFile(join(locked, LOCK_FILE), JSON.stringify({ pid: process.pid, started: processStartTime(process.pid) }));
+  const refused = await fetchCmd(locked, '--no-progress');
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, new RegExp(`another genegym assembly fetch \\(pid ${process.pid}\\) is writing to ${locked.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.ok(!existsSync(join(locked, 'tiny.2bit')), 'nothing downloaded into a locked directory');
+
+  // no network and a complete assembly: kept, said so, exit 0
+  const done = freshDir();
+  assert.equal((await fetchCmd(done, '--no-progress')).code, 0);
+  const offline = await genegymProcess(['assembly', 'fetch', 'tiny', '--mirror', `http://127.0.0.1:${await closedPort()}`, '--dir', done, '--no-progress']);
+  assert.equal(offline.code, 0, offline.stderr);
+  assert.match(offline.stderr, /could not reach http:\/\/127\.0\.0\.1:\d+ \(fetch failed: ECONNREFUSED.*holds a complete assembly/);
+});
+
 test('an unknown assembly name is a clear 404 error', async () => {
   await assert.rejects(fetchAssembly('nope', { dir: freshDir(), ...quiet() }), /nope\/bigZips\/nope\.2bit not found \(HTTP 404\): is "nope" a UCSC assembly name/);
   await assert.rejects(fetchAssembly('x', { dir: freshDir(), ...quiet(), mirror: 'ftp://example.org' }), /mirror must be an http\(s\) URL/);
@@ -340,6 +408,17 @@ async function cli(args: string[]): Promise<string> {
     assemblyOutput.write = write;
   }
   return out;
+}
+
+/** `genegym ...` as a user runs it (bin/genegym.js in a child process): exit code, stdout, stderr. */
+async function genegymProcess(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(repo, 'bin', 'genegym.js'), ...args], { cwd: repo, env: { ...process.env, GENEGYM_HOME: join(root, 'home') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
 }
 
 /** A loopback port with nothing listening. */

@@ -1,5 +1,5 @@
 // A loopback mirror of the UCSC download layout for fetch tests, with faults on demand: cut a
-// transfer off halfway (then stall), flip a byte, ignore Range (answer 200), resume a 206 at the
+// transfer off halfway (then stall), drop the connection halfway, flip a byte, ignore Range (answer 200), resume a 206 at the
 // wrong byte, answer 416 to every range, or fail with 503. It honours If-Range, If-None-Match (ETag = md5 of
 // the body) and If-Modified-Since, and records every request.
 
@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 export const LAST_MODIFIED = 'Tue, 03 Jan 2023 10:00:00 GMT';
 
-export type Fault = 'cut' | 'flip' | 'ignore-range' | 'wrong-start' | 'always-416' | 'unavailable';
+export type Fault = 'cut' | 'drop' | 'flip' | 'ignore-range' | 'wrong-start' | 'always-416' | 'unavailable';
 
 export interface Request {
   path: string;
@@ -106,6 +106,12 @@ export class RangeServer {
     if (fault === 'cut') {
       // part of what was promised, then silence: the client's stall timeout fires
       res.write(out.subarray(0, Math.floor(out.length / 2)));
+      return;
+    }
+    if (fault === 'drop') {
+      // part of what was promised, then (once the client has had time to take it) the
+      // connection is closed under it
+      res.write(out.subarray(0, Math.floor(out.length / 2)), () => setTimeout(() => res.socket?.destroy(), 200));
       return;
     }
     res.end(out);
