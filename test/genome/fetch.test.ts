@@ -389,6 +389,32 @@ test('every fault through the genegym command (a real process): a verified file 
   assert.match(offline.stderr, /could not reach http:\/\/127\.0\.0\.1:\d+ \(fetch failed: ECONNREFUSED.*holds a complete assembly/);
 });
 
+test('on a terminal, messages are printed around the live bar, never onto it; small files read in bytes', { timeout: 60_000 }, async () => {
+  srv.clearFaults();
+  srv.inject(TWOBIT, 'cut');
+  const dir = freshDir();
+  const cmd = [process.execPath, join(repo, 'bin', 'genegym.js'), 'assembly', 'fetch', 'tiny', '--mirror', srv.base, '--dir', dir, '--stall-timeout', '1'];
+  // util-linux `script` gives the command a pseudo-terminal (stderr.isTTY), as a user's shell does
+  const child = spawn('script', ['-qec', cmd.map((a) => `'${a}'`).join(' '), '/dev/null'], { cwd: repo, env: { ...process.env, GENEGYM_HOME: join(root, 'home') }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let raw = '';
+  child.stdout.on('data', (d) => (raw += d));
+  const [code] = (await once(child, 'close')) as [number | null];
+  assert.equal(code, 0, raw);
+  await assert.doesNotReject(readFile(join(dir, 'tiny.2bit')));
+  // what the terminal shows: escape sequences gone, each carriage return starting the line over
+  const screen = raw
+    .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+    .split('\n')
+    .map((l) => l.replace(/\r$/, '').split('\r').at(-1)!);
+  const bars = screen.filter((l) => /\|[█░]+\| \d+%/.test(l));
+  assert.ok(bars.some((l) => /tiny\.2bit +\|[█░]+\| 100% 76\.3 kB\/76\.3 kB/.test(l)), screen.join('\n'));
+  assert.ok(bars.some((l) => /md5sum\.txt +\|█+\| 100% 95 B\/95 B/.test(l)), 'small files in bytes, not 0.0/0.0 MB');
+  for (const message of [/^tiny\.2bit: transfer broke off at byte [1-9]\d* \(no data for 1 s\); will resume at byte/, /^tiny\.2bit: resuming at byte [1-9]/, /^tiny\.2bit: 76312 bytes, verified$/]) {
+    assert.ok(screen.some((l) => message.test(l)), `${message} on a line of its own:\n${screen.join('\n')}`);
+  }
+  for (const l of screen) if (/broke off|resuming|verified/.test(l)) assert.doesNotMatch(l, /[█░]/, `a message shares a line with a bar: ${l}`);
+});
+
 test('an unknown assembly name is a clear 404 error', async () => {
   await assert.rejects(fetchAssembly('nope', { dir: freshDir(), ...quiet() }), /nope\/bigZips\/nope\.2bit not found \(HTTP 404\): is "nope" a UCSC assembly name/);
   await assert.rejects(fetchAssembly('x', { dir: freshDir(), ...quiet(), mirror: 'ftp://example.org' }), /mirror must be an http\(s\) URL/);
