@@ -177,6 +177,9 @@ test('a run is what it says: a killed run started with --env-opt resumes with th
     const changed = await run(['runs', 'resume', 'opts', '--env-opt', 'seed=0'], home);
     assert.equal(changed.code, 1);
     assert.match(changed.stderr, /run opts was started with --env-opt seed=7 --env-opt tool_delay_ms=40; resume reuses the run's own settings/);
+    const otherAssembly = await run(['runs', 'resume', 'opts', '--assembly', 'hg38'], home);
+    assert.equal(otherAssembly.code, 1);
+    assert.match(otherAssembly.stderr, /run opts was started with the default assembly; resume reuses it, so drop --assembly/);
     const resumed = await run(['runs', 'resume', 'opts', '--json'], home);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.equal(JSON.parse(resumed.stdout).correct, 40);
@@ -217,6 +220,26 @@ test('exit codes: errored episodes exit 1 unless --fail-on-error tolerates them;
     assert.match(bad.stderr, /--fail-on-error must be a whole count/);
     const none = await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--tasks', 'nope', '--run-name', 'x'], home);
     assert.equal(none.code, 1);
+  }));
+
+test('--log-dir and GENEGYM_LOG_DIR choose where runs are written, listed, shown and resumed', () =>
+  withHome(async (home) => {
+    const logs = join(home, 'elsewhere');
+    const unset = { GENEGYM_LOG_DIR: '' }; // (and restored afterwards: --log-dir sets it for the command)
+    const r = await run(['eval', '--env', 'arithmetic', '--agent', 'oracle', '--limit', '3', '--run-name', 'logged', '--quiet', '--log-dir', logs], home, unset);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(logs, 'logged', 'run.json')), 'the run is under --log-dir');
+    assert.ok(!existsSync(join(home, 'runs', 'logged')), 'and not under GENEGYM_HOME/runs');
+    const listed = await run(['runs', 'list', '--json'], home, { GENEGYM_LOG_DIR: logs });
+    assert.deepEqual(JSON.parse(listed.stdout).map((x: { run_id: string }) => x.run_id), ['logged']);
+    const shown = await run(['runs', 'show', 'logged', '--log-dir', logs], home, unset);
+    assert.match(shown.stdout, /accuracy 100\.0%/);
+    const resumed = await run(['runs', 'resume', 'logged', '--json'], home, { GENEGYM_LOG_DIR: logs });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout).correct, 3);
+    const elsewhere = await run(['runs', 'show', 'logged'], home, unset);
+    assert.equal(elsewhere.code, 1, 'without the log dir the run is not found');
+    assert.match(elsewhere.stderr, /no run named logged/);
   }));
 
 test('several --model values run as separate runs on one task set', () =>
