@@ -202,6 +202,12 @@ test('model specs as Inspect users type them: provider/model and provider:model,
   assert.equal(resolveEndpoint(parseModelSpec('together/x'), { env: { TOGETHER_API_KEY: 'k-1234567' } }).baseUrl, 'https://api.together.xyz/v1');
   const m = createModel('openai/gpt-x', { env: { ...key, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' } });
   assert.equal((m as unknown as { transport: { baseUrl: string } }).transport.baseUrl, 'http://127.0.0.1:9/v1');
+  // Anthropic the same way: ANTHROPIC_BASE_URL moves the agent's endpoint (a proxy or gateway), --base-url still wins
+  const ant = { ANTHROPIC_API_KEY: 'sk-ant-test-abcdef123456', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/anthropic' };
+  const a = createModel('anthropic/claude-x', { env: ant });
+  assert.equal((a as unknown as { transport: { baseUrl: string } }).transport.baseUrl, 'http://127.0.0.1:9/anthropic');
+  assert.equal(resolveEndpoint(parseModelSpec('anthropic:claude-x'), { baseUrl: 'http://h', env: ant }).baseUrl, 'http://h');
+  assert.equal((createModel('anthropic:claude-x', { env: { ANTHROPIC_API_KEY: ant.ANTHROPIC_API_KEY } }) as unknown as { transport: { baseUrl: string } }).transport.baseUrl, 'https://api.anthropic.com');
 });
 
 test('costs: priced models add up, agent and judge are kept apart, unknown models are unpriced', () => {
