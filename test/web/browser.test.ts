@@ -249,6 +249,15 @@ test('viewer in Chromium: leaderboard → run → transcript → compare shows t
     assert.equal(await page.locator('[data-testid=cmp-mcnemar] .big').innerText(), `p = ${pValue(c.mcnemar_p)}`);
     assert.equal(Number(await page.locator('[data-testid=cmp-mcnemar]').getAttribute('data-p')), c.mcnemar_p);
     assert.equal(await page.locator('[data-testid=cmp-pairs] .big').innerText(), String(c.pairs));
+    // beside accuracy, the paired mean-reward difference with its tests
+    const reward = page.locator('[data-testid=cmp-reward]');
+    assert.ok(c.reward.diff !== null);
+    assert.equal(Number(await reward.getAttribute('data-diff')), c.reward.diff);
+    assert.equal(Number(await reward.getAttribute('data-wilcoxon')), c.reward.wilcoxon_p);
+    assert.equal(await reward.locator('.big').innerText(), `${c.reward.diff >= 0 ? '+' : ''}${c.reward.diff.toFixed(3)}`);
+    const rewardText = await reward.innerText();
+    assert.ok(rewardText.includes(`95% interval ${c.reward.diff_ci_low!.toFixed(3)} to ${c.reward.diff_ci_high!.toFixed(3)}`), rewardText);
+    assert.ok(rewardText.includes(`Wilcoxon p = ${pValue(c.reward.wilcoxon_p)} · sign test p = ${pValue(c.reward.sign_test_p)}`), rewardText);
     const rowA = await page.locator('[data-testid=cmp-row-a] td').allInnerTexts();
     assert.equal(rowA[2], pct(c.a_accuracy));
     assert.equal(rowA[3], interval(c.a_ci[0], c.a_ci[1]));
