@@ -17,7 +17,7 @@ import { summarise } from '../../src/runs/summary.js';
 import type { EpisodeRecord } from '../../src/runs/types.js';
 import { ensureBundle } from '../../src/web/bundle.js';
 import { startViewer, type ViewerServer } from '../../src/web/server/standalone.js';
-import { RUN_A, RUN_B, RUN_C, seedRunsStore, type Seeded } from './seed.js';
+import { PIXEL_PNG, RUN_A, RUN_B, RUN_C, seedRunsStore, type Seeded } from './seed.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results', 'web');
@@ -292,6 +292,11 @@ test('viewer in Chromium: leaderboard → run → transcript → compare shows t
     await page.waitForSelector('[data-testid=expected-answer]', { timeout: 60_000 });
     const truth = JSON.parse(await page.locator('[data-testid=expected-answer]').innerText());
     assert.deepEqual(Object.keys(truth).sort(), ['advance_target', 'lncrna_specific_lfc', 'neighbor_mediated_lfc']);
+    // an image block of the prompt is shown as the image itself
+    const img = page.locator('[data-testid=event-prompt] img.block-img');
+    assert.equal(await img.count(), 1);
+    assert.equal(await img.getAttribute('src'), `data:image/png;base64,${PIXEL_PNG}`);
+    assert.equal(await img.evaluate((el: any) => el.naturalWidth), 1, 'the browser decoded the image');
   });
 
   await t.test('a run that does not exist gets a clear message', async () => {

@@ -38,14 +38,17 @@ function outcomeFor(run: string, task: number, epoch: number): Outcome {
   return x === 8 ? 'ungraded' : 'error';
 }
 
+/** A 1×1 PNG: an image block in a prompt, as vision environments send. */
+export const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
 function record(run: string, split: string, index: number, epoch: number, task: JsonObject, domain: string | null, outcome: Outcome, opts: {
-  attempt?: number; submit: unknown; toolOutput?: string; model: string | null; startMs: number;
+  attempt?: number; submit: unknown; toolOutput?: string; model: string | null; startMs: number; promptImage?: boolean;
 }): EpisodeRecord {
   const t0 = new Date(Date.UTC(2026, 10, 20, 9, 0, 0) + opts.startMs);
   const prompt = String(task.question ?? `Case ${task.case}: analyse the workspace files and submit the answer.`);
   const finished = outcome !== 'error';
   const transcript: TranscriptEvent[] = [
-    { t: 0, kind: 'prompt', blocks: [{ type: 'text', text: prompt, detail: null }], tools: [] },
+    { t: 0, kind: 'prompt', blocks: [{ type: 'text', text: prompt, detail: null }, ...(opts.promptImage ? [{ type: 'image' as const, data: PIXEL_PNG, mimeType: 'image/png', detail: null }] : [])], tools: [] },
     { t: 5, kind: 'agent', turn: 1, ms: 420, text: 'Let me look this up.', calls: [{ id: 'c1', name: 'web_search', input: { query: `${task.id} details` } }], usage: { inputTokens: 900, outputTokens: 60 }, model: opts.model ?? undefined },
     { t: 430, kind: 'tool', turn: 1, ms: 35, callId: 'c1', name: 'web_search', output: { ok: true, output: { blocks: [{ type: 'text', text: opts.toolOutput ?? 'Result 1: UCSC Genome Browser page.', detail: null }], metadata: { source: 'offline-index' }, reward: 0, finished: false } } },
   ];
@@ -125,7 +128,7 @@ export async function seedRunsStore(home: string): Promise<Seeded> {
   [1, 4, 7].forEach((index, k) => {
     const task = caseTaskSpec(cs, 'test', 1_000_000_000 + k, index);
     const outcome: Outcome = k === 2 ? 'wrong' : 'correct';
-    store.append(record(RUN_C, 'test', index, 1, task, cs.id, outcome, { submit: { response: '{"answer": {"advance_target": 0}}' }, model: null, startMs: k * 1000 }));
+    store.append(record(RUN_C, 'test', index, 1, task, cs.id, outcome, { submit: { response: '{"answer": {"advance_target": 0}}' }, model: null, startMs: k * 1000, promptImage: k === 0 }));
   });
   store.close();
   return { answers, longOutput: { run: RUN_A, key: '0#1', text: longText } };
