@@ -238,6 +238,12 @@ test('a table damaged on disk later is named with the fix, by the reader and by 
   const out = await cli(['assembly', 'info', dir]);
   assert.match(out, /bands: +DAMAGED: .*cytoBand\.txt\.gz is damaged/);
   assert.match(out, /genes: +1 \(1 transcripts\)/);
+  // the commands that read it say the same, never a bare zlib error
+  await assert.rejects(cli(['assembly', 'band', dir, 'chr1:10']), /cytoBand\.txt\.gz is damaged \(.+\); download it again with `genegym assembly fetch/);
+  const refGene = await readFile(join(dir, 'refGene.txt.gz'));
+  refGene[Math.floor(refGene.length / 2)] ^= 0xff;
+  await writeFile(join(dir, 'refGene.txt.gz'), refGene);
+  await assert.rejects(cli(['assembly', 'gene', dir, 'TINY1']), /refGene\.txt\.gz is damaged \(.+\); download it again with `genegym assembly fetch/);
 });
 
 test('a second fetch asks "changed since?" and keeps every file on a 304 or an md5 match', async () => {
