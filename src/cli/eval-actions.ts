@@ -191,7 +191,7 @@ function refuseChangedSettings(cfg: RunConfig, flags: ExecFlags): void {
   }
 }
 
-/** Model-call retries of the current invocation, shown with the progress. */
+/** Model-call retries of the current run, shown with the progress. */
 const retryState = { count: 0 };
 
 function agentOptions(flags: ExecFlags, home: string) {
@@ -220,6 +220,7 @@ async function runAndReport(store: RunStore, driver: Awaited<ReturnType<typeof b
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  retryState.count = 0; // each run counts its own (several --model values run one after another)
   const reporter = createProgressReporter({ runId: store.id, quiet: flags.quiet, stream: io.err });
   if (!flags.json && !flags.quiet) io.err.write(`run ${store.id} (${store.config.env}/${store.config.split}, ${store.config.model ?? `agent ${store.config.agent}`})\n`);
   let result: ExecuteResult;

@@ -260,6 +260,23 @@ test('several --model values run as separate runs on one task set', () =>
     }
   }));
 
+test('several --model values: each run reports its own retries, not the earlier runs\'', () =>
+  withHome(async (home) => {
+    // model a meets a 429 storm (its first four requests), model b none
+    let aCalls = 0;
+    const mock = await startMockOpenAI({ script: (b) => (b.model === 'mock-a' && aCalls++ < 4 ? { kind: 'status', status: 429 } : solveArithmetic(b)) });
+    try {
+      const r = await run(['eval', '--env', 'arithmetic', '--model', 'openai:mock-a,openai:mock-b', '--base-url', mock.url, '--limit', '2', '--concurrency', '1', '--retry-base-ms', '1', '--run-name', 'tally', '--json'], home);
+      assert.equal(r.code, 0, r.stderr);
+      const progress = r.stderr.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.event === 'progress');
+      const last = (run: string) => progress.filter((e) => e.run_id === run).at(-1);
+      assert.equal(last('tally-openai-mock-a').retries, 4);
+      assert.equal(last('tally-openai-mock-b').retries, 0, 'the second run starts its own count');
+    } finally {
+      await mock.close();
+    }
+  }));
+
 test('Ctrl-C (SIGINT) stops cleanly: exit 130, interrupted episodes leave no record, resume finishes', () =>
   withHome(async (home) => {
     const mock = await startMockOpenAI({ latencyMs: 40 });
