@@ -17,7 +17,7 @@ export interface AnalysisOptions {
   error: 'directional' | 'symmetric' | 'none';
   /** sample times from the generation column, or elapsed sample_year divided by this many years per generation */
   time: 'generation' | { yearsPerGeneration: number };
-  /** frequency-grid states (the reference uses 201) */
+  /** frequency-grid states (the reference uses 401) */
   gridSize?: number;
   /** how s is fitted: the Wright–Fisher HMM, or a logistic trajectory regression without drift */
   method?: 'hmm' | 'trajectory';
@@ -25,7 +25,7 @@ export interface AnalysisOptions {
   ne?: 'schedule' | 'harmonic-mean';
 }
 
-export const REFERENCE_OPTIONS: AnalysisOptions = { scale: 'derived', error: 'directional', time: 'generation' };
+export const REFERENCE_OPTIONS: AnalysisOptions = { scale: 'derived', error: 'directional', time: 'generation', gridSize: 401 };
 
 /** Ne at generation g; outside the table, the nearest row's Ne. */
 export function neSchedule(rows: readonly DemographyRow[]): (g: number) => number {
@@ -80,7 +80,7 @@ export function fitLocus(data: AdnaData, L: LocusLabel, opts: AnalysisOptions): 
   const samples = locusSamples(data.loci[L], opts);
   const gens = samples.map((x) => x.generation);
   const ne = opts.ne === 'harmonic-mean' ? harmonicMeanNe(data.demography, Math.min(...gens), Math.max(...gens)) : neSchedule(data.demography);
-  const model = locusModel(samples, ne, new FrequencyGrid(opts.gridSize ?? 201));
+  const model = locusModel(samples, ne, new FrequencyGrid(opts.gridSize ?? 401));
   return { ...fitSelection(model), model };
 }
 

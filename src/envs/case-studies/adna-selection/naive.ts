@@ -54,8 +54,8 @@ export const adnaAlternatives: Alternative[] = [
   },
   {
     name: 'hmm_coarse_grid',
-    choice: 'the HMM on a 101-state frequency grid instead of 201',
-    analyse: analysis({ ...REFERENCE_OPTIONS, gridSize: 101 }),
+    choice: 'the HMM on a 201-state frequency grid instead of 401',
+    analyse: analysis({ ...REFERENCE_OPTIONS, gridSize: 201 }),
   },
 ];
 

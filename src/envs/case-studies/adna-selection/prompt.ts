@@ -30,10 +30,10 @@ Report:
 Be alert to: which allele each file counts, how the miscall rates differ by direction and over time,
 and the time unit of the selection coefficient.
 
-Where these data depart from real ones: each time point pools 500–1,500 reads at the locus from many
-individuals and the effective size is in the hundreds of thousands (both far above typical human
-ancient-DNA series), and damage reaches up to about 45% of reads at the oldest time points, several
-times the per-site rate of typical untreated libraries.
+Where these data depart from real ones: there is a sample every generation, each pooling 2,000–6,000
+reads at the locus from many individuals, and the effective size is in the millions (all far above
+typical human ancient-DNA series), and damage reaches up to about 45% of reads at the oldest time
+points, several times the per-site rate of typical untreated libraries.
 
 Analyse the files rigorously: your reasoning and quality control are graded, not only the numbers.
 Reply with exactly one JSON object — no markdown fences, no text before or after it, no key omitted:
