@@ -41,6 +41,7 @@ const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 16);
 const PAGE_BP = Number(process.env.BENCH_PAGE_BP ?? 200_000);
 const PY_SESSIONS = Number(process.env.BENCH_PY_SESSIONS ?? 8);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 800);
+const SETTLE_MS = 500;
 const haveWrk = (() => {
   try {
     execFileSync('wrk', ['--version'], { stdio: 'ignore' });
@@ -177,6 +178,7 @@ async function pacedSlice(url: string, env: string, sids: string[], next: (i: nu
   const began = performance.now();
   const until = began + SLICE_SECONDS * 1000;
   let calls = 0;
+  const mine: number[] = [];
   await Promise.all(
     sids.map(async (sid, i) => {
       const pending: Promise<void>[] = [];
@@ -187,7 +189,7 @@ async function pacedSlice(url: string, env: string, sids: string[], next: (i: nu
           (async () => {
             const t0 = performance.now();
             await call(url, env, sid, next(i, k));
-            t.latencies.push(performance.now() - t0);
+            mine.push(performance.now() - t0);
             calls++;
           })(),
         );
@@ -199,6 +201,9 @@ async function pacedSlice(url: string, env: string, sids: string[], next: (i: nu
   t.seconds += secs;
   t.calls += calls;
   t.perSlice.push(calls / secs);
+  t.latencies.push(...mine);
+  t.sliceP50.push(q(mine, 0.5));
+  t.sliceP99.push(q(mine, 0.99));
 }
 
 /** A slice from the chosen load generator (run_python always from Node: one call at a time per session). */
@@ -272,8 +277,12 @@ try {
     }
     await loadSlice(one.url, 'arithmetic', viaLb, calculator, t.lb);
     await loadSlice(direct, 'arithmetic', viaLb, calculator, t.direct);
-    await pacedSlice(one.url, 'arithmetic', viaLb, calculator, t.lbPaced);
-    await pacedSlice(direct, 'arithmetic', viaLb, calculator, t.directPaced);
+    // The paced pair follows the saturation slices: the replica may still be collecting garbage
+    // from them, which would land on whichever paced slice runs first. So the pair waits for a
+    // quiet moment and swaps order every round (through, direct, direct, through, ...).
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const pair: [string, Tally][] = [[one.url, t.lbPaced], [direct, t.directPaced]];
+    for (const [url, tl] of s % 2 === 0 ? pair : pair.reverse()) await pacedSlice(url, 'arithmetic', viaLb, calculator, tl);
   }
   console.log(`CPU-bound: genome-qa fetch_url of ${PAGE_BP / 1000} kb sequence pages, ${SESSIONS} sessions`);
   report('1 replica behind HAProxy', t.cpu1);
@@ -290,6 +299,10 @@ try {
   report('through HAProxy', t.lbPaced);
   report('direct to the replica', t.directPaced);
   console.log(`  latency through HAProxy ÷ direct: p50 ${(pctl(t.lbPaced, 0.5) / pctl(t.directPaced, 0.5)).toFixed(2)}×, p99 ${(pctl(t.lbPaced, 0.99) / pctl(t.directPaced, 0.99)).toFixed(2)}×; goal ≤ 1.3×`);
+  const roundRatios = (a: number[], b: number[]) => a.map((v, i) => v / b[i]).sort((x, y) => x - y);
+  for (const [name, r] of [['p50', roundRatios(t.lbPaced.sliceP50, t.directPaced.sliceP50)], ['p99', roundRatios(t.lbPaced.sliceP99, t.directPaced.sliceP99)]] as const) {
+    console.log(`    per round ${name} ratio: median ${q(r, 0.5).toFixed(2)}× (range ${r[0].toFixed(2)}–${r.at(-1)!.toFixed(2)}) over ${r.length} rounds`);
+  }
   console.log(`  at saturation (${LOADGEN} closed loops; HAProxy's own CPU comes out of the replica's 2 cores):`);
   report('through HAProxy', t.lb);
   report('direct to the replica', t.direct);
