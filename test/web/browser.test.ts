@@ -258,6 +258,15 @@ test('viewer in Chromium: leaderboard → run → transcript → compare shows t
     const rewardText = await reward.innerText();
     assert.ok(rewardText.includes(`95% interval ${c.reward.diff_ci_low!.toFixed(3)} to ${c.reward.diff_ci_high!.toFixed(3)}`), rewardText);
     assert.ok(rewardText.includes(`Wilcoxon p = ${pValue(c.reward.wilcoxon_p)} · sign test p = ${pValue(c.reward.sign_test_p)}`), rewardText);
+    // and per domain: accuracy and mean reward of each run on the domain's pairs
+    const domains = Object.entries(c.by_domain);
+    assert.ok(domains.length > 1, 'the seed spans several domains');
+    assert.equal(await page.locator('[data-testid=cmp-domains] tbody tr').count(), domains.length);
+    const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+    for (const [d, v] of domains) {
+      const cells = await page.locator(`[data-testid=cmp-domains] tr[data-domain="${d}"] td`).allInnerTexts();
+      assert.deepEqual(cells, [d, String(v.pairs), pct(v.a_correct / v.pairs), pct(v.b_correct / v.pairs), v.a_mean_reward!.toFixed(3), v.b_mean_reward!.toFixed(3), signed(v.b_mean_reward! - v.a_mean_reward!)]);
+    }
     const rowA = await page.locator('[data-testid=cmp-row-a] td').allInnerTexts();
     assert.equal(rowA[2], pct(c.a_accuracy));
     assert.equal(rowA[3], interval(c.a_ci[0], c.a_ci[1]));

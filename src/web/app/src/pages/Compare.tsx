@@ -1,6 +1,7 @@
 // Compare page: two runs paired by (task, epoch) — the paired difference with its bootstrap
-// interval, the exact McNemar test, and the tasks that flipped either way with links to both
-// transcripts. All numbers come from the runs compare module via the API.
+// interval, the exact McNemar test, the paired mean-reward difference, the same per domain, and
+// the tasks that flipped either way with links to both transcripts. All numbers come from the
+// runs compare module via the API.
 import { useState } from 'preact/hooks';
 import type { CompareView, Flip, RunListItem } from '../api';
 import { DiffChart } from '../components/Plots';
@@ -60,6 +61,9 @@ function FlipList({ title, flips, a, b, testid }: { title: string; flips: Flip[]
   );
 }
 
+const reward = (x: number | null) => (x === null ? '—' : x.toFixed(3));
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
+
 export function ComparePage({ a, b }: { a: string | null; b: string | null }) {
   const res = useApi<CompareView>(a && b ? `compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}` : null);
   if (!a || !b) {
@@ -73,6 +77,7 @@ export function ComparePage({ a, b }: { a: string | null; b: string | null }) {
   if (res.state === 'loading') return <p class="muted">Comparing…</p>;
   if (res.state === 'error') return <p class="error" data-testid="error">{res.message}</p>;
   const { comparison: c, flips, warnings } = res.data;
+  const domains = Object.entries(c.by_domain).sort(([x], [y]) => x.localeCompare(y));
   const A = res.data.a;
   const B = res.data.b;
   return (
@@ -154,6 +159,37 @@ export function ComparePage({ a, b }: { a: string | null; b: string | null }) {
         </div>
       </div>
       {c.diff !== null && c.diff_ci_low !== null && c.diff_ci_high !== null ? <DiffChart diff={c.diff} low={c.diff_ci_low} high={c.diff_ci_high} /> : null}
+      {domains.length > 1 || (domains.length === 1 && domains[0][0] !== '(none)') ? (
+        <>
+          <h2>By domain</h2>
+          <table class="domains" data-testid="cmp-domains">
+            <thead>
+              <tr>
+                <th>domain</th>
+                <th>pairs</th>
+                <th>accuracy A</th>
+                <th>accuracy B</th>
+                <th>mean reward A</th>
+                <th>mean reward B</th>
+                <th>reward B − A</th>
+              </tr>
+            </thead>
+            <tbody>
+              {domains.map(([d, v]) => (
+                <tr data-domain={d}>
+                  <td>{d}</td>
+                  <td class="num">{v.pairs}</td>
+                  <td class="num">{pct(v.a_correct / v.pairs)}</td>
+                  <td class="num">{pct(v.b_correct / v.pairs)}</td>
+                  <td class="num">{reward(v.a_mean_reward)}</td>
+                  <td class="num">{reward(v.b_mean_reward)}</td>
+                  <td class="num">{v.a_mean_reward === null || v.b_mean_reward === null ? '—' : signed(v.b_mean_reward - v.a_mean_reward)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
       <div class="flip-cols">
         <FlipList title="A right, B wrong" flips={flips.a_only} a={A.run_id} b={B.run_id} testid="flips-a-only" />
         <FlipList title="A wrong, B right" flips={flips.b_only} a={A.run_id} b={B.run_id} testid="flips-b-only" />
