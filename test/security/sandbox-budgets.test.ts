@@ -15,7 +15,7 @@ import { BwrapSandbox, DEFAULT_LIMITS, MAX_QUEUED_RUNS, UidAllocator } from '../
 import { imageBytes, imagePath, mountWorkspaceFs, releaseMountsUnder } from '../../src/sandbox/disk-quota.js';
 import { currentOwner, OWNER_FILE, sweepStaleWorkspaceRoots, WORKSPACES_DIR } from '../../src/sandbox/workspace-root.js';
 import { UID_BASE, UIDS_PER_BLOCK } from '../../src/sandbox/uid-pool.js';
-import { forkStorm, MiB, skip, startServer, text } from './sandbox-fixture.js';
+import { ciMustRun, forkStorm, MiB, skip, startServer, text } from './sandbox-fixture.js';
 
 const run = promisify(execFile);
 const isRoot = process.getuid?.() === 0;
@@ -138,7 +138,7 @@ describe('sandbox budgets and fault attribution', { skip }, () => {
     }
   });
 
-  test('a dead server\'s mounted workspaces are unmounted and removed by the next server\'s sweep', { skip: isRoot ? false : 'mounting needs root' }, async () => {
+  test('a dead server\'s mounted workspaces are unmounted and removed by the next server\'s sweep', { skip: isRoot ? false : ciMustRun('mounting needs root') }, async () => {
     const parent = await mkdtemp(join(tmpdir(), 'genegym-sweep-'));
     try {
       const dead = spawn('true');

@@ -18,6 +18,12 @@ if (!probe.ok) {
 }
 export const skip = probe.ok ? false : `bubblewrap unavailable: ${probe.reason}`;
 
+/** A skip reason outside CI; under CI=true the attack suite never skips, so it throws instead. */
+export function ciMustRun(reason: string): string {
+  if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: the attack suite must run)`);
+  return reason;
+}
+
 /** Python that forks sleeping children until refused, prints how many it got, then holds them. */
 export const forkStorm = (childSeconds: number, holdSeconds: number) => `
 import os, time

@@ -6,7 +6,7 @@ import './server-caps-env.js'; // first: sets the cap before any sandbox exists
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { serverSandboxCaps } from '../../src/sandbox/cgroup.js';
-import { forkStorm, MiB, skip, startServer, text } from './sandbox-fixture.js';
+import { ciMustRun, forkStorm, MiB, skip, startServer, text } from './sandbox-fixture.js';
 
 const storm = forkStorm(4, 3);
 
@@ -43,7 +43,7 @@ describe('server-wide sandbox caps', { skip }, () => {
       if (!a.sb.budgets().cgroup) {
         const msg = 'no usable cgroup on this host: the server-wide process cap is NOT tested (per-uid RLIMIT_NPROC only)';
         console.warn(`WARNING: ${msg}`);
-        t.skip(msg);
+        t.skip(ciMustRun(msg));
         return;
       }
       const [ra, rb] = await Promise.all([a.s.call('run_python', { code: storm }), b.s.call('run_python', { code: storm })]);
@@ -67,7 +67,7 @@ describe('server-wide sandbox caps', { skip }, () => {
       if (!a.sb.budgets().cgroup) {
         const msg = 'no usable cgroup on this host: the server-wide memory cap is NOT tested';
         console.warn(`WARNING: ${msg}`);
-        t.skip(msg);
+        t.skip(ciMustRun(msg));
         return;
       }
       // 200 MB each is under each session's 256 MiB budget; both together exceed the server's 320 MiB
