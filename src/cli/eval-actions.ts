@@ -317,7 +317,11 @@ function printComparison(a: string, b: string, c: Comparison): void {
     `discordant: A right/B wrong ${c.a_only_correct}, A wrong/B right ${c.b_only_correct}; exact McNemar p = ${c.mcnemar_p.toPrecision(4)}`,
     `mean reward A ${num(c.reward.a_mean)}   B ${num(c.reward.b_mean)}   difference B - A ${num(c.reward.diff)}  95% paired bootstrap CI [${num(c.reward.diff_ci_low)}, ${num(c.reward.diff_ci_high)}]`,
     `reward: B higher on ${c.reward.b_higher} pairs, lower on ${c.reward.b_lower}; sign test p = ${c.reward.sign_test_p.toPrecision(4)}, Wilcoxon signed-rank p = ${c.reward.wilcoxon_p.toPrecision(4)}`,
-    ...Object.entries(c.by_domain).map(([d, v]) => `  ${d}: ${v.pairs} pairs, accuracy A ${pct(v.a_correct / v.pairs)} B ${pct(v.b_correct / v.pairs)}, mean reward A ${num(v.a_mean_reward)} B ${num(v.b_mean_reward)}`),
+    ...Object.entries(c.by_domain).map(
+      ([d, v]) =>
+        `  ${d}: ${v.pairs} pairs, accuracy A ${pct(v.a_correct / v.pairs)} B ${pct(v.b_correct / v.pairs)}, mean reward A ${num(v.a_mean_reward)} B ${num(v.b_mean_reward)}, ` +
+        `B - A ${num(v.reward_diff)} [95% CI ${num(v.reward_diff_ci_low)}, ${num(v.reward_diff_ci_high)}], Wilcoxon p ${v.reward_wilcoxon_p.toPrecision(2)}`,
+    ),
     ...c.warnings.map((w) => `warning: ${w}`),
   ];
   io.out.write(out.join('\n') + '\n');

@@ -30,7 +30,7 @@ export interface Comparison {
   b_only_correct: number;
   mcnemar_p: number;
   bootstrap: { seed: number; resamples: number };
-  by_domain: Record<string, { pairs: number; a_correct: number; b_correct: number; a_mean_reward: number | null; b_mean_reward: number | null }>;
+  by_domain: Record<string, DomainComparison>;
   /** mean reward on the paired set (a missing reward counts 0) and B − A with its tests */
   reward: {
     a_mean: number | null;
@@ -46,6 +46,20 @@ export interface Comparison {
   };
   /** why this comparison may not mean what it seems (different environments, task sets...) */
   warnings: string[];
+}
+
+/** One domain's paired set: accuracies, mean rewards and B − A in mean reward with its tests. */
+export interface DomainComparison {
+  pairs: number;
+  a_correct: number;
+  b_correct: number;
+  a_mean_reward: number | null;
+  b_mean_reward: number | null;
+  /** B − A mean reward, its task-clustered bootstrap 95% interval and the Wilcoxon signed-rank p */
+  reward_diff: number | null;
+  reward_diff_ci_low: number | null;
+  reward_diff_ci_high: number | null;
+  reward_wilcoxon_p: number;
 }
 
 export interface RunIdentity {
@@ -86,20 +100,26 @@ export function compareRecords(a: EpisodeRecord[], b: EpisodeRecord[], opts: { s
   const ciA = wilson(aC, n);
   const ciB = wilson(bC, n);
   const by_domain: Comparison['by_domain'] = {};
-  const rewardSums = new Map<string, { a: number; b: number }>();
+  const domainPairs = new Map<string, typeof pairs>();
   for (const p of pairs) {
-    const d = (by_domain[p.domain] ??= { pairs: 0, a_correct: 0, b_correct: 0, a_mean_reward: null, b_mean_reward: null });
-    d.pairs++;
-    d.a_correct += p.a;
-    d.b_correct += p.b;
-    const r = rewardSums.get(p.domain) ?? { a: 0, b: 0 };
-    r.a += p.ra;
-    r.b += p.rb;
-    rewardSums.set(p.domain, r);
+    const list = domainPairs.get(p.domain);
+    if (list) list.push(p);
+    else domainPairs.set(p.domain, [p]);
   }
-  for (const [domain, r] of rewardSums) {
-    by_domain[domain].a_mean_reward = r.a / by_domain[domain].pairs;
-    by_domain[domain].b_mean_reward = r.b / by_domain[domain].pairs;
+  for (const [domain, ps] of domainPairs) {
+    const m = ps.length;
+    const db = pairedBootstrap(ps.map((p) => ({ cluster: p.cluster, a: p.ra, b: p.rb })), { seed, resamples });
+    by_domain[domain] = {
+      pairs: m,
+      a_correct: ps.reduce((s, p) => s + p.a, 0),
+      b_correct: ps.reduce((s, p) => s + p.b, 0),
+      a_mean_reward: ps.reduce((s, p) => s + p.ra, 0) / m,
+      b_mean_reward: ps.reduce((s, p) => s + p.rb, 0) / m,
+      reward_diff: db.diff,
+      reward_diff_ci_low: db.low,
+      reward_diff_ci_high: db.high,
+      reward_wilcoxon_p: wilcoxonSignedRank(ps.map((p) => p.rb - p.ra)).p,
+    };
   }
   const rewardBoot = n > 0 ? pairedBootstrap(pairs.map((p) => ({ cluster: p.cluster, a: p.ra, b: p.rb })), { seed, resamples }) : null;
   const higher = pairs.filter((p) => p.rb > p.ra).length;

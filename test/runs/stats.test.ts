@@ -131,6 +131,16 @@ test('compare by reward: partial credit that pass/fail cannot see, per domain, a
   assert.equal(c.reward.b_higher, 30);
   assert.ok(c.reward.wilcoxon_p < 1e-5 && c.reward.sign_test_p < 1e-5);
   assert.equal(c.by_domain.x.b_mean_reward, 0.75);
+  assert.equal(c.by_domain.x.reward_diff, 0.5);
+  assert.equal(c.by_domain.x.reward_diff_ci_low, 0.5);
+  assert.ok(c.by_domain.x.reward_wilcoxon_p < 1e-3, String(c.by_domain.x.reward_wilcoxon_p));
+  // a domain where B gains on some tasks and loses on others: an interval across zero, no significance
+  const mixedA = Array.from({ length: 20 }, (_, i) => partial(i, 0.5, 'z'));
+  const mixedB = Array.from({ length: 20 }, (_, i) => partial(i, i % 2 ? 0.75 : 0.25, 'z'));
+  const z = compareRecords(mixedA, mixedB, { seed: 1, resamples: 500 }).by_domain.z;
+  assert.equal(z.reward_diff, 0);
+  assert.ok(z.reward_diff_ci_low! < 0 && z.reward_diff_ci_high! > 0, JSON.stringify(z));
+  assert.ok(z.reward_wilcoxon_p > 0.99, String(z.reward_wilcoxon_p));
   assert.deepEqual(c.warnings, []);
   const mixed = compareRecords(A, B.slice(0, 20), { runs: [{ env: 'e', split: 'test' }, { env: 'f', split: 'train' }] });
   assert.match(mixed.warnings.join('\n'), /different environments \(A: e, B: f\)/);

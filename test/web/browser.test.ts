@@ -265,7 +265,17 @@ test('viewer in Chromium: leaderboard → run → transcript → compare shows t
     const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
     for (const [d, v] of domains) {
       const cells = await page.locator(`[data-testid=cmp-domains] tr[data-domain="${d}"] td`).allInnerTexts();
-      assert.deepEqual(cells, [d, String(v.pairs), pct(v.a_correct / v.pairs), pct(v.b_correct / v.pairs), v.a_mean_reward!.toFixed(3), v.b_mean_reward!.toFixed(3), signed(v.b_mean_reward! - v.a_mean_reward!)]);
+      assert.deepEqual(cells, [
+        d,
+        String(v.pairs),
+        pct(v.a_correct / v.pairs),
+        pct(v.b_correct / v.pairs),
+        v.a_mean_reward!.toFixed(3),
+        v.b_mean_reward!.toFixed(3),
+        signed(v.reward_diff!),
+        `${v.reward_diff_ci_low!.toFixed(3)} to ${v.reward_diff_ci_high!.toFixed(3)}`,
+        pValue(v.reward_wilcoxon_p),
+      ]);
     }
     const rowA = await page.locator('[data-testid=cmp-row-a] td').allInnerTexts();
     assert.equal(rowA[2], pct(c.a_accuracy));

@@ -172,6 +172,8 @@ export function ComparePage({ a, b }: { a: string | null; b: string | null }) {
                 <th>mean reward A</th>
                 <th>mean reward B</th>
                 <th>reward B − A</th>
+                <th>95% interval</th>
+                <th>Wilcoxon p</th>
               </tr>
             </thead>
             <tbody>
@@ -183,7 +185,11 @@ export function ComparePage({ a, b }: { a: string | null; b: string | null }) {
                   <td class="num">{pct(v.b_correct / v.pairs)}</td>
                   <td class="num">{reward(v.a_mean_reward)}</td>
                   <td class="num">{reward(v.b_mean_reward)}</td>
-                  <td class="num">{v.a_mean_reward === null || v.b_mean_reward === null ? '—' : signed(v.b_mean_reward - v.a_mean_reward)}</td>
+                  <td class="num">{v.reward_diff === null ? '—' : signed(v.reward_diff)}</td>
+                  <td class="num" data-low={v.reward_diff_ci_low ?? ''} data-high={v.reward_diff_ci_high ?? ''}>
+                    {v.reward_diff_ci_low === null || v.reward_diff_ci_high === null ? '—' : `${v.reward_diff_ci_low.toFixed(3)} to ${v.reward_diff_ci_high.toFixed(3)}`}
+                  </td>
+                  <td class="num" data-p={v.reward_wilcoxon_p}>{pValue(v.reward_wilcoxon_p)}</td>
                 </tr>
               ))}
             </tbody>
