@@ -80,6 +80,12 @@ export interface FieldReport {
   refRmse: number;
   refBias: number;
   refMaxAbs: number;
+  /**
+   * RMS over served instances of (reference − truth) / that instance's half-width: the like-for-like
+   * check of the rule half-width ≥ 3 × RMSE_ref when half-widths differ between instances (relative or
+   * truth-scaled tolerances), where the median half-width and the pooled RMSE are not comparable
+   */
+  refRmsePerHalfWidth: number;
 }
 
 export interface CaseMeasurement {
@@ -164,6 +170,7 @@ export async function measureCase(cs: CaseStudy, opts: MeasureOptions): Promise<
   const truths: Truth[] = [];
   const halfWidths = new Map<string, number[]>(keys.map((k) => [k, []]));
   const refErrors = new Map<string, number[]>(keys.map((k) => [k, []]));
+  const refScaledErrors = new Map<string, number[]>(keys.map((k) => [k, []]));
   const served: { bounds: Bounds; reference: Answer | null }[] = [];
   const openMs: number[] = [];
   const referenceMs: number[] = [];
@@ -204,7 +211,14 @@ export async function measureCase(cs: CaseStudy, opts: MeasureOptions): Promise<
     const ref = await gradeAnalysis(cs, inst, cs.reference, reward);
     referenceMs.push(performance.now() - r0);
     tally(reference, ref);
-    if (ref.answer) for (const k of keys) if (Number.isFinite(ref.answer[k])) refErrors.get(k)!.push(ref.answer[k] - inst.truth[k]);
+    if (ref.answer)
+      for (const k of keys) {
+        if (!Number.isFinite(ref.answer[k])) continue;
+        const err = ref.answer[k] - inst.truth[k];
+        refErrors.get(k)!.push(err);
+        const hw = (inst.bounds[k][1] - inst.bounds[k][0]) / 2;
+        if (hw > 0) refScaledErrors.get(k)!.push(err / hw);
+      }
     for (const [i, m] of cs.naive.entries()) tally(mistakes[i], await gradeAnalysis(cs, inst, m.analyse, reward));
     for (const [i, a] of (cs.alternatives ?? []).entries()) tally(alternatives[i], await gradeAnalysis(cs, inst, a.analyse, reward));
     for (const [i, g] of (cs.metadataGuesses ?? []).entries()) tally(metadata[i], await gradeAnalysis(cs, inst, g.analyse, reward));
@@ -245,6 +259,7 @@ export async function measureCase(cs: CaseStudy, opts: MeasureOptions): Promise<
       refRmse: Math.sqrt(mean(errs.map((e) => e * e))),
       refBias: mean(errs),
       refMaxAbs: errs.length ? Math.max(...errs.map(Math.abs)) : NaN,
+      refRmsePerHalfWidth: Math.sqrt(mean(refScaledErrors.get(key)!.map((e) => e * e))),
     };
   });
   return {

@@ -105,6 +105,8 @@ test('measureCase: trap matrix, alternatives, baselines and truth spread through
   const slope = m.fields.find((f) => f.key === 'slope')!;
   assert.ok(slope.truthSd > 0.15 && slope.truthSd < 0.5, String(slope.truthSd));
   assert.ok(Math.abs(slope.halfWidth - 0.15) < 1e-9);
+  // constant half-width: the per-instance RMS is the pooled RMSE over that half-width
+  assert.ok(Math.abs(slope.refRmsePerHalfWidth - slope.refRmse / 0.15) < 1e-9);
   assert.equal(m.fields.find((f) => f.key === 'n_used')!.modeShare, 1, 'a point mass is reported');
   assert.equal(row("another instance's reference answer").n, 12);
   assert.equal(m.openMs.length, 12);
