@@ -5,6 +5,7 @@
 
 import type { GenomeQaEnvironment } from '../../envs/genome-qa/environment.js';
 import type { JsonObject } from '../../ors/types.js';
+import { GC_DECIMALS } from '../../envs/genome-qa/domains/gc_content.js';
 import { InProcessEpisode, submit, type AgentResult } from './episode.js';
 
 const UCSC = 'https://api.genome.ucsc.edu';
@@ -169,7 +170,7 @@ async function solve(t: Tools, domain: string, q: string): Promise<Record<string
         seq = await t.sequence(r.chrom, r.start, r.end);
       }
       const c = { A: count(seq, 'A'), C: count(seq, 'C'), G: count(seq, 'G'), T: count(seq, 'T'), N: count(seq, 'N') };
-      if (domain === 'gc_content') return { gc_content: ((c.G + c.C) / (c.A + c.C + c.G + c.T)).toFixed(2) };
+      if (domain === 'gc_content') return { gc_content: ((c.G + c.C) / (c.A + c.C + c.G + c.T)).toFixed(GC_DECIMALS) };
       if (domain === 'sequence_motif') {
         const site = q.match(/recognition sites \(([ACGT]+);/)![1];
         return { motif_count: String(count(seq, site)) };

@@ -65,10 +65,10 @@ export async function sampleWindow(ctx: GenContext, rng: Rng, spec: WindowSpec):
 
 /**
  * A random gene of ctx.readableSelectGenes() with the bases of its Select transcript's whole
- * span (introns included, forward strand), or null when the span is longer than `maxLength`
- * or not pure A/C/G/T (the caller retries).
+ * span (introns included, forward strand), or null when the span is longer than `maxLength`,
+ * shorter than `minLength` or not pure A/C/G/T (the caller retries).
  */
-export async function sampleSelectSpan(ctx: GenContext, rng: Rng, maxLength: number): Promise<{ gene: Gene & { select: Transcript }; seq: string } | null> {
+export async function sampleSelectSpan(ctx: GenContext, rng: Rng, maxLength: number, minLength = 1): Promise<{ gene: Gene & { select: Transcript }; seq: string } | null> {
   // on a large split only genes whose span this block owns are drawn (listed once per block)
   const owns = rng.owns;
   const pool = owns
@@ -77,7 +77,7 @@ export async function sampleSelectSpan(ctx: GenContext, rng: Rng, maxLength: num
   if (pool.length === 0) return null;
   const gene = rng.pick(pool);
   const tx = gene.select;
-  if (tx.txEnd - tx.txStart > maxLength) return null;
+  if (tx.txEnd - tx.txStart > maxLength || tx.txEnd - tx.txStart < minLength) return null;
   const seq = await ctx.readUpper(tx.chrom, tx.txStart, tx.txEnd);
   return isAcgt(seq) ? { gene, seq } : null;
 }

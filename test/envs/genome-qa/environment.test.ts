@@ -80,8 +80,8 @@ test('export rows carry the answer, grading type, tolerance and source', async (
   assert.equal(rows.length, 10);
   const gc = rows.find((r) => r.domain === 'gc_content')!;
   assert.equal(gc.grading_type, 'numeric');
-  assert.equal(gc.tolerance, 0.02);
-  assert.ok(/^\d\.\d\d$/.test((gc.answer as Record<string, string>).gc_content));
+  assert.equal(gc.tolerance, 0.002);
+  assert.ok(/^\d\.\d{3}$/.test((gc.answer as Record<string, string>).gc_content));
   const seq = rows.find((r) => r.domain === 'reference_sequence')!;
   assert.equal(seq.grading_type, 'sequence');
   assert.equal(seq.tolerance, null);
