@@ -4,7 +4,7 @@
 //
 // DRX1 is an SMN1-like gene with a near-identical pseudogene DRX1P. Carrier kinds: a one-copy
 // deletion allele (1+0), a silent two-copies-on-one-chromosome allele (2+0, invisible to dosage),
-// and SNV/indel alleles, 40% of EUR SNV carriers on one founder haplotype tagged by three
+// and SNV/indel alleles, 50-80% of EUR SNV carriers (drawn per instance) on one founder haplotype tagged by three
 // pathogenic-looking sites. Dosage depth ratio = a_anc·CN/2 + N(0, σ²), where a benign DRX1P
 // capture variant common in AFR lowers a_AFR.
 
@@ -104,18 +104,20 @@ export const TEMPLATE_PARAMS: PopulationParams = {
 };
 
 /** Condition-level tier-0 carrier frequency (log-uniform) and the ± log-scale ancestry factor around it. */
-export const CF0_RANGE = [1 / 250, 1 / 7] as const;
-export const CF0_ANCESTRY_SPREAD = 0.4;
+export const CF0_RANGE = [1 / 450, 1 / 7] as const;
+export const CF0_ANCESTRY_SPREAD = 0.5;
 
 const logUniform = (rng: Rng, lo: number, hi: number) => Math.exp(Math.log(lo) + rng.uniform() * (Math.log(hi) - Math.log(lo)));
 const uniform = (rng: Rng, lo: number, hi: number) => lo + rng.uniform() * (hi - lo);
 
 /**
  * Per-instance population: tier-0 carrier frequency = a condition-level frequency log-uniform in
- * [1/250, 1/7] (from rarer recessive conditions to haemoglobinopathy-like ones) times a per-ancestry
- * factor e^U(−0.4, 0.4), so about 1/370 to 1/4.7; AFR silent 2+0 share U(0.2, 0.6),
- * EUR founder share of SNV carriers U(0.4, 0.7), AFR capture scale U(0.84, 0.89), tier odds ×U(1.5, 3)
- * and ×U(4, 10) (close family history: carrier relatives are common), and the partner roster's ancestry and tier mix. Each field of the truth thus moves
+ * [1/450, 1/7] (from rarer recessive conditions to haemoglobinopathy-like ones) times a per-ancestry
+ * factor e^U(−0.5, 0.5), so about 1/740 to 1/4.2; AFR silent 2+0 share U(0.2, 0.6),
+ * EUR founder share of SNV carriers U(0.5, 0.8), AFR capture scale U(0.84, 0.89), tier odds ×U(1.5, 3)
+ * and ×U(4, 10) (close family history: carrier relatives are common), and the partner roster's ancestry and tier mix
+ * (ancestry Dirichlet(3, 1.5, 0.75, 0.75): the same source population as the AFR-rich screening roster,
+ * which also keeps the screening strata that standardise the partner frequency well filled). Each field of the truth thus moves
  * along its own axis, so no single value is a good guess for another instance.
  */
 export function drawParams(rng: Rng): PopulationParams {
@@ -129,11 +131,11 @@ export function drawParams(rng: Rng): PopulationParams {
   pop.AFR.shares = { deletion: 0.92 - afrSilent, silent: afrSilent, snv: 0.08, founder: 0 };
   pop.AFR.captureScale = uniform(rng, 0.84, 0.89);
   const eurSilent = uniform(rng, 0.02, 0.08);
-  const eurFounder = uniform(rng, 0.4, 0.7);
+  const eurFounder = uniform(rng, 0.5, 0.8);
   const eurSnv = 0.55;
   pop.EUR.shares = { deletion: 1 - eurSilent - eurSnv, silent: eurSilent, snv: eurSnv * (1 - eurFounder), founder: eurSnv * eurFounder };
   const tierOdds: [number, number, number] = [1, uniform(rng, 1.5, 3), uniform(rng, 4, 10)];
-  const partnerAncestry = dirichlet(rng, [1.5, 2, 0.75, 0.75]).map((x) => 0.04 + 0.84 * x);
+  const partnerAncestry = dirichlet(rng, [3, 1.5, 0.75, 0.75]).map((x) => 0.04 + 0.84 * x);
   const t2 = uniform(rng, 0.08, 0.4);
   const t1 = uniform(rng, 0.04, 0.1);
   return { pop, tierOdds, partnerAncestry, partnerTiers: [1 - t1 - t2, t1, t2] };

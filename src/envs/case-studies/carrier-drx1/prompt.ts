@@ -50,7 +50,9 @@ tested.
 
 The data are simulated. Carrier frequencies, the mix of carrier types, the family-history effect and
 the assay's behaviour are set afresh for each data set and need not match any real gene; estimate them
-from these files, not from published figures.
+from these files, not from published figures. Unlike a real population screening programme, both
+rosters hold many people with a family history (about a quarter of screening adults report a close
+family history).
 
 Analyse the files rigorously: your reasoning and quality control are graded, not only the numbers.
 Reply with exactly one JSON object — no markdown fences, no text before or after it, no key omitted:

@@ -22,11 +22,14 @@
 //
 // Departures from the design note (casestudies.md §6), each needed for a tolerance that separates the
 // reference from a mistake on nearly every instance: depth noise SD 0.07 and a_AFR in [0.84, 0.89]
-// (not 0.06 and 0.90); 22,000 cohort rows (60% AFR, 11% close family history) and 5,540 controls,
-// 2,400 of them AFR carriers (not 8,000 and 500: the AFR residual risk ∝ (1 − DR)/DR is very
+// (not 0.06 and 0.90); 5,540 controls,
+// 2,400 of them AFR carriers (not 500: the AFR residual risk ∝ (1 − DR)/DR is very
 // sensitive to the DR estimate, and the AFR fields must be precise enough that their spread across
-// instances dwarfs the tolerance); 12,000 partners tested with probability 0.2/0.5/0.9 by tier (not
-// 3,000 and 0.25/0.5/0.8).
+// instances dwarfs the tolerance); 24,000 cohort rows, 60% AFR, 8% cascade relatives (not 8,000; a quarter of screening adults
+// with a close family history, far above a real population programme, so that standardising the
+// partner frequency over ancestry × tier strata is precise); 14,000 partners tested with probability
+// 0.1/0.5/0.95 by tier (not 3,000 and 0.25/0.5/0.8: at the rarest carrier frequencies a milder
+// testing gradient left tested-partners-only inside the tolerance).
 
 import type { CaseFile, Truth } from '../types.js';
 import { gzip } from '../framework/gzip.js';
@@ -38,16 +41,19 @@ import { ANCESTRIES, ASSAY, FOUNDER_SITES, Kind, TARGETS, carrierProbability, de
 export const CASE_ID = 'carrier-drx1';
 
 export const DESIGN = {
-  cohortN: 22000,
-  collectionShares: { screening: 0.88, cascade: 0.04, research: 0.08 },
+  cohortN: 24000,
+  collectionShares: { screening: 0.89, cascade: 0.08, research: 0.03 },
   cohortAncestry: [0.6, 0.22, 0.09, 0.09],
-  populationTiers: [0.76, 0.13, 0.11],
+  /** family-history tiers of screening and research adults: far more family history than a real
+   * population programme (stated in the prompt), so the tier-2 strata that standardise the partner
+   * frequency hold enough people */
+  populationTiers: [0.62, 0.13, 0.25],
   cascadeTiers: [0.2, 0.5, 0.3],
   cascadeCarrier: 0.5,
-  partnerN: 12000,
-  partnerTested: [0.2, 0.5, 0.9],
+  partnerN: 14000,
+  partnerTested: [0.1, 0.5, 0.95],
   /** screening QC failure by tier; other collections and partners fail at qcOther */
-  screeningQcFail: [0.025, 0.04, 0.1],
+  screeningQcFail: [0.025, 0.035, 0.06],
   qcOther: 0.03,
   /** calibration controls per ancestry: carriers (population mix of kinds) and non-carriers */
   controls: {
