@@ -1,12 +1,18 @@
 // coding_noncoding_ratio: intronic (or exonic) percentage of a Select transcript span; numeric,
 // tolerance 1.0. Emitted only when the gene-level reading (union of all transcripts' exons
 // over the gene extent) agrees within 0.5 points, so "which transcript" cannot flip the grade.
+// Intronic % of real transcripts piles up in the 90s (exonic % in the single digits), so a
+// question picks among a few genes the one nearest a uniform target (spread.ts) rather than any
+// gene: a fixed "95" would otherwise land within the ±1 tolerance often.
 
 import type { Transcript } from '../../../genome/types.js';
 import type { Domain, DomainKind } from '../types.js';
+import { nearestToTarget, type SpreadOptions } from '../spread.js';
 import { answerFormat, selectDef, selectTx, template } from './common.js';
 
 export const PERCENT_TOLERANCE = 1.0;
+/** intronic-% targets; an exonic-% question uses 100 minus them */
+const SPREAD: SpreadOptions = { low: 10, high: 99.5, candidates: 8 };
 
 export function intronicPercent(tx: Transcript): number {
   const span = tx.txEnd - tx.txStart;
@@ -39,10 +45,17 @@ function kind(exonic: boolean): DomainKind {
     name: key,
     supports: (ctx) => ctx.selectGenes().some((g) => g.select.exonStarts.length >= 2),
     async generate(ctx, rng) {
-      const g = rng.pick(ctx.selectGenes().filter((x) => x.select.exonStarts.length >= 2));
+      const pool = ctx.memo('multiExonSelectGenes', () => ctx.selectGenes().filter((x) => x.select.exonStarts.length >= 2));
+      // only genes whose transcript choice cannot move the answer by more than 0.5 points
+      const agreeing = () => {
+        const g = rng.pick(pool);
+        const intronic = intronicPercent(g.select);
+        return Math.abs(intronic - geneUnionIntronicPercent(g.transcripts)) > 0.5 ? null : g;
+      };
+      const picked = await nearestToTarget(rng, SPREAD, agreeing, (g) => intronicPercent(g.select));
+      if (!picked) return null;
+      const { item: g, value: intronic } = picked;
       const tx = g.select;
-      const intronic = intronicPercent(tx);
-      if (Math.abs(intronic - geneUnionIntronicPercent(g.transcripts)) > 0.5) return null;
       const value = exonic ? 100 - intronic : intronic;
       const def = exonic
         ? 'exonic % = 100 x (sum of exon lengths) / (transcript span), where the span runs from the first to the last base of the transcript and exons include UTRs'

@@ -9,9 +9,8 @@
 // drawn uniformly over 0.30–0.65, and asks for 3 decimals. ±0.002 still covers rounding (0.0005)
 // plus a 1-bp boundary slip, since windows and spans are at least 1,000 bp.
 
-import type { GenContext } from '../context.js';
-import type { Rng } from '../rng.js';
 import { composition, gcFraction, region1 } from '../seq.js';
+import { nearestToTarget, type SpreadOptions } from '../spread.js';
 import type { Domain, DomainKind, Draft } from '../types.js';
 import { canSampleWindow, sampleSelectSpan, sampleWindow, type SequenceWindow, type WindowSpec } from '../windows.js';
 import { answerFormat, COORDS_1BASED, selectDef, selectTx, template } from './common.js';
@@ -23,23 +22,9 @@ const DEF = 'GC content = (G + C) / (A + C + G + T), counting upper- and lowerca
 const MAX_SPAN = 2_000_000;
 const MIN_SPAN = 1000;
 const WINDOW: WindowSpec = { minChromLength: 10_000, minLength: MIN_SPAN, maxLength: 5000 };
-/** candidates per question; the one nearest the drawn GC target is asked about */
-const CANDIDATES = 8;
-const TARGET_LOW = 0.3;
-const TARGET_HIGH = 0.65;
-
-/** The candidate whose GC is nearest a target drawn uniformly over [TARGET_LOW, TARGET_HIGH]. */
-async function nearestToTarget<T>(rng: Rng, draw: () => Promise<T | null>, seqOf: (x: T) => string): Promise<{ item: T; gc: number } | null> {
-  const target = TARGET_LOW + (TARGET_HIGH - TARGET_LOW) * rng.next();
-  let best: { item: T; gc: number } | null = null;
-  for (let i = 0; i < CANDIDATES; i++) {
-    const item = await draw();
-    if (item === null) continue;
-    const gc = gcFraction(composition(seqOf(item)));
-    if (best === null || Math.abs(gc - target) < Math.abs(best.gc - target)) best = { item, gc };
-  }
-  return best;
-}
+/** the GC targets questions spread over (src/envs/genome-qa/spread.ts) */
+const SPREAD: SpreadOptions = { low: 0.3, high: 0.65, candidates: 8 };
+const gcOf = (seq: string) => gcFraction(composition(seq));
 
 function draft(kind: string, question: string, gc: number, source: Draft['source'], key: string): Draft {
   return {
@@ -56,9 +41,9 @@ const windowKind: DomainKind = {
   name: 'window',
   supports: (ctx) => canSampleWindow(ctx, WINDOW),
   async generate(ctx, rng) {
-    const picked = await nearestToTarget<SequenceWindow>(rng, () => sampleWindow(ctx, rng, WINDOW), (w) => w.seq);
+    const picked = await nearestToTarget<SequenceWindow>(rng, SPREAD, () => sampleWindow(ctx, rng, WINDOW), (w) => gcOf(w.seq));
     if (!picked) return null;
-    const { item: w, gc } = picked;
+    const { item: w, value: gc } = picked;
     const r = region1(w.chrom, w.start, w.end);
     const q = template(rng, [
       () => `What is the GC content of ${r} (${w.length} bp, forward strand) in ${ctx.label}? ${COORDS_1BASED} ${DEF} ${FMT}`,
@@ -72,9 +57,9 @@ const geneSpan: DomainKind = {
   name: 'select_transcript_span',
   supports: (ctx) => ctx.readableSelectGenes().length > 0,
   async generate(ctx, rng) {
-    const picked = await nearestToTarget(rng, () => sampleSelectSpan(ctx, rng, MAX_SPAN, MIN_SPAN), (span) => span.seq);
+    const picked = await nearestToTarget(rng, SPREAD, () => sampleSelectSpan(ctx, rng, MAX_SPAN, MIN_SPAN), (span) => gcOf(span.seq));
     if (!picked) return null;
-    const { item: span, gc } = picked;
+    const { item: span, value: gc } = picked;
     const g = span.gene;
     const tx = g.select;
     const q = template(rng, [
