@@ -26,8 +26,10 @@ test('oncology-txr1: answer schema is strict; rubric well formed', () => {
   checkRubric(cs);
 });
 
-test('oncology-txr1: the code varies across seeds and every truth clears the margin', () => {
+test('oncology-txr1: the code varies across seeds, every truth clears the margin, the truths spread wide', () => {
   const codes: number[] = [];
+  const benefit: number[] = [];
+  const toxicity: number[] = [];
   for (let seed = 0; seed < 20; seed++) {
     const { truth } = drawTruth(seed, 0);
     const ncu = truth.net_clinical_utility_pp;
@@ -35,7 +37,12 @@ test('oncology-txr1: the code varies across seeds and every truth clears the mar
     assert.ok(Math.abs(ncu - (truth.benefit_rd_pp - NCU_TOX_WEIGHT * truth.toxicity_dropout_risk_pp)) < 1e-9);
     assert.equal(truth.therapy_class_code, ncu > 0 ? 1 : 0);
     codes.push(truth.therapy_class_code);
+    benefit.push(truth.benefit_rd_pp);
+    toxicity.push(truth.toxicity_dropout_risk_pp);
   }
+  // A drug worse than the comparator on some seeds, a large benefit on others; tolerable to very toxic.
+  assert.ok(Math.min(...benefit) < 0 && Math.max(...benefit) > 40, `benefit RD ${Math.min(...benefit).toFixed(1)}..${Math.max(...benefit).toFixed(1)} pp`);
+  assert.ok(Math.min(...toxicity) < 40 && Math.max(...toxicity) > 80, `toxicity ${Math.min(...toxicity).toFixed(1)}..${Math.max(...toxicity).toFixed(1)}%`);
   const zeros = codes.filter((c) => c === 0).length;
   assert.ok(zeros >= 4 && zeros <= 16, `code 0 on ${zeros} of 20 seeds: ${codes.join('')}`);
 });
@@ -73,7 +80,7 @@ test('oncology-txr1: each decoy class survives exactly the filter that is skippe
 });
 
 test('oncology-txr1: post-time-zero re-biopsies follow treatment failure (the acquired-SV trap selects on outcome)', () => {
-  const sim = simulateTxr(0, 0, { delta: 2, deltaOther: -1, toxShift: 1.2 });
+  const sim = simulateTxr(0, 0, { comparator: 0, delta: 2, deltaOther: -2, toxShift: 1.2 });
   const files = new Map(sim.files.map((f) => [f.path, f.data]));
   const registry = tableRecords(readTable(files, 'registry.tsv.gz'));
   const t0 = new Map(registry.map((r) => [r.patient_id, Number(r.time_zero_day)]));

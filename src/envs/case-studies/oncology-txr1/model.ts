@@ -46,27 +46,29 @@ export function benefitEta(c: ClinicalCovariates): number {
 }
 
 /**
- * 8-week treatment-limiting toxicity risk under TXR1i. `toxShift` is the scenario's log-odds shift of
- * the whole toxicity profile (0 = the design notes' model; larger = a more toxic regimen).
+ * 8-week treatment-limiting toxicity risk under TXR1i (DLR1 IM +0.7, PM +1.8 log-odds: a strong
+ * pharmacogenetic effect that still leaves most of the variation in toxicity to chance). `toxShift` is
+ * the scenario's log-odds shift of the whole toxicity profile (larger = a more toxic regimen).
  */
 export function toxRiskTxr1i(c: ClinicalCovariates, toxShift = 0): number {
-  return expit(-2.0 + toxShift + 0.4 * (c.ecog === 2 ? 1 : 0) + 0.9 * (c.phenotype === 'IM' ? 1 : 0) + 2.3 * (c.phenotype === 'PM' ? 1 : 0) + 0.02 * (c.age - 64));
+  return expit(-2.0 + toxShift + 0.4 * (c.ecog === 2 ? 1 : 0) + 0.7 * (c.phenotype === 'IM' ? 1 : 0) + 1.8 * (c.phenotype === 'PM' ? 1 : 0) + 0.02 * (c.age - 64));
 }
 
 export const TOX_RISK_OTHER = expit(-3.2);
 // A treatment-limiting toxicity stop at 8 weeks lowers the chance of week-16 benefit (design notes: 1.2;
-// 1.6 so that ignoring the toxicity-driven missing visits biases the benefit beyond the tolerance).
-export const TOX_BENEFIT_PENALTY = 1.6;
+// 3.0 log-odds: the drug is stopped by week 8, so few of these patients still benefit at week 16; with
+// less, ignoring the toxicity-driven missing visits biases the benefit by less than the tolerance on
+// the most and least toxic regimens).
+export const TOX_BENEFIT_PENALTY = 3.0;
 
 /**
- * P(benefit) under a therapy, integrating over the toxicity stop. `delta` is the TXR1i log-odds
- * effect in this patient's tumour (the target effect in SV-activated tumours, the usually negative
- * effect of a targeted agent given instead of active standard therapy in the rest).
+ * P(benefit) under a therapy, integrating over the toxicity stop: `shift` is the therapy's log-odds in
+ * this instance (the comparator's level, plus the TXR1i effect in this patient's tumour under TXR1i),
+ * `toxRisk` the patient's risk of a toxicity stop under that therapy.
  */
-export function benefitProb(c: ClinicalCovariates, txr1i: boolean, delta: number, toxShift = 0): number {
-  const eta = benefitEta(c) + (txr1i ? delta : 0);
-  const pt = txr1i ? toxRiskTxr1i(c, toxShift) : TOX_RISK_OTHER;
-  return pt * expit(eta - TOX_BENEFIT_PENALTY) + (1 - pt) * expit(eta);
+export function benefitProb(c: ClinicalCovariates, shift: number, toxRisk: number): number {
+  const eta = benefitEta(c) + shift;
+  return toxRisk * expit(eta - TOX_BENEFIT_PENALTY) + (1 - toxRisk) * expit(eta);
 }
 
 export const NCU_TOX_WEIGHT = 0.35;

@@ -57,9 +57,10 @@ export const txrMistakes: Mistake[] = [
 
 /**
  * Measured but not claimed: the crude toxicity rate among treated patients (not standardised to the
- * subgroup) misses by about 3.4 pp on average but lands inside the ±2 pp tolerance on about one seed in
- * ten (a very toxic regimen: the phenotype gap in risk saturates), so it is not in the trap matrix
- * (issue 20: a trap that cannot be made to bite is not claimed).
+ * subgroup) missed by about 3.4 pp on average but landed inside the then ±2.4 pp tolerance on about one
+ * seed in ten (very toxic regimens: the phenotype gap in risk saturates). Not re-measured since the
+ * drug ranges, the DLR1 toxicity effects and the tolerances changed, so it stays out of the trap matrix
+ * (issue 20: a trap that is not shown to bite is not claimed).
  */
 export const txrWeakMistakes: Mistake[] = [
   {

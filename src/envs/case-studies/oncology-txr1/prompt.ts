@@ -40,8 +40,9 @@ Report:
 - toxicity_dropout_risk_pp (float)
 - net_clinical_utility_pp (float)
 
-The data are simulated: the drug's benefit, its toxicity and the make-up of the registry are set afresh
-for each data set and need not match any real therapy; estimate them from these files.
+The data are simulated: the drug's benefit, the comparator's efficacy, the toxicity and the make-up of
+the registry are set afresh for each data set and need not match any real therapy (the benefit difference
+can be negative); estimate them from these files.
 
 Analyse the files rigorously: your reasoning and quality control are graded, not only the numbers.
 Reply with exactly one JSON object — no markdown fences, no text before or after it, no key omitted:

@@ -13,21 +13,55 @@
 import type { Answer } from '../types.js';
 import { logitCoef } from './logit.js';
 import { expit } from '../framework/special.js';
-import { tableRecords } from '../framework/tsv.js';
-import { readTable } from '../framework/files.js';
+import { gunzipSync } from 'node:zlib';
+import { parseTsv } from '../framework/tsv.js';
 import { NCU_TOX_WEIGHT, phenotypeOf, type Phenotype } from './model.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
 
-// Parsed tables per files object: the mistakes and alternatives run on the same instance re-use them.
-const tableCache = new WeakMap<Files, Map<string, Record<string, string>[]>>();
+/**
+ * Analyses of one instance share its parsed tables and target calls. The harness hands each analysis a
+ * fresh Map over the same byte arrays, so the cache is keyed by the registry's bytes and checked
+ * against every file's bytes (same arrays → same parse).
+ */
+interface Parsed {
+  data: Uint8Array[];
+  base?: BaseData;
+  /** purity-corrected expression z per sample, per (time, QC) filter */
+  z?: Map<string, Map<string, number>>;
+  targets: Map<string, TxrData>;
+}
+const PATHS = ['registry.tsv.gz', 'tumor_samples.tsv.gz', 'longread_sv_calls.tsv.gz', 'tumor_expression.tsv.gz', 'germline_pgx.tsv.gz', 'dlr1_allele_table.tsv.gz'];
+const parsedCache = new WeakMap<Uint8Array, Parsed>();
 
-function records(files: Files, path: string): Record<string, string>[] {
-  let perFiles = tableCache.get(files);
-  if (!perFiles) tableCache.set(files, (perFiles = new Map()));
-  let rows = perFiles.get(path);
-  if (!rows) perFiles.set(path, (rows = tableRecords(readTable(files, path))));
-  return rows;
+function parsedOf(files: Files): Parsed {
+  const data = PATHS.map((path) => {
+    const d = files.get(path);
+    if (!d) throw new Error(`missing file ${path}`);
+    return d;
+  });
+  const hit = parsedCache.get(data[0]);
+  if (hit && hit.data.every((d, k) => d === data[k])) return hit;
+  const fresh: Parsed = { data, targets: new Map() };
+  parsedCache.set(data[0], fresh);
+  return fresh;
+}
+
+/** A table as rows of strings with a column lookup (gunzip by the platform zlib: the files are large). */
+function table(files: Files, path: string): { rows: string[][]; col: (name: string) => number } {
+  const t = parseTsv(readText(files.get(path)!));
+  return {
+    rows: t.rows,
+    col: (name) => {
+      const j = t.header.indexOf(name);
+      if (j < 0) throw new Error(`${path} has no column ${name}`);
+      return j;
+    },
+  };
+}
+
+function readText(data: Uint8Array): string {
+  return (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString('utf8');
 }
 
 export interface RegistryRow {
@@ -89,18 +123,14 @@ export const REFERENCE_TARGETING: TargetOptions = {
   minCcf: 0.3,
 };
 
-// Target calls per files object and options.
-const loadCache = new WeakMap<Files, Map<string, TxrData>>();
-
 export function loadTxr(files: Files, opts: TargetOptions = REFERENCE_TARGETING): TxrData {
   // eligibleOnly does not change the parse (it filters the population afterwards)
   const key = JSON.stringify({ ...opts, eligibleOnly: true });
-  let perFiles = loadCache.get(files);
-  if (!perFiles) loadCache.set(files, (perFiles = new Map()));
-  const hit = perFiles.get(key);
+  const parsed = parsedOf(files);
+  const hit = parsed.targets.get(key);
   if (hit) return hit;
   const d = parseTxr(files, opts);
-  perFiles.set(key, d);
+  parsed.targets.set(key, d);
   return d;
 }
 
@@ -116,58 +146,69 @@ interface BaseData {
   domainCalls: Map<string, DomainCall[]>;
 }
 
-// The parsed tables in analysis form, per files object (the target-call options only filter them).
-const baseCache = new WeakMap<Files, BaseData>();
-
 function baseData(files: Files): BaseData {
-  const hit = baseCache.get(files);
-  if (hit) return hit;
-  const alleleValue = new Map(records(files, 'dlr1_allele_table.tsv.gz').map((r) => [r.allele, Number(r.function_value)]));
-  const pgx = new Map(records(files, 'germline_pgx.tsv.gz').map((r) => [r.patient_id, r]));
-  const registry: RegistryRow[] = records(files, 'registry.tsv.gz').map((r) => {
-    const g = pgx.get(r.patient_id);
-    const activity = g ? g.dlr1_diplotype.split('/').reduce((s, a) => s + (alleleValue.get(a) ?? NaN), 0) : NaN;
+  const parsed = parsedOf(files);
+  if (parsed.base) return parsed.base;
+  const alleles = table(files, 'dlr1_allele_table.tsv.gz');
+  const [aName, aValue] = [alleles.col('allele'), alleles.col('function_value')];
+  const alleleValue = new Map(alleles.rows.map((r) => [r[aName], Number(r[aValue])]));
+  const pgxT = table(files, 'germline_pgx.tsv.gz');
+  const [gId, gDip, gBp1, gBp2, gLab] = ['patient_id', 'dlr1_diplotype', 'dlr1_sv_bp1', 'dlr1_sv_bp2', 'lab_phenotype'].map(pgxT.col);
+  const pgx = new Map(pgxT.rows.map((r) => [r[gId], r]));
+  const reg = table(files, 'registry.tsv.gz');
+  const c = Object.fromEntries(
+    ['patient_id', 'analysis_set', 'age', 'sex', 'calendar_period', 'ecog', 'tumor_burden', 'prior_lines', 'prior_resistance', 'lineage_class', 'therapy_class', 'assessed16', 'benefit16', 'tox_stop_8wk', 'time_zero_day'].map((k) => [k, reg.col(k)]),
+  );
+  const registry: RegistryRow[] = reg.rows.map((r) => {
+    const g = pgx.get(r[c.patient_id]);
+    const activity = g ? g[gDip].split('/').reduce((s, a) => s + (alleleValue.get(a) ?? NaN), 0) : NaN;
     return {
-      id: r.patient_id,
-      eligible: r.analysis_set === '1',
-      age: Number(r.age),
-      female: r.sex === 'F' ? 1 : 0,
-      period: Number(r.calendar_period.slice(1)),
-      ecog: Number(r.ecog),
-      burden: Number(r.tumor_burden),
-      priorLines: Number(r.prior_lines),
-      priorResistance: Number(r.prior_resistance),
-      lineage: r.lineage_class,
-      treated: r.therapy_class === 'TXR1i' ? 1 : 0,
-      assessed: Number(r.assessed16),
-      benefit: r.benefit16 === '' ? null : Number(r.benefit16),
-      tox: Number(r.tox_stop_8wk),
-      t0: Number(r.time_zero_day),
+      id: r[c.patient_id],
+      eligible: r[c.analysis_set] === '1',
+      age: Number(r[c.age]),
+      female: r[c.sex] === 'F' ? 1 : 0,
+      period: Number(r[c.calendar_period].slice(1)),
+      ecog: Number(r[c.ecog]),
+      burden: Number(r[c.tumor_burden]),
+      priorLines: Number(r[c.prior_lines]),
+      priorResistance: Number(r[c.prior_resistance]),
+      lineage: r[c.lineage_class],
+      treated: r[c.therapy_class] === 'TXR1i' ? 1 : 0,
+      assessed: Number(r[c.assessed16]),
+      benefit: r[c.benefit16] === '' ? null : Number(r[c.benefit16]),
+      tox: Number(r[c.tox_stop_8wk]),
+      t0: Number(r[c.time_zero_day]),
       phenotype: Number.isFinite(activity) ? phenotypeOf(activity) : 'NM',
-      labPhenotype: (g?.lab_phenotype ?? 'NM') as Phenotype,
+      labPhenotype: (g?.[gLab] ?? 'NM') as Phenotype,
     };
   });
   const germlineBp = new Map<string, [number, number]>();
-  for (const [pid, g] of pgx) if (g.dlr1_sv_bp1 !== '' && g.dlr1_sv_bp2 !== '') germlineBp.set(pid, [Number(g.dlr1_sv_bp1), Number(g.dlr1_sv_bp2)]);
-  const expr = new Map(records(files, 'tumor_expression.tsv.gz').map((r) => [r.sample_id, Number(r.txr1_log2tpm)]));
-  const samples: SampleRow[] = records(files, 'tumor_samples.tsv.gz').map((r) => ({
-    sid: r.sample_id,
-    pid: r.patient_id,
-    day: Number(r.collection_day),
-    purity: Number(r.purity),
-    n50: Number(r.read_n50_kb),
-    qcPass: r.qc_pass === '1',
-    log2tpm: expr.get(r.sample_id) ?? NaN,
+  for (const [pid, g] of pgx) if (g[gBp1] !== '' && g[gBp2] !== '') germlineBp.set(pid, [Number(g[gBp1]), Number(g[gBp2])]);
+  const ex = table(files, 'tumor_expression.tsv.gz');
+  const [eSid, eTpm] = [ex.col('sample_id'), ex.col('txr1_log2tpm')];
+  const expr = new Map(ex.rows.map((r) => [r[eSid], Number(r[eTpm])]));
+  const sm = table(files, 'tumor_samples.tsv.gz');
+  const [sSid, sPid, sDay, sPur, sN50, sQc] = ['sample_id', 'patient_id', 'collection_day', 'purity', 'read_n50_kb', 'qc_pass'].map(sm.col);
+  const samples: SampleRow[] = sm.rows.map((r) => ({
+    sid: r[sSid],
+    pid: r[sPid],
+    day: Number(r[sDay]),
+    purity: Number(r[sPur]),
+    n50: Number(r[sN50]),
+    qcPass: r[sQc] === '1',
+    log2tpm: expr.get(r[sSid]) ?? NaN,
   }));
   const domainCalls = new Map<string, DomainCall[]>();
-  for (const sv of records(files, 'longread_sv_calls.tsv.gz')) {
-    if (sv.txr1_domain_overlap !== '1') continue;
-    let list = domainCalls.get(sv.sample_id);
-    if (!list) domainCalls.set(sv.sample_id, (list = []));
-    list.push({ alt: Number(sv.alt_reads), total: Number(sv.total_reads), pos1: Number(sv.pos1), pos2: Number(sv.pos2) });
+  const sv = table(files, 'longread_sv_calls.tsv.gz');
+  const [vSid, vOv, vAlt, vTot, vP1, vP2] = ['sample_id', 'txr1_domain_overlap', 'alt_reads', 'total_reads', 'pos1', 'pos2'].map(sv.col);
+  for (const r of sv.rows) {
+    if (r[vOv] !== '1') continue;
+    let list = domainCalls.get(r[vSid]);
+    if (!list) domainCalls.set(r[vSid], (list = []));
+    list.push({ alt: Number(r[vAlt]), total: Number(r[vTot]), pos1: Number(r[vP1]), pos2: Number(r[vP2]) });
   }
   const base = { registry, byId: new Map(registry.map((r) => [r.id, r])), germlineBp, samples, domainCalls };
-  baseCache.set(files, base);
+  parsed.base = base;
   return base;
 }
 
@@ -175,7 +216,7 @@ function parseTxr(files: Files, opts: TargetOptions): TxrData {
   const { registry, byId, germlineBp, samples, domainCalls } = baseData(files);
 
   // Usable samples and their somatic TXR1 SV status.
-  interface Usable { sid: string; pid: string; purity: number; svPositive: boolean; anyDomainCall: boolean; lineage: string; log2tpm: number }
+  interface Usable { sid: string; pid: string; purity: number; svPositive: boolean; anyDomainCall: boolean; lineage: string; log2tpm: number; tpm: number }
   const usable: Usable[] = [];
   for (const s of samples) {
     const p = byId.get(s.pid);
@@ -191,7 +232,7 @@ function parseTxr(files: Files, opts: TargetOptions): TxrData {
       if (opts.germlineFilter && bp && Math.abs(sv.pos1 - bp[0]) <= 1000 && Math.abs(sv.pos2 - bp[1]) <= 1000) return false;
       return true;
     });
-    usable.push({ sid: s.sid, pid: s.pid, purity, svPositive, anyDomainCall: calls !== undefined, lineage: p.lineage, log2tpm: s.log2tpm });
+    usable.push({ sid: s.sid, pid: s.pid, purity, svPositive, anyDomainCall: calls !== undefined, lineage: p.lineage, log2tpm: s.log2tpm, tpm: 2 ** s.log2tpm });
   }
 
   // Purity-corrected expression: per lineage, bulk TPM = S + purity·(T − S) among SV-negative samples
@@ -200,24 +241,29 @@ function parseTxr(files: Files, opts: TargetOptions): TxrData {
   // The SV-negative set still holds overexpressed tumours (amplified, unseen germline *5s, activations
   // whose SV was not called), which would drag the least-squares line: fit, drop samples at z ≥ 2 from
   // the reference set, refit (three rounds).
-  const zOf = new Map<string, number>();
-  for (const lin of new Set(usable.map((u) => u.lineage))) {
+  // The z-scores depend only on which samples are usable (time and QC filters), so they are shared by
+  // target calls that differ in the other steps.
+  const zKey = `z:${opts.baselineOnly}:${opts.sampleQc}`;
+  const parsed = parsedOf(files);
+  const zOf = (parsed.z ??= new Map()).get(zKey) ?? new Map<string, number>();
+  parsed.z.set(zKey, zOf);
+  for (const lin of zOf.size ? [] : new Set(usable.map((u) => u.lineage))) {
     const all = usable.filter((u) => u.lineage === lin && !u.anyDomainCall && Number.isFinite(u.log2tpm));
     let neg = all;
     let z = (_u: Usable) => NaN;
     for (let round = 0; round < 3; round++) {
       const n = neg.length;
       const mx = neg.reduce((a, u) => a + u.purity, 0) / n;
-      const my = neg.reduce((a, u) => a + 2 ** u.log2tpm, 0) / n;
-      const sxy = neg.reduce((a, u) => a + (u.purity - mx) * (2 ** u.log2tpm - my), 0);
+      const my = neg.reduce((a, u) => a + u.tpm, 0) / n;
+      const sxy = neg.reduce((a, u) => a + (u.purity - mx) * (u.tpm - my), 0);
       const sxx = neg.reduce((a, u) => a + (u.purity - mx) ** 2, 0);
       const slope = sxy / sxx;
       const stroma = Math.max(0.1, my - slope * mx);
-      const corrected = (u: Usable) => Math.log2(Math.max(0.1, stroma + (2 ** u.log2tpm - stroma) / u.purity));
-      const ref = neg.map(corrected).sort((a, b) => a - b);
+      const corrected = (u: Usable) => Math.log2(Math.max(0.1, stroma + (u.tpm - stroma) / u.purity));
+      const ref = Float64Array.from(neg, corrected).sort();
       const med = ref[Math.floor(ref.length / 2)];
       // Scale from the lower half only: the upper tail holds the overexpressed tumours.
-      const below = ref.filter((v) => v < med).map((v) => med - v).sort((a, b) => a - b);
+      const below = Float64Array.from(ref.filter((v) => v < med), (v) => med - v).sort();
       const scale = 1.4826 * below[Math.floor(below.length / 2)];
       z = (u: Usable) => (Number.isFinite(u.log2tpm) ? (corrected(u) - med) / scale : NaN);
       neg = all.filter((u) => z(u) < 2);
@@ -269,8 +315,26 @@ export interface Estimates {
   toxicity: number;
 }
 
+/**
+ * Per population (the array targetPopulation returns, cached per target call), the model fits and
+ * designs already computed: the mistakes and alternatives that share the reference's subgroup re-use
+ * its fits instead of refitting the same models.
+ */
+const popMemo = new WeakMap<readonly RegistryRow[], Map<string, unknown>>();
+
+function memo<T>(pop: readonly RegistryRow[], key: string, make: () => T): T {
+  let m = popMemo.get(pop);
+  if (!m) popMemo.set(pop, (m = new Map()));
+  if (!m.has(key)) m.set(key, make());
+  return m.get(key) as T;
+}
+
 /** Propensity of TXR1i given L (with PGx: the lab phenotype drove prescribing), truncated at 1%/99%. */
 export function propensity(pop: RegistryRow[]): number[] {
+  return memo(pop, 'propensity', () => fitPropensity(pop));
+}
+
+function fitPropensity(pop: RegistryRow[]): number[] {
   const X = pop.map((r) => [...covariates(r, false), r.labPhenotype === 'IM' ? 1 : 0, r.labPhenotype === 'PM' ? 1 : 0]);
   const coef = logitCoef(X, pop.map((r) => r.treated));
   const e = X.map((x) => predict(coef, x));
@@ -301,10 +365,14 @@ const fitPredict = (X: number[][], y: number[]) => {
   return (x: number[]) => predict(coef, x);
 };
 
+/** fitPredict, memoised per population and model key. */
+const fitFor = (pop: readonly RegistryRow[], key: string, X: () => number[][], y: () => number[]) => memo(pop, `fit:${key}`, () => fitPredict(X(), y()));
+
 /** Benefit and toxicity in the given population by the chosen estimators. */
 export function estimate(pop: RegistryRow[], opts: EstimatorOptions = REFERENCE_ESTIMATOR): Estimates {
   const lab = opts.phenotype === 'lab';
-  const L = pop.map((r) => covariates(lab ? { ...r, phenotype: r.labPhenotype } : r, true));
+  const L = memo(pop, `L:${lab}`, () => pop.map((r) => covariates(lab ? { ...r, phenotype: r.labPhenotype } : r, true)));
+  const ph = lab ? 'lab' : 'pgx';
   const e1 = propensity(pop);
   const n = pop.length;
   const psi: number[] = [];
@@ -316,7 +384,7 @@ export function estimate(pop: RegistryRow[], opts: EstimatorOptions = REFERENCE_
     const seen = idx.filter((i) => y(i) !== null);
     if (mode === 'complete_case' || mode === 'nonresponder') {
       // Outcome treated as fully observed among `seen`: AIPW for confounding only, over `seen`.
-      const q = fitPredict(seen.map((i) => L[i]), seen.map((i) => y(i)!));
+      const q = fitFor(pop, `${mode}${a}:${ph}`, () => seen.map((i) => L[i]), () => seen.map((i) => y(i)!));
       const popSeen = pop.map((_, i) => i).filter((i) => mode === 'nonresponder' || pop[i].benefit !== null);
       let s = 0;
       for (const i of popSeen) s += q(L[i]) + (pop[i].treated === a ? (y(i)! - q(L[i])) / ea(i) : 0);
@@ -324,7 +392,7 @@ export function estimate(pop: RegistryRow[], opts: EstimatorOptions = REFERENCE_
       continue;
     }
     const withTox = (i: number) => [...L[i], pop[i].tox];
-    const r = fitPredict(idx.map(withTox), idx.map((i) => pop[i].assessed));
+    const r = fitFor(pop, `assessed${a}:${ph}`, () => idx.map(withTox), () => idx.map((i) => pop[i].assessed));
     const rOf = (i: number) => Math.max(0.05, r(withTox(i)));
     if (mode === 'unadjusted' || mode === 'ipw') {
       let num = 0;
@@ -338,9 +406,9 @@ export function estimate(pop: RegistryRow[], opts: EstimatorOptions = REFERENCE_
       continue;
     }
     // Q(a, L, tox) among the assessed.
-    const Q = fitPredict(seen.map(withTox), seen.map((i) => y(i)!));
+    const Q = fitFor(pop, `Q${a}:${ph}`, () => seen.map(withTox), () => seen.map((i) => y(i)!));
     if (mode === 'gformula') {
-      const pTox = fitPredict(idx.map((i) => L[i]), idx.map((i) => pop[i].tox));
+      const pTox = fitFor(pop, `tox${a}:${ph}`, () => idx.map((i) => L[i]), () => idx.map((i) => pop[i].tox));
       let s = 0;
       for (let i = 0; i < n; i++) {
         const pt = pTox(L[i]);
@@ -351,7 +419,7 @@ export function estimate(pop: RegistryRow[], opts: EstimatorOptions = REFERENCE_
     }
     // Two-stage AIPW: μ_a(L) by fractional logistic regression of Q on L among A = a.
     const Qi = new Map(idx.map((i) => [i, Q(withTox(i))]));
-    const mu = fitPredict(idx.map((i) => L[i]), idx.map((i) => Qi.get(i)!));
+    const mu = fitFor(pop, `mu${a}:${ph}`, () => idx.map((i) => L[i]), () => idx.map((i) => Qi.get(i)!));
     let s = 0;
     for (let i = 0; i < n; i++) {
       const m = mu(L[i]);
@@ -372,7 +440,7 @@ export function estimate(pop: RegistryRow[], opts: EstimatorOptions = REFERENCE_
     const w = treated.map((i) => 1 / e1[i]);
     tox = treated.reduce((s, i, k) => s + w[k] * pop[i].tox, 0) / w.reduce((a, b) => a + b, 0);
   } else {
-    const m = fitPredict(treated.map((i) => L[i]), treated.map((i) => pop[i].tox));
+    const m = fitFor(pop, `tox1:${ph}`, () => treated.map((i) => L[i]), () => treated.map((i) => pop[i].tox));
     let s = 0;
     for (let i = 0; i < n; i++) s += m(L[i]) + (opts.toxicity === 'aipw' && pop[i].treated === 1 ? (pop[i].tox - m(L[i])) / e1[i] : 0);
     tox = s / n;
@@ -385,8 +453,15 @@ export function toAnswer(est: Estimates): Answer {
   return { therapy_class_code: ncu > 0 ? 1 : 0, benefit_rd_pp: est.benefitRd, toxicity_dropout_risk_pp: est.toxicity, net_clinical_utility_pp: ncu };
 }
 
+const popCache = new WeakMap<TxrData, Map<boolean, RegistryRow[]>>();
+
+/** The called target subgroup (the same array for the same call, so fits on it are shared). */
 export function targetPopulation(d: TxrData, eligibleOnly = true): RegistryRow[] {
-  return d.registry.filter((r) => (!eligibleOnly || r.eligible) && d.target.get(r.id) === true);
+  let m = popCache.get(d);
+  if (!m) popCache.set(d, (m = new Map()));
+  let pop = m.get(eligibleOnly);
+  if (!pop) m.set(eligibleOnly, (pop = d.registry.filter((r) => (!eligibleOnly || r.eligible) && d.target.get(r.id) === true)));
+  return pop;
 }
 
 /** The analysis pipeline with every step choosable: the reference, a mistake or an alternative. */
