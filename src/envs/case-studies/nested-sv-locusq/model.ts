@@ -4,44 +4,28 @@
 // Hand-rolled normal equations keep the hot loops allocation-free.
 
 import { brentMinimize } from '../framework/optim/brent.js';
+import { cholesky, cholSolve } from '../framework/optim/cholesky.js';
 import { lgamma } from '../framework/special.js';
+
+const RANK_DEFICIENT = 'design is rank deficient (collinear columns or separation)';
 
 /** Solves A x = b for a symmetric positive-definite p×p matrix (row-major) by Cholesky. */
 export function choleskySolve(A: Float64Array, b: Float64Array, p: number): Float64Array {
-  const L = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * p + j];
-      for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
-      if (i === j) {
-        if (!(s > 1e-12 * Math.max(1, Math.abs(A[i * p + i])))) throw new Error('design is rank deficient (collinear columns or separation)');
-        L[i * p + i] = Math.sqrt(s);
-      } else L[i * p + j] = s / L[j * p + j];
-    }
-  }
-  const y = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= L[i * p + k] * y[k];
-    y[i] = s / L[i * p + i];
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < p; k++) s -= L[k * p + i] * x[k];
-    x[i] = s / L[i * p + i];
-  }
-  return x;
+  const L = cholesky(A, p, 1e-12);
+  if (!L) throw new Error(RANK_DEFICIENT);
+  return cholSolve(L, b, p);
 }
 
-/** Inverse of a symmetric positive-definite matrix (row-major), column by column. */
+/** Inverse of a symmetric positive-definite matrix (row-major), column by column from one factor. */
 export function invertSpd(A: Float64Array, p: number): Float64Array {
+  const L = cholesky(A, p, 1e-12);
+  if (!L) throw new Error(RANK_DEFICIENT);
   const out = new Float64Array(p * p);
   const e = new Float64Array(p);
   for (let j = 0; j < p; j++) {
     e.fill(0);
     e[j] = 1;
-    const col = choleskySolve(A, e, p);
+    const col = cholSolve(L, e, p);
     for (let i = 0; i < p; i++) out[i * p + j] = col[i];
   }
   return out;

@@ -7,40 +7,8 @@
 // against a log-likelihood summed over ~10⁴ rows) keeps the estimates finite under quasi-separation
 // (e.g. toxicity stops among assessed comparator patients, a rare cell) and changes nothing else.
 
+import { cholesky, cholSolve } from '../framework/optim/cholesky.js';
 import { expit } from '../framework/special.js';
-
-function cholesky(A: Float64Array, p: number): Float64Array | null {
-  const L = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) {
-    let d = A[j * p + j];
-    for (let k = 0; k < j; k++) d -= L[j * p + k] ** 2;
-    if (!(d > 1e-10 * Math.max(1, A[j * p + j]))) return null;
-    const ljj = Math.sqrt(d);
-    L[j * p + j] = ljj;
-    for (let i = j + 1; i < p; i++) {
-      let s = A[i * p + j];
-      for (let k = 0; k < j; k++) s -= L[i * p + k] * L[j * p + k];
-      L[i * p + j] = s / ljj;
-    }
-  }
-  return L;
-}
-
-function cholSolve(L: Float64Array, b: Float64Array, p: number): Float64Array {
-  const z = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= L[i * p + k] * z[k];
-    z[i] = s / L[i * p + i];
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < p; k++) s -= L[k * p + i] * x[k];
-    x[i] = s / L[i * p + i];
-  }
-  return x;
-}
 
 const RIDGE = 1e-3;
 
@@ -107,7 +75,7 @@ export function logitCoef(X: readonly (readonly number[])[], y: ArrayLike<number
       continue;
     }
     for (let j = 0; j < p; j++) for (let k = 0; k < j; k++) H[k * p + j] = H[j * p + k];
-    const L = cholesky(H, p);
+    const L = cholesky(H, p, 1e-10);
     if (!L) throw new Error('logitCoef: design is singular (separation or collinear columns)');
     const step = cholSolve(L, g, p);
     prev = beta;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  brentMinimize, brentRoot, fitGlm, forwardBackward, gls, lbfgs, leastSquares, logMatrix, logSumExp, nelderMead, numericGradient, viterbi,
+  brentMinimize, brentRoot, cholesky, cholSolve, fitGlm, forwardBackward, gls, lbfgs, leastSquares, logMatrix, logSumExp, nelderMead, numericGradient, viterbi,
 } from '../../../../src/envs/case-studies/framework/optim/index.js';
 
 const close = (a: number, b: number, tol: number, what = '') => assert.ok(Math.abs(a - b) <= tol, `${what} ${a} vs ${b}`);
@@ -124,4 +124,16 @@ test('HMM forward–backward and Viterbi equal brute-force enumeration', () => {
   assert.throws(() => forwardBackward({ ...h, logEmit: [[0, 0]] }), /2 states/);
   close(logSumExp([-1000, -1000]), -1000 + Math.log(2), 1e-12, 'lse');
   assert.equal(logSumExp([-Infinity, -Infinity]), -Infinity);
+});
+
+test('cholesky: A = L Lᵀ, the solve recovers x, and a singular or indefinite matrix gives null', () => {
+  // A = [[4, 2, 2], [2, 5, 3], [2, 3, 6]] has L = [[2, 0, 0], [1, 2, 0], [1, 1, 2]]
+  const A = Float64Array.from([4, 2, 2, 2, 5, 3, 2, 3, 6]);
+  const L = cholesky(A, 3, 1e-12)!;
+  assert.deepEqual(Array.from(L), [2, 0, 0, 1, 2, 0, 1, 1, 2]);
+  const x = [1, -2, 0.5];
+  const b = [0, 1, 2].map((i) => x.reduce((s, xj, j) => s + A[i * 3 + j] * xj, 0));
+  cholSolve(L, b, 3).forEach((v, i) => close(v, x[i], 1e-12, `x${i}`));
+  assert.equal(cholesky(Float64Array.from([1, 2, 2, 4]), 2, 1e-12), null, 'rank 1');
+  assert.equal(cholesky(Float64Array.from([1, 3, 3, 1]), 2, 1e-12), null, 'indefinite');
 });

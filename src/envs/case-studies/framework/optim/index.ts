@@ -1,5 +1,6 @@
 // Numerical building blocks for reference analyses (all own code over ml-matrix).
 export { brentMinimize, brentRoot, type BrentResult } from './brent.js';
+export { cholesky, cholSolve } from './cholesky.js';
 export { fitGlm, logisticRegression, poissonRegression, type GlmFamily, type GlmFit, type GlmOptions } from './glm.js';
 export { forwardBackward, logMatrix, logSumExp, viterbi, type ForwardBackward, type HmmInput } from './hmm.js';
 export { lbfgs, numericGradient, type LbfgsOptions, type LbfgsResult, type ValueAndGradient } from './lbfgs.js';
