@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { medianOf } from '../src/envs/case-studies/framework/baselines.js';
 import { TaskGenerator } from '../src/envs/genome-qa/generator.js';
 import type { GeneratedTask } from '../src/envs/genome-qa/types.js';
 import { openAssembly } from '../src/genome/assembly.js';
@@ -38,8 +39,7 @@ function constantAnswers(train: GeneratedTask[]): Map<string, Record<string, str
     for (const f of tasks[0].fields) {
       const values = tasks.map((t) => t.answer[f.key]).filter((v) => v !== undefined);
       if (f.type === 'numeric') {
-        const xs = values.map(Number).sort((a, b) => a - b);
-        answer[f.key] = String(xs[Math.floor(xs.length / 2)]);
+        answer[f.key] = String(medianOf(values.map(Number)));
       } else {
         const counts = new Map<string, number>();
         for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
