@@ -13,8 +13,7 @@
 import type { Answer } from '../types.js';
 import { logitCoef } from './logit.js';
 import { expit } from '../framework/special.js';
-import { gunzipSync } from 'node:zlib';
-import { parseTsv } from '../framework/tsv.js';
+import { readTable, requireFile } from '../framework/files.js';
 import { NCU_TOX_WEIGHT, phenotypeOf, type Phenotype } from './model.js';
 
 type Files = ReadonlyMap<string, Uint8Array>;
@@ -35,11 +34,7 @@ const PATHS = ['registry.tsv.gz', 'tumor_samples.tsv.gz', 'longread_sv_calls.tsv
 const parsedCache = new WeakMap<Uint8Array, Parsed>();
 
 function parsedOf(files: Files): Parsed {
-  const data = PATHS.map((path) => {
-    const d = files.get(path);
-    if (!d) throw new Error(`missing file ${path}`);
-    return d;
-  });
+  const data = PATHS.map((path) => requireFile(files, path));
   const hit = parsedCache.get(data[0]);
   if (hit && hit.data.every((d, k) => d === data[k])) return hit;
   const fresh: Parsed = { data, targets: new Map() };
@@ -47,9 +42,9 @@ function parsedOf(files: Files): Parsed {
   return fresh;
 }
 
-/** A table as rows of strings with a column lookup (gunzip by the platform zlib: the files are large). */
+/** A table as rows of strings with a column lookup. */
 function table(files: Files, path: string): { rows: string[][]; col: (name: string) => number } {
-  const t = parseTsv(readText(files.get(path)!));
+  const t = readTable(files, path);
   return {
     rows: t.rows,
     col: (name) => {
@@ -58,10 +53,6 @@ function table(files: Files, path: string): { rows: string[][]; col: (name: stri
       return j;
     },
   };
-}
-
-function readText(data: Uint8Array): string {
-  return (data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).toString('utf8');
 }
 
 export interface RegistryRow {
