@@ -14,15 +14,8 @@ import { createCaseStudiesEnvironment } from '../../src/envs/case-studies/env.js
 import { OrsClient } from '../../src/ors/client/index.js';
 import { buildServer } from '../../src/ors/server/index.js';
 import type { JsonObject, RunToolOutput } from '../../src/ors/types.js';
-import { probeBwrap } from '../../src/sandbox/index.js';
 import { exampleLinear } from '../envs/case-studies/fixtures/example-linear.js';
-
-const probe = await probeBwrap();
-if (!probe.ok) {
-  if (process.env.CI === 'true') throw new Error(`bubblewrap must work under CI: ${probe.reason}`);
-  console.warn(`SKIP file-tool attack tests: bubblewrap unavailable (${probe.reason})`);
-}
-const skip = probe.ok ? false : 'bubblewrap unavailable';
+import { skip } from './sandbox-fixture.js';
 
 const SECRET = `host-secret-${process.pid}-7d41`;
 let outside: string;

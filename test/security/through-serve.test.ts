@@ -13,16 +13,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { probeBwrap } from '../../src/sandbox/index.js';
 import { startMockOpenAI, type MockServer } from '../models/mock-openai.js';
 import { callTool, create, secretsHeader, startEvilJudge } from './ors-helpers.js';
-
-const probe = await probeBwrap();
-if (!probe.ok) {
-  if (process.env.CI === 'true') throw new Error(`bubblewrap must work under CI: ${probe.reason}`);
-  console.warn(`SKIP attacks through genegym serve: bubblewrap unavailable (${probe.reason})`);
-}
-const skip = probe.ok ? false : 'bubblewrap unavailable';
+import { skip } from './sandbox-fixture.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let scratch = '';
